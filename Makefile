@@ -1,0 +1,52 @@
+# callbox — the two commands:
+#   make run    bring the whole box up on this machine (demo data, loopback)
+#   make test   install what the tests need and run them all (pytest, ruff, mypy)
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+DEBS_RUN   := kamailio kamailio-sqlite-modules espeak-ng sox sqlite3 python3-venv
+DEBS_BUILD := swig libspeex-dev libspeexdsp-dev libgsm1-dev libssl-dev libopus-dev \
+              uuid-dev build-essential dpkg-dev
+DEBS_TEST  := sip-tester
+
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck unit bench pjsua2 deps deps-test venv clean
+
+run: deps venv
+	$(VENV)/bin/callbox run
+
+test: deps deps-test venv
+	$(VENV)/bin/ruff check appliance web provisioning tests bench
+	$(VENV)/bin/ruff format --check appliance web provisioning tests bench
+	$(VENV)/bin/mypy
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: deps deps-test venv
+	$(PY) bench/sip_load.py
+
+deps:
+	@tools/install-debs.sh $(DEBS_RUN) $(DEBS_BUILD)
+
+deps-test:
+	@tools/install-debs.sh $(DEBS_TEST)
+
+# The venv is rebuilt when pyproject.toml or the pjsua2 build inputs change.
+venv: $(VENV)/.done
+
+$(VENV)/.done: pyproject.toml tools/pjsua2/build.sh tools/pjsua2/config_site.h
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -U pip setuptools wheel
+	$(PIP) install -e '.[test]'
+	$(PIP) install --force-reinstall --no-deps "$$(PYTHON=$(PY) tools/pjsua2/build.sh)"
+	$(PY) -c 'import pjsua2' 
+	touch $@
+
+pjsua2:
+	PYTHON=$(PY) tools/pjsua2/build.sh
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

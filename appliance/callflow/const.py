@@ -1,0 +1,25 @@
+"""Names shared by the call-flow domain and its adapters."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AgentState(StrEnum):
+    """What an agent is doing, as supervisors see it."""
+
+    LOGGED_OUT = "logged_out"
+    READY = "ready"
+    NOT_READY = "not_ready"
+    RINGING = "ringing"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+
+
+class Outcome(StrEnum):
+    """How a call ended, as reports count it."""
+
+    ANSWERED = "answered"  # an agent answered
+    ABANDONED = "abandoned"  # the caller hung up before an agent answered
+    INTERRUPTED = "interrupted"  # the engine stopped (crash, power) during the call
+    FAILED = "failed"  # the box ended it without an agent: no agents, max wait, unknown number

@@ -1,0 +1,191 @@
+"""The `callbox` command: init, migrate, run, doctor, version.
+
+Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
+database, a missing Debian package) ends as one line on stderr saying what is wrong
+and what to do, with exit status 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from appliance import __version__
+from appliance.config import ENV_PREFIX, ConfigError, Settings, load
+from appliance.prompts.exceptions import PromptError
+from appliance.sipedge.exceptions import SipEdgeError
+from appliance.store.exceptions import StoreError
+from appliance.supervisor.exceptions import SupervisorError
+
+if TYPE_CHECKING:
+    from appliance.supervisor.bootstrap import InitReport
+
+USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError)
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line(message: str) -> str:
+    """Return message on a single line (a YAML parser's message spans several)."""
+    parts = [part.strip() for part in message.splitlines()]
+    return " ".join(part for part in parts if part.strip("^ "))
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line on stderr and exit with status 2."""
+    click.echo(f"callbox: {one_line(message)}", err=True)
+    raise SystemExit(EXIT_USER_ERROR)
+
+
+def _os_error_line(exc: OSError) -> str:
+    """Return an OSError as one line naming the file."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}; check the path and its permissions"
+
+
+def user_errors(func: F) -> F:
+    """Turn the user errors a command raises into one line and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Run the command, mapping its errors to one line."""
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(_os_error_line(exc))
+        except Exception as exc:  # a bug: say so in one line; --debug shows the traceback
+            if click.get_current_context().find_root().params.get("debug"):
+                traceback.print_exc()
+            click.echo(
+                f"callbox: internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for the traceback)",
+                err=True,
+            )
+            raise SystemExit(EXIT_INTERNAL_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    """Return the settings, from --config (or CALLBOX_CONFIG) and the environment."""
+    return load()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_file",
+    metavar="PATH",
+    help="Main config file (default /etc/callbox/callbox.yml); its conf.d/ is read too.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def cli(config_file: str | None, debug: bool) -> None:
+    """Run and manage a callbox call center."""
+    if config_file:
+        path = Path(config_file).absolute()
+        if not path.is_file():
+            fail(f"{path}: config file not found; give an existing file to --config")
+        # The services `run` starts read the same file through the environment.
+        os.environ[ENV_PREFIX + "CONFIG"] = str(path)
+
+
+@cli.command()
+@user_errors
+def migrate() -> None:
+    """Apply pending database migrations (a copy of the database is taken first)."""
+    from appliance.store.migrations import latest_version
+    from appliance.supervisor.bootstrap import migrate_store
+
+    current = settings()
+    database, applied = migrate_store(current)
+    database.close()
+    for migration in applied:
+        click.echo(f"applied migration {migration.version:04d} {migration.name}")
+    if not applied:
+        click.echo(f"{current.paths.database} is up to date (schema v{latest_version()})")
+
+
+@cli.command()
+@click.option("--demo", is_flag=True, help="Load demo agents, queues, an IVR and a trunk.")
+@click.option("--force", is_flag=True, help="Load the demo even if the database has agents.")
+@user_errors
+def init(demo: bool, force: bool) -> None:
+    """Create the state folders, migrate the database and generate voice prompts."""
+    from appliance.supervisor.bootstrap import initialize
+
+    current = settings()
+    report = initialize(current, demo=demo, force=force)
+    _print_init(current, report)
+
+
+def _print_init(current: Settings, report: InitReport) -> None:
+    """Print what init did, one line per step."""
+    click.echo(f"state folder {current.paths.var}")
+    for migration in report.applied:
+        click.echo(f"applied migration {migration.version:04d} {migration.name}")
+    if report.prompts:
+        click.echo(f"generated {len(report.prompts)} prompt files in {current.paths.prompts}")
+    if report.demo_requested and not report.demo_loaded:
+        click.echo("demo data not loaded: the database already has agents (--force loads it)")
+    elif report.demo_loaded:
+        click.echo("demo data loaded")
+    if report.demo_json:
+        click.echo(f"demo credentials (admin password, agents' SIP passwords): {report.demo_json}")
+    elif not report.demo_requested:
+        click.echo("no admin user yet: the web UI's setup creates one")
+
+
+@cli.command()
+@click.option("--no-demo", is_flag=True, help="Do not load demo data into a new database.")
+@user_errors
+def run(no_demo: bool) -> None:
+    """Start every service in the foreground; Ctrl-C stops them all."""
+    from appliance.supervisor.bootstrap import ensure_ready
+    from appliance.supervisor.manager import Supervisor
+    from appliance.supervisor.ports import check_ports
+    from appliance.supervisor.services import build_specs
+
+    current = settings()
+    check_ports(current)  # before anything is written: a clash changes nothing
+    report = ensure_ready(current, demo=not no_demo)
+    if report.applied or report.prompts or report.demo_loaded:
+        _print_init(current, report)
+    specs = build_specs(current)
+    raise SystemExit(Supervisor(current).run(specs))
+
+
+@cli.command()
+@user_errors
+def doctor() -> None:
+    """Check Debian packages, ports and the database; one line each."""
+    from appliance.supervisor.doctor import examine
+
+    findings = examine(settings())
+    for finding in findings:
+        click.echo(finding.line())
+    if not all(f.ok for f in findings):
+        raise SystemExit(1)
+
+
+@cli.command()
+def version() -> None:
+    """Print callbox's version."""
+    click.echo(f"callbox {__version__}")
+
+
+def main() -> None:
+    """Run the command line (the `callbox` console script)."""
+    cli(prog_name="callbox")
+
+
+if __name__ == "__main__":
+    main()

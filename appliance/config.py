@@ -1,0 +1,272 @@
+"""Load callbox settings: defaults ⊕ /etc/callbox/callbox.yml ⊕ conf.d/*.yml ⊕ CALLBOX_* env.
+
+Every port and path is a setting.  The defaults table is the dataclasses below;
+overlays may only name keys that exist there, with values of the declared type,
+so a typo fails loudly with the key's dotted name instead of being ignored.
+
+Environment overrides use a double underscore between section and key:
+``CALLBOX_WEB__PORT=8081`` sets ``web.port``.  ``CALLBOX_CONFIG`` points at the
+main file (default ``/etc/callbox/callbox.yml``); its ``conf.d/`` sits beside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CONFIG_FILE = Path("/etc/callbox/callbox.yml")
+ENV_PREFIX = "CALLBOX_"
+# Variables under these prefixes belong to others (Flask's from_prefixed_env), not to us.
+FOREIGN_ENV = ("CALLBOX_CONFIG", "CALLBOX_FLASK_")
+
+
+class ConfigError(Exception):
+    """A setting is malformed; the message names the key and what to do."""
+
+
+@dataclass
+class PathSettings:
+    """Where the box keeps its state (relative paths are taken from the working directory)."""
+
+    var: str = "var"
+    database: str = ""  # default: <var>/callbox.db
+    recordings: str = ""  # default: <var>/recordings
+    prompts: str = ""  # default: <var>/prompts
+    run: str = ""  # default: <var>/run  (sockets, pid and heartbeat files)
+    log: str = ""  # default: <var>/log
+    backups: str = ""  # default: <var>/backups
+    kamailio: str = ""  # default: <var>/kamailio  (rendered config, its SQLite db)
+
+
+@dataclass
+class SipSettings:
+    """The SIP edge (Kamailio): where phones register and place calls."""
+
+    listen: str = "127.0.0.1"
+    port: int = 5060
+    domain: str = "127.0.0.1"
+    kamailio_binary: str = "kamailio"
+    pike_reqs_density: int = 300  # requests per source IP per 2 s before it is blocked
+    pike_exempt: list[str] = field(default_factory=lambda: ["127.0.0.1"])  # addresses or CIDRs
+    ban_seconds: int = 300  # how long a flooding or scanning source is dropped
+    children: int = 4  # Kamailio worker processes for UDP and for TCP
+    log_level: int = 1  # Kamailio debug level: -1 errors, 0 warnings, 1 notices, 2 info, 3 debug
+
+
+@dataclass
+class EngineSettings:
+    """The pjsua2 engine: its internal SIP port, trunk port, RTP range and control socket."""
+
+    listen: str = "127.0.0.1"
+    port: int = 5080  # Kamailio <-> engine
+    trunk_listen: str = "127.0.0.1"
+    trunk_port: int = 5070  # carriers' INVITEs arrive here
+    rtp_port: int = 20000
+    rtp_port_range: int = 8000
+    public_address: str = ""  # SDP address; default: listen
+    control_socket: str = ""  # default: <run>/engine.sock
+    record_calls: bool = True
+    agent_ring_seconds: int = 20
+    queue_max_wait_seconds: int = 600
+    log_level: int = 2
+
+
+@dataclass
+class WebSettings:
+    """The web UI and API under gunicorn."""
+
+    listen: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 16
+    secret_key: str = ""  # default: generated into <var>/secret_key
+
+
+@dataclass
+class SupervisorSettings:
+    """`callbox run`: how children are restarted."""
+
+    restart_delay_seconds: float = 1.0
+    restart_budget: int = 10  # restarts per service within restart_window_seconds
+    restart_window_seconds: int = 300
+    stop_timeout_seconds: float = 5.0
+
+
+@dataclass
+class Settings:
+    """All of callbox's settings, with derived paths filled in by `load`."""
+
+    paths: PathSettings = field(default_factory=PathSettings)
+    sip: SipSettings = field(default_factory=SipSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
+    language: str = "en"
+    timezone: str = "UTC"
+    demo: bool = False
+
+    @property
+    def var(self) -> Path:
+        """Return the state folder."""
+        return Path(self.paths.var)
+
+    @property
+    def run_dir(self) -> Path:
+        """Return the folder for sockets and heartbeat files."""
+        return Path(self.paths.run)
+
+
+def load(
+    config_file: Path | str | None = None,
+    env: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Settings:
+    """Return the settings from defaults, the config file, conf.d, environment and overrides."""
+    env = dict(os.environ if env is None else env)
+    path = Path(config_file or env.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG_FILE)
+    merged: dict[str, Any] = {}
+    for layer_path in _config_files(path):
+        _merge(merged, _read_yaml(layer_path))
+    _merge(merged, _env_layer(env))
+    _merge(merged, overrides or {})
+    settings = _build(Settings, merged, "")
+    _derive(settings)
+    return settings
+
+
+def _config_files(path: Path) -> list[Path]:
+    """Return the main file (if present) followed by conf.d/*.yml in name order."""
+    files = [path] if path.is_file() else []
+    confd = path.parent / "conf.d"
+    if confd.is_dir():
+        files += sorted(confd.glob("*.yml")) + sorted(confd.glob("*.yaml"))
+    return files
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """Return one YAML layer, or raise ConfigError naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the file or remove it") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: must hold a mapping of settings, not {type(data).__name__}")
+    return data
+
+
+def _env_layer(env: dict[str, str]) -> dict[str, Any]:
+    """Return the CALLBOX_SECTION__KEY variables as a nested mapping of strings."""
+    layer: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name.startswith(FOREIGN_ENV):
+            continue
+        parts = name[len(ENV_PREFIX) :].lower().split("__")
+        node = layer
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return layer
+
+
+def _merge(base: dict[str, Any], layer: dict[str, Any]) -> None:
+    """Merge layer into base recursively; later layers win."""
+    for key, value in layer.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+
+
+def _build(cls: Any, data: dict[str, Any], prefix: str) -> Any:
+    """Return an instance of the settings dataclass cls from data, validating every key."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(f"unknown setting '{prefix}{unknown[0]}' (known: {', '.join(fields)})")
+    instance = cls()
+    for name, value in data.items():
+        f = fields[name]
+        default = getattr(instance, name)
+        key = prefix + name
+        if dataclasses.is_dataclass(default):
+            if not isinstance(value, dict):
+                raise ConfigError(f"setting '{key}' must be a section (a mapping of settings)")
+            setattr(instance, name, _build(type(default), value, key + "."))
+        else:
+            setattr(instance, name, _coerce(key, value, type(default), f))
+    return instance
+
+
+def _coerce(key: str, value: Any, kind: type, f: dataclasses.Field[Any]) -> Any:
+    """Return value converted to kind, or raise ConfigError naming the key."""
+    try:
+        if kind is bool:
+            return _to_bool(value)
+        if kind is list:
+            return _to_list(value)
+        if kind in (int, float) and isinstance(value, bool):
+            raise ValueError
+        return kind(value)
+    except (TypeError, ValueError):
+        wanted = {bool: "true or false", int: "a whole number", float: "a number"}
+        what = wanted.get(kind, "a list" if kind is list else "text")
+        raise ConfigError(f"setting '{key}' must be {what}, got {value!r}") from None
+
+
+def _to_bool(value: Any) -> bool:
+    """Return a bool from a YAML bool or an environment string."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
+def _to_list(value: Any) -> list[str]:
+    """Return a list from a YAML list or a comma-separated environment string."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    raise ValueError(value)
+
+
+def _derive(settings: Settings) -> None:
+    """Fill in paths derived from paths.var and check ports."""
+    p = settings.paths
+    var = Path(p.var).absolute()
+    p.var = str(var)
+    for name, default in (
+        ("database", "callbox.db"),
+        ("recordings", "recordings"),
+        ("prompts", "prompts"),
+        ("run", "run"),
+        ("log", "log"),
+        ("backups", "backups"),
+        ("kamailio", "kamailio"),
+    ):
+        setattr(p, name, str(Path(getattr(p, name) or var / default).absolute()))
+    e = settings.engine
+    e.control_socket = e.control_socket or str(Path(p.run) / "engine.sock")
+    e.public_address = e.public_address or e.listen
+    for key, port in (
+        ("sip.port", settings.sip.port),
+        ("engine.port", e.port),
+        ("engine.trunk_port", e.trunk_port),
+        ("engine.rtp_port", e.rtp_port),
+        ("web.port", settings.web.port),
+    ):
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"setting '{key}' must be a port between 1 and 65535, got {port}")

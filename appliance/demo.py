@@ -1,0 +1,199 @@
+"""Load the demo call center (`callbox init --demo`) and describe it in <var>/demo.json.
+
+The demo is for a developer machine and for trying the box: an admin with a random
+password, five agents in two queues, a peer trunk on loopback and an IVR on number
+100.  Outside demo mode there is no default password anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from appliance.config import Settings
+from appliance.health.address import connect_host
+from appliance.store import db
+from appliance.store.models import (
+    Agent,
+    ApiToken,
+    InboundNumber,
+    IvrFlow,
+    Queue,
+    QueueMember,
+    Trunk,
+    User,
+)
+from appliance.supervisor.statefile import read_json, write_json_atomic
+
+ADMIN_USERNAME = "admin"
+AGENTS = [
+    ("1001", "Alice Chen"),
+    ("1002", "Bob Li"),
+    ("1003", "Carol Wang"),
+    ("1004", "David Zhang"),
+    ("1005", "Eve Liu"),
+]
+QUEUES = {"support": ["1001", "1002", "1003"], "sales": ["1004", "1005"]}
+QUEUE_TITLES = {"support": "Support", "sales": "Sales"}
+TRUNK_NAME = "demo-carrier"
+TRUNK_HOST = "127.0.0.1"
+IVR_NAME = "main"
+IVR_NUMBER = "100"
+# The engine interprets this shape; keep it exactly as agreed.
+IVR_GRAPH: dict[str, Any] = {
+    "start": "welcome",
+    "language": "en",
+    "nodes": {
+        "welcome": {"type": "play", "prompt": "welcome", "next": "menu"},
+        "menu": {
+            "type": "menu",
+            "prompt": "main-menu",
+            "timeout": 6,
+            "retries": 3,
+            "choices": {"1": "sales", "2": "support"},
+            "invalid_prompt": "invalid",
+            "failed": "goodbye",
+        },
+        "sales": {"type": "queue", "queue": "sales"},
+        "support": {"type": "queue", "queue": "support"},
+        "goodbye": {"type": "play", "prompt": "goodbye", "next": "hangup"},
+        "hangup": {"type": "hangup"},
+    },
+}
+_ALPHABET = string.ascii_letters + string.digits
+
+
+@dataclass(frozen=True)
+class DemoSecrets:
+    """The generated credentials of the demo, shown to the developer once in demo.json."""
+
+    admin_password: str
+    api_token: str
+    sip_passwords: dict[str, str]
+
+
+def demo_json_path(settings: Settings) -> Path:
+    """Return where demo.json is written."""
+    return Path(settings.paths.var) / "demo.json"
+
+
+def has_agents() -> bool:
+    """Return true if the bound store already holds an agent."""
+    return bool(Agent.select().exists())
+
+
+def load_demo(settings: Settings, force: bool = False) -> Path | None:
+    """Load the demo rows into the bound store and write demo.json; skip if agents exist."""
+    if has_agents() and not force:
+        return None
+    demo = DemoSecrets(
+        admin_password=_random_text(16),
+        api_token=secrets.token_urlsafe(32),
+        sip_passwords={extension: _random_text(12) for extension, _ in AGENTS},
+    )
+    password_hash = _hash_password(demo.admin_password)  # slow (argon2): outside the transaction
+    with db.atomic():
+        if force:
+            _remove_demo_rows()
+        _create_rows(demo, password_hash)
+    return write_json_atomic(demo_json_path(settings), describe(settings, demo))
+
+
+def refresh_demo_json(settings: Settings) -> dict[str, Any] | None:
+    """Rewrite demo.json's addresses and ports from the current settings; return it."""
+    document = read_json(demo_json_path(settings))
+    if not isinstance(document, dict):
+        return None
+    try:
+        demo = DemoSecrets(
+            admin_password=document["admin"]["password"],
+            api_token=document["api_token"],
+            sip_passwords={a["extension"]: a["sip_password"] for a in document["agents"]},
+        )
+    except (KeyError, TypeError):  # hand-edited or from another version: leave it alone
+        return None
+    fresh = describe(settings, demo)
+    if fresh != document:
+        write_json_atomic(demo_json_path(settings), fresh)
+    return fresh
+
+
+def describe(settings: Settings, demo: DemoSecrets) -> dict[str, Any]:
+    """Return the demo.json document: where to point a browser, a softphone and a trunk."""
+    return {
+        "web_url": f"http://{connect_host(settings.web.listen)}:{settings.web.port}/",
+        "admin": {"username": ADMIN_USERNAME, "password": demo.admin_password},
+        "api_token": demo.api_token,
+        "agents": [
+            {"extension": ext, "name": name, "sip_password": demo.sip_passwords[ext]}
+            for ext, name in AGENTS
+        ],
+        "trunk": {
+            "name": TRUNK_NAME,
+            "host": connect_host(settings.engine.trunk_listen),
+            "port": settings.engine.trunk_port,
+            "accepts_from": TRUNK_HOST,
+        },
+        "ivr_number": IVR_NUMBER,
+        "queues": {name: list(members) for name, members in QUEUES.items()},
+        "sip": {
+            "registrar": f"{connect_host(settings.sip.listen)}:{settings.sip.port}",
+            "domain": settings.sip.domain,
+        },
+    }
+
+
+def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
+    """Insert the demo's users, agents, queues, trunk, IVR flow and number."""
+    admin = User.create(username=ADMIN_USERNAME, password_hash=password_hash, role="admin")
+    token_hash = hashlib.sha256(demo.api_token.encode()).hexdigest()
+    ApiToken.create(user=admin, name="demo", token_hash=token_hash)
+    agents = {
+        ext: Agent.create(
+            extension=ext,
+            name=name,
+            sip_password=demo.sip_passwords[ext],
+            state="ready",
+            auto_ready=True,
+        )
+        for ext, name in AGENTS
+    }
+    for queue_name, members in QUEUES.items():
+        queue = Queue.create(
+            name=queue_name, title=QUEUE_TITLES[queue_name], strategy="longest_idle"
+        )
+        for ext in members:
+            QueueMember.create(queue=queue, agent=agents[ext])
+    trunk = Trunk.create(name=TRUNK_NAME, kind="peer", host=TRUNK_HOST, port=5070)
+    IvrFlow.create(name=IVR_NAME, version=1, graph=IVR_GRAPH, active=True)
+    InboundNumber.create(number=IVR_NUMBER, trunk=trunk, target_type="ivr", target=IVR_NAME)
+
+
+def _remove_demo_rows() -> None:
+    """Delete rows that would collide with the demo's (for --force)."""
+    InboundNumber.delete().where(InboundNumber.number == IVR_NUMBER).execute()
+    IvrFlow.delete().where(IvrFlow.name == IVR_NAME).execute()
+    Trunk.delete().where(Trunk.name == TRUNK_NAME).execute()
+    Queue.delete().where(Queue.name.in_(list(QUEUES))).execute()
+    Agent.delete().where(Agent.extension.in_([ext for ext, _ in AGENTS])).execute()
+    User.delete().where(User.username == ADMIN_USERNAME).execute()
+
+
+def _hash_password(password: str) -> str:
+    """Return the web's argon2 hash of password (the web's helper when it is there)."""
+    try:
+        from web.auth.services import hash_password
+    except ImportError:  # the web package is optional for the command line
+        from argon2 import PasswordHasher
+
+        return PasswordHasher().hash(password)
+    return str(hash_password(password))
+
+
+def _random_text(length: int) -> str:
+    """Return random letters and digits, easy to type into a softphone."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))

@@ -1,0 +1,105 @@
+"""Control-socket commands of the engine (run on the control server's threads).
+
+Commands that read or change live state are handed to the engine thread with
+`Reactor.submit`; store reads and writes happen here, never on the engine thread.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from appliance.callflow.const import AgentState
+from appliance.engine.control import CommandError
+from appliance.engine.directory import load_directory
+from appliance.store.models import Agent
+
+if TYPE_CHECKING:
+    from appliance.engine.manager import Engine
+
+REPLY_SECONDS = 5.0
+SETTABLE_STATES = {AgentState.READY, AgentState.NOT_READY, AgentState.LOGGED_OUT}
+
+
+class Commands:
+    """Answer control commands for one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.started = time.time()
+        self.table = {
+            "ping": self.ping,
+            "calls": self.calls,
+            "agents": self.agents,
+            "queues": self.queues,
+            "reload": self.reload,
+            "agent.state": self.agent_state,
+        }
+
+    def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
+        """Run one command."""
+        handler = self.table.get(cmd)
+        if handler is None:
+            raise CommandError(
+                "unknown-command",
+                f"unknown command {cmd!r} (known: {', '.join(sorted(self.table))})",
+            )
+        return handler(**args)
+
+    def _on_engine(self, fn: Any) -> Any:
+        """Run fn on the engine thread and return its result."""
+        return self.engine.reactor.submit(fn).result(REPLY_SECONDS)
+
+    def ping(self) -> dict[str, Any]:
+        """Answer that the engine thread is alive."""
+        calls = self._on_engine(lambda: len(self.engine.board.sessions))
+        return {"pid": os.getpid(), "uptime": round(time.time() - self.started, 3), "calls": calls}
+
+    def calls(self) -> dict[str, Any]:
+        """List live calls."""
+        board = self.engine.board
+        return {"calls": self._on_engine(lambda: [s.summary() for s in board.sessions.values()])}
+
+    def agents(self) -> dict[str, Any]:
+        """List agents with registration and state."""
+        return {"agents": self._on_engine(self.engine.agent_snapshot)}
+
+    def queues(self) -> dict[str, Any]:
+        """List queues with their waiting callers."""
+        acd = self.engine.board.acd
+
+        def snapshot() -> list[dict[str, Any]]:
+            return [
+                {
+                    "name": q,
+                    "waiting": [w.call_id for w in acd.waiting if w.queue == q],
+                    "members": sorted(acd.queues[q].members),
+                }
+                for q in acd.queues
+            ]
+
+        return {"queues": self._on_engine(snapshot)}
+
+    def reload(self) -> dict[str, Any]:
+        """Re-read configuration from the store and apply it live."""
+        directory = load_directory()
+        self._on_engine(lambda: self.engine.board.configure(directory))
+        return {
+            "numbers": len(directory.routes),
+            "queues": len(directory.queues),
+            "agents": len(directory.agents),
+        }
+
+    def agent_state(self, extension: str = "", state: str = "") -> dict[str, Any]:
+        """Set an agent ready, not ready or logged out (kept in the store)."""
+        try:
+            wanted = AgentState(state)
+        except ValueError:
+            wanted = None
+        if wanted not in SETTABLE_STATES:
+            raise CommandError("bad-state", f"state must be one of {sorted(SETTABLE_STATES)}")
+        if Agent.update(state=wanted).where(Agent.extension == extension).execute() == 0:
+            raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
+        self._on_engine(lambda: self.engine.set_agent_state(extension, wanted))
+        return {"extension": extension, "state": wanted}

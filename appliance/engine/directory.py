@@ -1,0 +1,74 @@
+"""Read what the engine needs from the store into plain data (on a non-engine thread)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from appliance.callflow.acd import AgentStatus, QueueConfig
+from appliance.callflow.const import AgentState
+from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
+
+
+@dataclass
+class Route:
+    """Where calls to one dialled number go."""
+
+    number: str
+    target_type: str  # ivr | queue | agent
+    target: str
+    flow: dict[str, Any] | None = None
+    flow_version: int = 0
+
+
+@dataclass
+class Directory:
+    """A snapshot of the engine's configuration."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    queues: list[QueueConfig] = field(default_factory=list)
+    agents: dict[str, AgentStatus] = field(default_factory=dict)
+    trunk_peers: set[str] = field(default_factory=set)  # IP addresses
+
+    def route(self, number: str) -> Route | None:
+        """Return the route for a dialled number."""
+        return self.routes.get(number)
+
+
+def load_directory() -> Directory:
+    """Return the current configuration from the bound store."""
+    flows = {f.name: f for f in IvrFlow.select().where(IvrFlow.active == True)}  # noqa: E712
+    routes = {}
+    for n in InboundNumber.select():
+        flow = flows.get(n.target) if n.target_type == "ivr" else None
+        routes[n.number] = Route(
+            n.number,
+            n.target_type,
+            n.target,
+            flow.graph if flow else None,
+            flow.version if flow else 0,
+        )
+    members: dict[str, dict[str, int]] = {}
+    query = (
+        QueueMember.select(QueueMember, Agent, Queue).join(Agent).switch(QueueMember).join(Queue)
+    )
+    for m in query:
+        members.setdefault(m.queue.name, {})[m.agent.extension] = m.penalty
+    queues = [
+        QueueConfig(
+            q.name,
+            q.strategy,
+            members.get(q.name, {}),
+            q.ring_seconds,
+            q.max_wait_seconds,
+            q.wrap_up_seconds,
+            q.record,
+            q.music_class,
+        )
+        for q in Queue.select()
+    ]
+    agents = {
+        a.extension: AgentStatus(a.extension, a.name, AgentState(a.state)) for a in Agent.select()
+    }
+    peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712
+    return Directory(routes, queues, agents, peers)

@@ -1,0 +1,141 @@
+"""SIP legs: pjsua2 `Call` and `Account` subclasses that hand their callbacks to the switchboard.
+
+Every callback body is wrapped: an exception escaping into pjsua2 keeps its frame
+(and the Call) alive and the process aborts at exit (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pjsua2 as pj
+
+if TYPE_CHECKING:
+    from appliance.engine.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+_URI_USER = re.compile(r"sips?:([^@;>]+)@")
+_URI_NAME = re.compile(r'^\s*"?([^"<]*?)"?\s*<')
+
+
+def guarded(method: F) -> F:
+    """Log and swallow any exception from a pjsua2 callback."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            log.exception("callback %s failed", method.__qualname__)
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def uri_user(uri: str) -> str:
+    """Return the user part of a SIP URI or name-addr ('' if none)."""
+    match = _URI_USER.search(uri)
+    return match.group(1) if match else ""
+
+
+class Leg(pj.Call):
+    """One SIP dialog of a call, caller or agent side."""
+
+    def __init__(self, board: Switchboard, account: pj.Account, call_id: int, role: str) -> None:
+        super().__init__(account, call_id)
+        self.board = board
+        self.role = role
+        self.leg_id = ""
+        self.call_id = ""  # the callbox call this leg belongs to
+        self.audio: pj.AudioMedia | None = None
+        self.answered_at: float | None = None
+        self.ended = False
+        self.extension = ""  # agent legs: the agent rung
+
+    @guarded
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
+        """Report confirmed and disconnected states."""
+        info = self.getInfo()
+        if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
+            self.board.leg_confirmed(self)
+        elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED and not self.ended:
+            self.ended = True
+            self.board.leg_disconnected(self, info.lastStatusCode, info.lastReason)
+
+    @guarded
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        """Note the leg's audio port once its media is active."""
+        info = self.getInfo()  # keep it alive: .media points into it (SWIG)
+        for media in info.media:
+            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
+                first = self.audio is None
+                self.audio = self.getAudioMedia(media.index)
+                if first:
+                    self.board.leg_media_ready(self)
+                return
+
+    @guarded
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
+        """Pass a received DTMF digit on."""
+        self.board.leg_digit(self, prm.digit)
+
+    def rtp_counts(self) -> dict[str, int]:
+        """Return RTP packets received, sent and lost on this leg's audio stream."""
+        try:
+            stat = self.getStreamStat(0).rtcp
+        except pj.Error:
+            return {"rx": 0, "tx": 0, "lost": 0}
+        return {"rx": stat.rxStat.pkt, "tx": stat.txStat.pkt, "lost": stat.rxStat.loss}
+
+    def end(self, code: int = 200, reason: str = "") -> None:
+        """Hang up (or reject with code before answer); ignore a leg already gone."""
+        if self.ended:
+            return
+        prm = pj.CallOpParam()
+        prm.statusCode = code
+        if reason:
+            prm.reason = reason
+        try:
+            self.hangup(prm)
+        except pj.Error as exc:
+            log.debug("hangup of %s: %s", self.leg_id, exc.info())
+
+
+class IncomingAccount(pj.Account):
+    """A local account that passes incoming calls to the switchboard."""
+
+    def __init__(self, board: Switchboard, kind: str) -> None:
+        super().__init__()
+        self.board = board
+        self.kind = kind  # "edge" (phones via Kamailio) or "trunk" (carriers)
+
+    @guarded
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
+        """Hand a new INVITE to the switchboard."""
+        self.board.incoming(self, prm.callId, prm.rdata.srcAddress)
+
+
+class Endpoint(pj.Endpoint):
+    """The pjsua2 endpoint, choosing the account of a request by who sent it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edge_address = ""
+        self.edge_account_index = -1
+        self.trunk_account_index = -1
+
+    @guarded
+    def onSelectAccount(self, prm: pj.OnSelectAccountParam) -> None:
+        """Route requests from Kamailio to the edge account and all others to the trunk one.
+
+        Both accounts are UDP on the same host, so pjsua's own scoring cannot tell
+        them apart; the account decides which transport the dialog's later
+        requests (BYE) leave from.
+        """
+        from_edge = prm.rdata.srcAddress == self.edge_address
+        prm.accountIndex = self.edge_account_index if from_edge else self.trunk_account_index

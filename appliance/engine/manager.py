@@ -1,0 +1,158 @@
+"""Wire the engine together and run it: store, recovery, reactor, switchboard, control, poller."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from appliance.callflow.const import AgentState
+from appliance.config import Settings
+from appliance.engine.commands import Commands
+from appliance.engine.control import ControlServer
+from appliance.engine.directory import load_directory
+from appliance.engine.reactor import Reactor
+from appliance.engine.recovery import close_interrupted_calls
+from appliance.engine.switchboard import Switchboard
+from appliance.sipedge import registrations
+from appliance.store.manager import open_store
+from appliance.store.writer import EventWriter
+
+log = logging.getLogger(__name__)
+REGISTRATION_POLL_SECONDS = 1.0
+
+
+class Engine:
+    """The engine process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database = open_store(settings, migrate=False)
+        self.stopping = threading.Event()
+        self.control: ControlServer | None = None  # bound once the SIP ports are ours
+        self.writer = EventWriter(self.database, self._publish)
+        self.reactor = Reactor(settings)
+        self.board = Switchboard(settings, self.reactor, self.writer)
+        self.commands = Commands(self)
+        self.contacts: dict[str, str] = {}
+
+    def _dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
+        """Answer a control command."""
+        return self.commands.dispatch(cmd, args)
+
+    def _publish(self, events: list[dict[str, Any]]) -> None:
+        """Send committed events to control-socket subscribers."""
+        if self.control is None:
+            return
+        for event in events:
+            self.control.publish(
+                {
+                    "event": event["kind"],
+                    "call_id": event["call_id"],
+                    "at": event["at"],
+                    "leg": event["leg"],
+                    "data": event["data"],
+                }
+            )
+
+    def run(self) -> None:
+        """Run until SIGTERM or SIGINT, then stop cleanly (EngineStartError if it cannot start)."""
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        close_interrupted_calls(self.database, Path(self.settings.paths.recordings))
+        self.writer.start()
+        try:
+            self.reactor.start()
+        except BaseException:
+            self.writer.stop()
+            self.reactor.destroy()
+            raise
+        self.board.open_accounts()
+        self.board.configure(load_directory())
+        self.control = ControlServer(self.settings.engine.control_socket, self._dispatch)
+        self.control.start()
+        threading.Thread(target=self._poll_registrations, name="registrations", daemon=True).start()
+        self.reactor.call_later(2.0, self.board.sample_all_rtp)
+        e = self.settings.engine
+        log.info(
+            "engine ready: edge %s:%d, trunk %s:%d, control %s",
+            e.listen,
+            e.port,
+            e.trunk_listen,
+            e.trunk_port,
+            e.control_socket,
+        )
+        try:
+            self.reactor.run(self.stopping.is_set)
+        finally:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        """Hang up calls, let BYEs go out, write what is queued, free pjsua2."""
+        log.info("engine stopping")
+        self.stopping.set()
+        self.board.hang_up_all()
+        self.reactor.drain(0.5)
+        if self.control is not None:
+            self.control.stop()
+        self.writer.flush(5.0)
+        self.writer.stop()
+        self.board.music.close()
+        self.board.sessions.clear()
+        self.board.legs.clear()
+        self.board.edge_account = self.board.trunk_account = None
+        self.reactor.destroy()
+
+    def _poll_registrations(self) -> None:
+        """Follow phones (un)registering at the SIP edge (Kamailio's location table)."""
+        known: dict[str, str] = {}
+        while not self.stopping.wait(REGISTRATION_POLL_SECONDS):
+            current = {ext: r.contact for ext, r in registrations.registered(self.settings).items()}
+            if current != known:
+                changes = {
+                    ext: current.get(ext)
+                    for ext in set(current) | set(known)
+                    if current.get(ext) != known.get(ext)
+                }
+                self.reactor.submit(functools.partial(self._apply_registrations, changes))
+                known = current
+
+    def _apply_registrations(self, changes: dict[str, str | None]) -> None:
+        """Tell the ACD which phones came and went (engine thread)."""
+        now = time.time()
+        for ext, contact in changes.items():
+            if contact:
+                self.contacts[ext] = contact
+            else:
+                self.contacts.pop(ext, None)
+            if self.board.acd.set_registered(ext, bool(contact), now):
+                kind = "agent.registered" if contact else "agent.unregistered"
+                self.board.emit_agent(ext, kind, {"contact": contact})
+        self.board.desk.dispatch()
+
+    def set_agent_state(self, extension: str, state: AgentState) -> None:
+        """Change an agent's working state (engine thread)."""
+        if extension in self.board.acd.agents:
+            self.board.acd.set_state(extension, state, time.time())
+            self.board.emit_agent(extension, "agent.state", {"state": state})
+            self.board.desk.dispatch()
+
+    def agent_snapshot(self) -> list[dict[str, Any]]:
+        """Return agents as the `agents` command lists them (engine thread)."""
+        acd = self.board.acd
+        return [
+            {
+                "extension": a.extension,
+                "name": a.name,
+                "registered": a.registered,
+                "contact": self.contacts.get(a.extension),
+                "state": str(a.state),
+                "queues": acd.queues_of(a.extension),
+                "call_id": a.call_id,
+            }
+            for a in sorted(acd.agents.values(), key=lambda a: a.extension)
+        ]

@@ -1,0 +1,210 @@
+"""Queue handling of the switchboard: music on hold, ringing agents, bridging, wrap-up."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from appliance.callflow.const import AgentState
+from appliance.engine.legs import Leg
+from appliance.engine.media import PromptMissing
+from appliance.engine.session import CallSession
+
+if TYPE_CHECKING:
+    from appliance.engine.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+
+
+class QueueDesk:
+    """Callers in queues and the agents who take them, for one switchboard."""
+
+    def __init__(self, board: Switchboard) -> None:
+        self.board = board
+
+    def enter_queue(self, session: CallSession, name: str) -> None:
+        """Put the caller in a queue with music, or tell them nobody is there."""
+        config = self.board.acd.queues.get(name)
+        if config is None:
+            self.board.end_call(session, "system", f"unknown queue {name!r}")
+            return
+        session.queue = config
+        if not self.board.acd.staffed(name):
+            self.board.emit(session, "queue.empty", {"queue": name})
+            session.state = "ivr"
+            self.board.play(
+                session,
+                "no-agents",
+                self._language(session),
+                0.0,
+                lambda: self.board.end_call(session, "system", "no agents"),
+            )
+            return
+        now = time.time()
+        self.board.acd.join(session.call_id, name, now)
+        session.state = "queued"
+        self.board.emit(
+            session,
+            "queue.joined",
+            {"queue": name, "position": self.board.acd.position(session.call_id)},
+        )
+        self.board.play(
+            session, "please-hold", self._language(session), 0.0, lambda: self.start_music(session)
+        )
+        session.timers.append(
+            self.board.reactor.call_later(
+                config.max_wait_seconds, lambda: self.board.end_call(session, "system", "max wait")
+            )
+        )
+        self.dispatch()
+
+    @staticmethod
+    def _language(session: CallSession) -> str:
+        """Return the caller's language."""
+        return session.run.language if session.run else "en"
+
+    def start_music(self, session: CallSession) -> None:
+        """Play the queue's music on hold to a waiting caller."""
+        session.prompt, session.prompt_timer = None, None
+        if session.state not in ("queued", "ringing") or session.caller.audio is None:
+            return
+        try:
+            session.music = self.board.music.start(
+                session.queue.music_class if session.queue else "default", session.caller.audio
+            )
+        except (PromptMissing, pj.Error) as exc:
+            log.warning("call %s: no music on hold: %s", session.call_id, exc)
+
+    def stop_music(self, session: CallSession) -> None:
+        """Stop the music on hold a caller hears."""
+        if session.music is not None and session.caller.audio is not None:
+            session.music.stop_to(session.caller.audio)
+        session.music = None
+
+    def leave_queue(self, session: CallSession, reason: str) -> None:
+        """Take a caller out of the queue (hanging up an agent still ringing)."""
+        self.stop_music(session)
+        if self.board.acd.leave(session.call_id) is not None:
+            self.board.emit(
+                session,
+                "queue.left",
+                {"queue": session.queue.name if session.queue else None, "reason": reason},
+            )
+        leg = session.agent_leg
+        if leg is not None and leg.answered_at is None:
+            self.board.acd.ring_failed(leg.extension, time.time())
+            leg.end(487 if not leg.ended else 200)
+
+    def dispatch(self) -> None:
+        """Ring agents for waiting callers, as the ACD decides."""
+        for call_id, extension in self.board.acd.assignments(time.time()):
+            session = self.board.sessions.get(call_id)
+            if session is not None:
+                self.ring(session, extension)
+
+    def ring(self, session: CallSession, extension: str) -> None:
+        """Originate a call to an agent through the SIP edge."""
+        sip = self.board.settings.sip
+        assert self.board.edge_account is not None
+        leg = self.board.new_leg(self.board.edge_account, pj.PJSUA_INVALID_ID, "agent")
+        leg.call_id, leg.extension = session.call_id, extension
+        session.agent_leg, session.agent, session.state = leg, extension, "ringing"
+        prm = pj.CallOpParam(True)
+        prm.opt.audioCount, prm.opt.videoCount = 1, 0
+        try:
+            leg.makeCall(f"sip:{extension}@{sip.listen}:{sip.port}", prm)
+        except pj.Error as exc:
+            log.error("call %s: cannot ring %s: %s", session.call_id, extension, exc.info())
+            leg.ended = True
+            self.agent_leg_ended(session, leg, 500, "originate failed")
+            return
+        self.board.emit(
+            session,
+            "agent.ringing",
+            {"agent": extension, "queue": session.queue.name if session.queue else None},
+            leg.leg_id,
+        )
+        self.board.emit_agent(extension, "agent.state", {"state": AgentState.RINGING})
+        ring = session.queue.ring_seconds if session.queue else 20
+        session.timers.append(self.board.reactor.call_later(ring, lambda: self._ring_timeout(leg)))
+
+    def _ring_timeout(self, leg: Leg) -> None:
+        """Give up on an agent who has not answered in time."""
+        if leg.answered_at is None and not leg.ended:
+            leg.end(487)
+
+    def agent_answered(self, session: CallSession, leg: Leg) -> None:
+        """Connect an agent who answered to the caller."""
+        if session.state != "ringing":
+            leg.end()
+            return
+        self.board.acd.answered(leg.extension, session.call_id)
+        self.board.stop_prompt(session)
+        self.stop_music(session)
+        session.state = "talking"
+        self.board.emit(
+            session,
+            "agent.answered",
+            {"agent": leg.extension, "queue": session.queue.name if session.queue else None},
+            leg.leg_id,
+        )
+        self.board.emit_agent(
+            leg.extension, "agent.state", {"state": AgentState.ON_CALL, "call_id": session.call_id}
+        )
+        if leg.audio is not None:
+            self.bridge(session)
+
+    def bridge(self, session: CallSession) -> None:
+        """Join caller and agent audio both ways and start the recording."""
+        caller, agent = session.caller.audio, session.agent_leg.audio if session.agent_leg else None
+        if caller is None or agent is None or session.recorder is not None:
+            return
+        caller.startTransmit(agent)
+        agent.startTransmit(caller)
+        self.board.emit(session, "bridge.joined", {"agent": session.agent})
+        self.board.start_recording(session)
+
+    def unbridge(self, session: CallSession) -> None:
+        """Stop the recording (closing its file) and the bridge."""
+        if session.recorder is not None:
+            for leg in session.legs():
+                if leg.audio is not None:
+                    session.recorder.remove(leg.audio)
+            session.recorder = None  # dropping the last reference closes the WAV cleanly
+
+    def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
+        """Handle an agent leg ending: before answer, try again; after, end the call."""
+        now = time.time()
+        if leg.answered_at is None:
+            self.board.acd.ring_failed(leg.extension, now)
+            if session.state == "ringing":
+                session.agent_leg, session.agent, session.state = None, "", "queued"
+            self.board.emit(
+                session,
+                "agent.no_answer",
+                {"agent": leg.extension, "code": code, "reason": reason},
+                leg.leg_id,
+            )
+            self.board.emit_agent(leg.extension, "agent.state", {"state": AgentState.READY})
+            self.board.reactor.call_later(0.05, self.dispatch)
+            return
+        wrap = self.board.acd.call_finished(
+            leg.extension, session.queue.name if session.queue else None, now
+        )
+        state = AgentState.WRAP_UP if wrap else AgentState.READY
+        self.board.emit_agent(leg.extension, "agent.state", {"state": state})
+        if wrap:
+            self.board.reactor.call_later(wrap, lambda: self._wrap_up_done(leg.extension))
+        if session.state != "ending":
+            session.ended_by, session.end_reason = "agent", "agent hung up"
+            self.board.end_call(session, "agent", "agent hung up")
+        self.board.reactor.call_later(0.05, self.dispatch)
+
+    def _wrap_up_done(self, extension: str) -> None:
+        """Make an agent ready after wrap-up and serve waiting callers."""
+        self.board.acd.wrap_up_done(extension)
+        self.board.emit_agent(extension, "agent.state", {"state": AgentState.READY})
+        self.dispatch()

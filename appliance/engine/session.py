@@ -1,0 +1,80 @@
+"""One callbox call: its legs, what the caller hears, its timers and its events."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from appliance.callflow.acd import QueueConfig
+from appliance.callflow.ivr import FlowRun
+from appliance.engine.directory import Route
+from appliance.engine.legs import Leg
+from appliance.engine.media import Player, Recorder
+from appliance.engine.reactor import Timer
+
+
+def new_call_id() -> str:
+    """Return a fresh call id."""
+    return uuid.uuid4().hex
+
+
+@dataclass
+class CallSession:
+    """A call from its first INVITE to its CDR."""
+
+    call_id: str
+    caller: Leg
+    from_number: str
+    to_number: str
+    direction: str = "inbound"
+    route: Route | None = None
+    run: FlowRun | None = None
+    state: str = "new"  # new | ivr | queued | ringing | talking | ending
+    queue: QueueConfig | None = None
+    agent_leg: Leg | None = None
+    agent: str = ""
+    prompt: Player | None = None
+    prompt_timer: Timer | None = None
+    music: Player | None = None
+    recorder: Recorder | None = None
+    timers: list[Timer] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    rtp: dict[str, dict[str, int]] = field(default_factory=dict)
+    started_at: float = 0.0
+    ended_by: str = ""
+    end_reason: str = ""
+    finished: bool = False
+
+    def legs(self) -> list[Leg]:
+        """Return the legs still part of the call."""
+        return [leg for leg in (self.caller, self.agent_leg) if leg is not None]
+
+    def cancel_timers(self) -> None:
+        """Cancel every pending timer of the call."""
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+        if self.prompt_timer is not None:
+            self.prompt_timer.cancel()
+            self.prompt_timer = None
+
+    def sample_rtp(self) -> None:
+        """Remember each live leg's RTP counters (media is gone once a leg disconnects)."""
+        for leg in self.legs():
+            if not leg.ended and leg.audio is not None:
+                counts = leg.rtp_counts()
+                if counts["rx"] or counts["tx"]:
+                    self.rtp[leg.role] = counts
+
+    def summary(self) -> dict[str, Any]:
+        """Return the call as the `calls` control command lists it."""
+        return {
+            "call_id": self.call_id,
+            "from": self.from_number,
+            "to": self.to_number,
+            "state": self.state,
+            "queue": self.queue.name if self.queue else None,
+            "agent": self.agent or None,
+            "started_at": self.started_at,
+        }

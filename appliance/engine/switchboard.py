@@ -1,0 +1,371 @@
+"""The B2BUA: answer callers, walk their IVR flow, queue them, ring agents, bridge, record.
+
+Runs on the engine thread only.  Decisions come from the call-flow domain
+(`FlowRun`, `Acd`); this module carries them out with pjsua2 objects and writes
+every step as a call event (committed by the writer before it is published).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import pjsua2 as pj
+
+from appliance.callflow.acd import Acd
+from appliance.callflow.cdr import derive_cdr
+from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
+from appliance.config import Settings
+from appliance.engine.directory import Directory
+from appliance.engine.legs import IncomingAccount, Leg, uri_user
+from appliance.engine.media import MusicOnHold, Player, PromptMissing, Prompts, Recorder
+from appliance.engine.queueing import QueueDesk
+from appliance.engine.reactor import Reactor
+from appliance.engine.session import CallSession, new_call_id
+from appliance.store.writer import EventWriter
+
+log = logging.getLogger(__name__)
+RTP_SAMPLE_SECONDS = 2.0
+
+
+class Switchboard:
+    """Every live call of the engine and what happens to it."""
+
+    def __init__(self, settings: Settings, reactor: Reactor, writer: EventWriter) -> None:
+        self.settings = settings
+        self.reactor = reactor
+        self.writer = writer
+        self.prompts = Prompts(settings.paths.prompts)
+        self.music = MusicOnHold(self.prompts)
+        self.acd = Acd()
+        self.directory = Directory()
+        self.sessions: dict[str, CallSession] = {}
+        self.legs: dict[str, Leg] = {}  # keeps every Call referenced (DESIGN §5)
+        self.edge_account: IncomingAccount | None = None
+        self.trunk_account: IncomingAccount | None = None
+        self._leg_seq = 0
+        self.desk = QueueDesk(self)
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def open_accounts(self) -> None:
+        """Create the edge and trunk accounts, each locked to its transport."""
+        self.edge_account = self._account(
+            "edge",
+            self.reactor.edge_transport,
+            self.settings.engine.listen,
+            self.settings.engine.port,
+        )
+        self.trunk_account = self._account(
+            "trunk",
+            self.reactor.trunk_transport,
+            self.settings.engine.trunk_listen,
+            self.settings.engine.trunk_port,
+        )
+        self.reactor.ep.edge_account_index = self.edge_account.getId()
+        self.reactor.ep.trunk_account_index = self.trunk_account.getId()
+
+    def _account(self, kind: str, transport: int, host: str, port: int) -> IncomingAccount:
+        """Return a local account on one transport with the RTP port range."""
+        cfg = pj.AccountConfig()
+        cfg.idUri = f"sip:callbox@{host}:{port}"
+        cfg.sipConfig.transportId = transport
+        media = cfg.mediaConfig.transportConfig
+        media.port = self.settings.engine.rtp_port
+        media.portRange = self.settings.engine.rtp_port_range
+        media.boundAddress = self.settings.engine.listen
+        media.publicAddress = self.settings.engine.public_address
+        account = IncomingAccount(self, kind)
+        account.create(cfg, kind == "edge")
+        return account
+
+    def configure(self, directory: Directory) -> None:
+        """Apply a new configuration snapshot (live: calls in progress keep theirs)."""
+        self.directory = directory
+        self.acd.configure(directory.queues, directory.agents)
+        self.desk.dispatch()
+
+    # --- events ---------------------------------------------------------------------------
+
+    def emit(
+        self, session: CallSession, kind: str, data: dict[str, Any] | None = None, leg: str = ""
+    ) -> None:
+        """Record a step of a call."""
+        session.events.append(self.writer.event(session.call_id, kind, data, leg))
+
+    def emit_agent(self, extension: str, kind: str, data: dict[str, Any]) -> None:
+        """Record an agent event (call_id is empty; the extension is the leg)."""
+        self.writer.event("", kind, {"agent": extension, **data}, leg=extension)
+
+    # --- incoming calls -------------------------------------------------------------------
+
+    def incoming(self, account: IncomingAccount, pj_call_id: int, source: str) -> None:
+        """Take a new INVITE: check who sent it, find its route, answer it."""
+        leg = self.new_leg(account, pj_call_id, "caller")
+        info = leg.getInfo()
+        session = CallSession(
+            new_call_id(),
+            leg,
+            uri_user(info.remoteUri),
+            uri_user(info.localUri),
+            started_at=time.time(),
+        )
+        leg.call_id = session.call_id
+        self.sessions[session.call_id] = session
+        self.emit(
+            session,
+            "call.started",
+            {
+                "from": session.from_number,
+                "to": session.to_number,
+                "direction": "inbound",
+                "via": account.kind,
+                "source": source,
+            },
+            leg.leg_id,
+        )
+        refusal = self._refusal(account, source, session)
+        if refusal:
+            code, reason = refusal
+            log.warning(
+                "call %s from %s to %s refused (%d): %s",
+                session.call_id,
+                session.from_number,
+                session.to_number,
+                code,
+                reason,
+            )
+            self.end_call(session, "system", reason, code)
+            return
+        session.route = self.directory.route(session.to_number)
+        self._answer(leg)
+
+    def _refusal(
+        self, account: IncomingAccount, source: str, session: CallSession
+    ) -> tuple[int, str] | None:
+        """Return (SIP code, reason) if the call must be refused, else None."""
+        host = source.rsplit(":", 1)[0].strip("[]")
+        if account.kind == "trunk" and host not in self.directory.trunk_peers:
+            return 403, f"source {host} is not a trunk peer"
+        route = self.directory.route(session.to_number)
+        if route is None:
+            return 404, f"unknown number {session.to_number!r}: add it under inbound numbers"
+        if route.target_type == "ivr" and route.flow is None:
+            return 480, f"number {session.to_number} points at IVR {route.target!r}, not active"
+        return None
+
+    def new_leg(self, account: pj.Account, pj_call_id: int, role: str) -> Leg:
+        """Return a new leg, kept referenced until it ends."""
+        leg = Leg(self, account, pj_call_id, role)
+        self._leg_seq += 1
+        leg.leg_id = f"{role[0]}{self._leg_seq}"
+        self.legs[leg.leg_id] = leg
+        return leg
+
+    @staticmethod
+    def _answer(leg: Leg) -> None:
+        """Answer a caller leg with 200 OK."""
+        prm = pj.CallOpParam()
+        prm.statusCode = 200
+        leg.answer(prm)
+
+    # --- leg callbacks --------------------------------------------------------------------
+
+    def leg_media_ready(self, leg: Leg) -> None:
+        """Start the caller's flow once audio flows; bridge an agent once it does."""
+        session = self.sessions.get(leg.call_id)
+        if session is None:
+            return
+        if leg.role == "caller" and session.state == "new":
+            self._start_route(session)
+        elif leg.role == "agent" and leg.answered_at is not None:
+            self.desk.bridge(session)
+
+    def leg_confirmed(self, leg: Leg) -> None:
+        """Note an answer; an agent answering is connected to the caller."""
+        leg.answered_at = time.time()
+        session = self.sessions.get(leg.call_id)
+        if session is not None and leg.role == "agent" and leg is session.agent_leg:
+            self.desk.agent_answered(session, leg)
+
+    def leg_digit(self, leg: Leg, digit: str) -> None:
+        """Feed a caller's DTMF digit to their flow."""
+        session = self.sessions.get(leg.call_id)
+        if session is None or leg.role != "caller":
+            return
+        self.emit(
+            session,
+            "dtmf",
+            {"digit": digit, "node": session.run.node_id if session.run else None},
+            leg.leg_id,
+        )
+        if session.state == "ivr" and session.run is not None:
+            self._follow(session, lambda run: run.on_digit(digit))
+
+    def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
+        """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""
+        self.legs.pop(leg.leg_id, None)
+        session = self.sessions.get(leg.call_id)
+        if session is None:
+            return
+        if leg.role == "caller":
+            by = session.ended_by or "caller"
+            self.end_call(session, by, session.end_reason or "caller hung up")
+        elif leg is session.agent_leg:
+            self.desk.agent_leg_ended(session, leg, code, reason)
+        self._maybe_finish(session)
+
+    # --- IVR ----------------------------------------------------------------------------
+
+    def _start_route(self, session: CallSession) -> None:
+        """Send a newly answered caller where their number points."""
+        route = session.route
+        assert route is not None
+        if route.target_type == "queue":
+            self.desk.enter_queue(session, route.target)
+            return
+        session.state = "ivr"
+        session.run = FlowRun(route.flow or {})
+        self.emit(session, "ivr.entered", {"flow": route.target, "version": route.flow_version})
+        self._follow(session, lambda run: run.start())
+
+    def _follow(self, session: CallSession, step: Any) -> None:
+        """Apply one step of the flow and carry out the instruction it returns."""
+        try:
+            instruction: Instruction | None = step(session.run)
+        except FlowError as exc:
+            log.error("call %s: flow error: %s", session.call_id, exc)
+            self.end_call(session, "system", f"flow error: {exc}")
+            return
+        if instruction is not None:
+            self.execute(session, instruction)
+
+    def execute(self, session: CallSession, instruction: Instruction) -> None:
+        """Carry out one instruction of the flow."""
+        self.stop_prompt(session)
+        if isinstance(instruction, Play):
+            self.emit(
+                session,
+                "ivr.prompt",
+                {
+                    "prompt": instruction.prompt,
+                    "node": session.run.node_id if session.run else None,
+                },
+            )
+            wait = instruction.wait or 0.0
+            self.play(
+                session,
+                instruction.prompt,
+                instruction.language,
+                wait,
+                lambda: self._follow(session, lambda run: run.on_played()),
+            )
+        elif isinstance(instruction, EnterQueue):
+            self.desk.enter_queue(session, instruction.queue)
+        elif isinstance(instruction, Hangup):
+            self.end_call(session, "system", instruction.reason)
+
+    def play(
+        self, session: CallSession, prompt: str, language: str, wait: float, then: Any
+    ) -> None:
+        """Play a prompt to the caller and call then() when it (and the wait) is over."""
+        audio = session.caller.audio
+        try:
+            path = self.prompts.path(prompt, language)
+            player = Player(path)
+        except (PromptMissing, pj.Error) as exc:
+            log.error("call %s: %s", session.call_id, exc)
+            self.end_call(session, "system", f"prompt missing: {prompt}")
+            return
+        if audio is not None:
+            player.play_to(audio)
+        session.prompt = player
+        session.prompt_timer = self.reactor.call_later(player.seconds + wait, then)
+
+    def stop_prompt(self, session: CallSession) -> None:
+        """Stop the prompt the caller hears, if any."""
+        if session.prompt_timer is not None:
+            session.prompt_timer.cancel()
+            session.prompt_timer = None
+        if session.prompt is not None and session.caller.audio is not None:
+            session.prompt.stop_to(session.caller.audio)
+        session.prompt = None
+
+    # --- ending ---------------------------------------------------------------------------
+
+    def end_call(self, session: CallSession, by: str, reason: str, code: int = 200) -> None:
+        """End the call: hang up every leg that is still up."""
+        if session.state == "ending":
+            return
+        session.sample_rtp()
+        session.state, session.ended_by, session.end_reason = "ending", by, reason
+        session.cancel_timers()
+        self.stop_prompt(session)
+        self.desk.leave_queue(session, reason)
+        self.desk.unbridge(session)
+        for leg in session.legs():
+            leg.end(code if leg is session.caller else 200)
+        self._maybe_finish(session)
+
+    def _maybe_finish(self, session: CallSession) -> None:
+        """Write the call's end and CDR once no leg is left."""
+        if session.finished or any(not leg.ended for leg in session.legs()):
+            return
+        if session.state != "ending":
+            self.end_call(session, session.ended_by or "caller", session.end_reason or "ended")
+            return
+        session.finished = True
+        self.emit(
+            session,
+            "call.ended",
+            {"by": session.ended_by, "reason": session.end_reason, "rtp": session.rtp},
+        )
+        self.writer.cdr(derive_cdr(session.call_id, session.events))
+        for leg in (session.caller, session.agent_leg):
+            if leg is not None:
+                self.writer.leg(self._leg_row(session, leg))
+        del self.sessions[session.call_id]
+
+    def _leg_row(self, session: CallSession, leg: Leg) -> dict[str, Any]:
+        """Return the store row of a finished leg."""
+        return {
+            "call_id": session.call_id,
+            "leg_id": f"{session.call_id}-{leg.leg_id}",
+            "role": leg.role,
+            "remote": leg.extension or session.from_number,
+            "started_at": session.started_at,
+            "answered_at": leg.answered_at,
+            "ended_at": time.time(),
+            "end_reason": session.end_reason,
+        }
+
+    def recording_path(self, session: CallSession) -> tuple[Path, str]:
+        """Return the absolute and relative path of a call's recording."""
+        day = time.strftime("%Y/%m/%d", time.gmtime(session.started_at))
+        relative = f"{day}/{session.call_id}.wav"
+        return Path(self.settings.paths.recordings) / relative, relative
+
+    def start_recording(self, session: CallSession) -> None:
+        """Record the bridged call (both directions mixed) if the queue asks for it."""
+        if not (self.settings.engine.record_calls and session.queue and session.queue.record):
+            return
+        path, relative = self.recording_path(session)
+        session.recorder = Recorder(path)
+        for leg in session.legs():
+            if leg.audio is not None:
+                session.recorder.add(leg.audio)
+        self.emit(session, "recording.started", {"file": relative})
+
+    def hang_up_all(self) -> None:
+        """End every call (engine stopping)."""
+        for session in list(self.sessions.values()):
+            self.end_call(session, "system", "engine stopping", 503)
+
+    def sample_all_rtp(self) -> None:
+        """Sample RTP counters of talking calls, then schedule the next sample."""
+        for session in self.sessions.values():
+            if session.state == "talking":
+                session.sample_rtp()
+        self.reactor.call_later(RTP_SAMPLE_SECONDS, self.sample_all_rtp)

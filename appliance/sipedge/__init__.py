@@ -1,0 +1,1 @@
+"""Run Kamailio as the SIP edge: config rendering, subscribers, registrations, start checks."""

@@ -1,0 +1,64 @@
+"""Ping a SIP server with one OPTIONS request over UDP (the SIP edge's health check)."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import time
+
+
+def ping(host: str, port: int, timeout: float = 1.0, source: str = "") -> bool:
+    """Return true if host:port answers an OPTIONS with SIP/2.0 200 within timeout seconds."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as sock:
+            sock.bind((source, 0))
+            sock.connect((host, port))
+            call_id = secrets.token_hex(8) + "@callbox"
+            local_host, local_port = sock.getsockname()[:2]
+            sock.send(_request(host, port, local_host, local_port, call_id))
+            return _await_ok(sock, call_id, timeout)
+    except OSError:
+        return False
+
+
+def _request(host: str, port: int, local_host: str, local_port: int, call_id: str) -> bytes:
+    """Return a minimal OPTIONS request that passes Kamailio's sanity checks."""
+    target = _host_port(host, port)
+    local = _host_port(local_host, local_port)
+    lines = [
+        f"OPTIONS sip:{target} SIP/2.0",
+        f"Via: SIP/2.0/UDP {local};branch=z9hG4bK{secrets.token_hex(8)};rport",
+        "Max-Forwards: 70",
+        f"From: <sip:health@{local}>;tag={secrets.token_hex(4)}",
+        f"To: <sip:{target}>",
+        f"Call-ID: {call_id}",
+        "CSeq: 1 OPTIONS",
+        "User-Agent: callbox-health",
+        "Accept: application/sdp",
+        "Content-Length: 0",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+
+
+def _await_ok(sock: socket.socket, call_id: str, timeout: float) -> bool:
+    """Return true once a 200 reply for call_id arrives; false on any other final or timeout."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        sock.settimeout(left)
+        try:
+            data = sock.recv(65535)
+        except (TimeoutError, ConnectionRefusedError):
+            return False
+        if call_id.encode("ascii") not in data:
+            continue  # a stray datagram, not our reply
+        if data.startswith(b"SIP/2.0 200"):
+            return True
+        if not data.startswith(b"SIP/2.0 1"):
+            return False
+    return False
+
+
+def _host_port(host: str, port: int) -> str:
+    """Return host:port, bracketing an IPv6 address."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

@@ -1,0 +1,197 @@
+"""The store's tables as peewee models.
+
+Call events are the record of truth (DESIGN §3): CDRs, the queue log, reports and
+the wallboard are derived from them.  Times are UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from appliance.store.database import db
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time without tzinfo (as stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class JSONField(TextField):
+    """A JSON document stored as text."""
+
+    def db_value(self, value: Any) -> str | None:
+        """Return value serialised for the database."""
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value: str | None) -> Any:
+        """Return the stored text parsed."""
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    """Base of every callbox table."""
+
+    id = AutoField()
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    """A person who logs in to the web UI."""
+
+    username = CharField(unique=True)
+    password_hash = CharField()
+    role = CharField(default="admin")  # admin | supervisor | agent
+    language = CharField(default="en")
+    created_at = DateTimeField(default=utcnow)
+
+
+class ApiToken(BaseModel):
+    """A bearer token for the REST API; only its SHA-256 is kept."""
+
+    user = ForeignKeyField(User, backref="tokens", on_delete="CASCADE")
+    name = CharField()
+    token_hash = CharField(unique=True)
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+
+
+class Agent(BaseModel):
+    """An agent: an extension with SIP credentials and a working state."""
+
+    extension = CharField(unique=True)
+    name = CharField()
+    sip_password = CharField()
+    state = CharField(default="logged_out")  # logged_out | ready | not_ready
+    auto_ready = BooleanField(default=False)  # ready as soon as the phone registers
+    created_at = DateTimeField(default=utcnow)
+
+
+class Queue(BaseModel):
+    """A call queue served by member agents."""
+
+    name = CharField(unique=True)
+    title = CharField(default="")
+    strategy = CharField(default="longest_idle")
+    music_class = CharField(default="default")
+    ring_seconds = IntegerField(default=20)
+    max_wait_seconds = IntegerField(default=600)
+    wrap_up_seconds = IntegerField(default=0)
+    record = BooleanField(default=True)
+
+
+class QueueMember(BaseModel):
+    """An agent's membership of a queue."""
+
+    queue = ForeignKeyField(Queue, backref="members", on_delete="CASCADE")
+    agent = ForeignKeyField(Agent, backref="memberships", on_delete="CASCADE")
+    penalty = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("queue", "agent"), True),)
+
+
+class Trunk(BaseModel):
+    """A carrier connection: an IP-authenticated peer or a registration."""
+
+    name = CharField(unique=True)
+    kind = CharField(default="peer")  # peer | register
+    host = CharField()
+    port = IntegerField(default=5060)
+    username = CharField(default="")
+    password = CharField(default="")
+    max_channels = IntegerField(default=0)  # 0: no limit
+    enabled = BooleanField(default=True)
+
+
+class IvrFlow(BaseModel):
+    """A version of an IVR flow graph (JSON); one version per name is active."""
+
+    name = CharField()
+    version = IntegerField(default=1)
+    graph = JSONField()
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("name", "version"), True),)
+
+
+class InboundNumber(BaseModel):
+    """A dialled number (DID) and where its calls go."""
+
+    number = CharField(unique=True)
+    trunk = ForeignKeyField(Trunk, null=True, backref="numbers", on_delete="SET NULL")
+    target_type = CharField(default="ivr")  # ivr | queue | agent
+    target = CharField()
+
+
+class CallEvent(BaseModel):
+    """One step of one call, appended before the step is acknowledged."""
+
+    call_id = CharField(index=True)
+    at = FloatField()  # UNIX time
+    kind = CharField()  # call.started, ivr.played, queue.joined, agent.answered, ...
+    leg = CharField(default="")
+    data = JSONField(default=dict)
+
+
+class CallLeg(BaseModel):
+    """One SIP dialog of a call."""
+
+    call_id = CharField(index=True)
+    leg_id = CharField(unique=True)
+    role = CharField()  # caller | agent
+    remote = CharField(default="")
+    started_at = FloatField()
+    answered_at = FloatField(null=True)
+    ended_at = FloatField(null=True)
+    end_reason = CharField(default="")
+
+
+class Cdr(BaseModel):
+    """The call detail record derived from a finished call's events."""
+
+    call_id = CharField(unique=True)
+    started_at = FloatField(index=True)
+    ended_at = FloatField()
+    from_number = CharField(default="")
+    to_number = CharField(default="")
+    direction = CharField(default="inbound")
+    queue = CharField(null=True)
+    agent = CharField(null=True)
+    wait_seconds = FloatField(default=0)
+    talk_seconds = FloatField(default=0)
+    outcome = CharField()  # answered | abandoned | interrupted | failed
+    recording = CharField(null=True)  # path relative to paths.recordings
+
+
+ALL_MODELS: list[type[BaseModel]] = [
+    User,
+    ApiToken,
+    Agent,
+    Queue,
+    QueueMember,
+    Trunk,
+    IvrFlow,
+    InboundNumber,
+    CallEvent,
+    CallLeg,
+    Cdr,
+]

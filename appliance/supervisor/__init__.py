@@ -1,0 +1,1 @@
+"""`callbox run`: the developer supervisor that starts, restarts and stops every service."""

@@ -1,0 +1,199 @@
+"""A test agent phone: a pjsua2 user agent in its own process.
+
+It registers through the SIP edge with digest auth, answers incoming calls after
+``--answer-ms``, sends a tone (``--tone`` WAV) so RTP flows from the agent, and
+prints one JSON object per line on stdout for the test to read:
+
+    {"event": "registered", "code": 200}
+    {"event": "incoming", "from": "..."}
+    {"event": "confirmed"}
+    {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
+
+``max_rx_level`` is the loudest audio level heard from the box (0 = silence): proof
+that the caller's voice reached the agent through the bridge.  The process ends on
+SIGTERM or after ``--seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from typing import Any
+
+import pjsua2 as pj
+
+
+def say(event: str, **data: Any) -> None:
+    """Print one event line."""
+    print(json.dumps({"event": event, **data}), flush=True)
+
+
+class AgentCall(pj.Call):
+    """One call to the agent."""
+
+    def __init__(self, phone: Phone, call_id: int) -> None:
+        super().__init__(phone.account, call_id)
+        self.phone = phone
+        self.audio: pj.AudioMedia | None = None
+        self.max_rx_level = 0
+        self.stats = {"rx": 0, "tx": 0}
+
+    def onCallState(self, prm: pj.OnCallStateParam) -> None:
+        """Report state changes."""
+        try:
+            info = self.getInfo()
+            if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
+                say("confirmed")
+            elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                say("disconnected", code=info.lastStatusCode, max_rx_level=self.max_rx_level,
+                    **self.stats)  # fmt: skip
+                self.phone.finished(self)
+        except Exception as exc:  # never let an exception into pjsua2
+            say("error", message=repr(exc))
+
+    def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        """Send the tone once audio is up."""
+        try:
+            info = self.getInfo()
+            for media in info.media:
+                if (
+                    media.type == pj.PJMEDIA_TYPE_AUDIO
+                    and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE
+                ):
+                    self.audio = self.getAudioMedia(media.index)
+                    if self.phone.player is not None:
+                        self.phone.player.startTransmit(self.audio)
+        except Exception as exc:
+            say("error", message=repr(exc))
+
+    def sample(self) -> None:
+        """Remember the RTP counters and the loudest level heard."""
+        if self.audio is None:
+            return
+        try:
+            self.max_rx_level = max(self.max_rx_level, self.audio.getRxLevel())
+            rtcp = self.getStreamStat(0).rtcp
+            self.stats = {"rx": rtcp.rxStat.pkt, "tx": rtcp.txStat.pkt}
+        except pj.Error:
+            pass
+
+
+class Phone(pj.Account):
+    """The agent's registered account."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        super().__init__()
+        self.args = args
+        self.account = self
+        self.calls: dict[int, AgentCall] = {}
+        self.pending: list[tuple[float, AgentCall]] = []
+        self.player: pj.AudioMediaPlayer | None = None
+
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:
+        """Report the registration result."""
+        say("registered" if prm.code // 100 == 2 and prm.expiration > 0 else "registration",
+            code=prm.code, reason=prm.reason)  # fmt: skip
+
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
+        """Ring, and answer after the configured delay."""
+        call = AgentCall(self, prm.callId)
+        self.calls[prm.callId] = call
+        say("incoming", **{"from": call.getInfo().remoteUri})
+        ring = pj.CallOpParam()
+        ring.statusCode = 180
+        call.answer(ring)
+        if self.args.answer_ms >= 0:
+            self.pending.append((time.monotonic() + self.args.answer_ms / 1000.0, call))
+
+    def finished(self, call: AgentCall) -> None:
+        """Forget a finished call (after the callback returns)."""
+        self.pending = [(t, c) for t, c in self.pending if c is not call]
+
+    def tick(self) -> None:
+        """Answer due calls, sample media, hang up after --talk-ms if asked."""
+        now = time.monotonic()
+        for due, call in [p for p in self.pending if p[0] <= now]:
+            self.pending.remove((due, call))
+            ok = pj.CallOpParam()
+            ok.statusCode = 200
+            call.answer(ok)
+        for call in self.calls.values():
+            call.sample()
+
+
+def parse() -> argparse.Namespace:
+    """Return the command-line arguments."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--extension", required=True)
+    ap.add_argument("--password", required=True)
+    ap.add_argument("--registrar", required=True, help="host:port of the SIP edge")
+    ap.add_argument("--domain", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True, help="local SIP port")
+    ap.add_argument("--rtp-port", type=int, required=True)
+    ap.add_argument("--answer-ms", type=int, default=300, help="-1: never answer")
+    ap.add_argument("--tone", default="")
+    ap.add_argument("--seconds", type=float, default=120)
+    return ap.parse_args()
+
+
+def main() -> int:
+    """Run the phone until SIGTERM or --seconds."""
+    args = parse()
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    ep = pj.Endpoint()
+    ep.libCreate()
+    cfg = pj.EpConfig()
+    cfg.uaConfig.threadCnt = 0
+    cfg.uaConfig.mainThreadOnly = True
+    cfg.logConfig.level = cfg.logConfig.consoleLevel = 1
+    cfg.medConfig.clockRate = cfg.medConfig.sndClockRate = 8000
+    cfg.medConfig.noVad = True
+    cfg.medConfig.ecTailLen = 0
+    ep.libInit(cfg)
+    ep.audDevManager().setNullDev()
+    tcfg = pj.TransportConfig()
+    tcfg.port, tcfg.boundAddress = args.port, "127.0.0.1"
+    ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, tcfg)
+    ep.libStart()
+    phone = Phone(args)
+    if args.tone:
+        phone.player = pj.AudioMediaPlayer()
+        phone.player.createPlayer(args.tone)
+    acfg = pj.AccountConfig()
+    acfg.idUri = f"sip:{args.extension}@{args.domain}"
+    acfg.regConfig.registrarUri = f"sip:{args.registrar}"
+    acfg.regConfig.timeoutSec = 300
+    acfg.sipConfig.authCreds.append(
+        pj.AuthCredInfo("digest", "*", args.extension, 0, args.password)
+    )
+    acfg.mediaConfig.transportConfig.port = args.rtp_port
+    acfg.mediaConfig.transportConfig.portRange = 100
+    acfg.mediaConfig.transportConfig.boundAddress = "127.0.0.1"
+    phone.create(acfg)
+    end = time.monotonic() + args.seconds
+    while not stop["now"] and time.monotonic() < end:
+        ep.libHandleEvents(20)
+        phone.tick()
+    try:
+        phone.setRegistration(False)  # unregister so the edge forgets this phone
+        for _ in range(25):
+            ep.libHandleEvents(20)
+    except pj.Error:
+        pass
+    ep.hangupAllCalls()
+    for _ in range(10):
+        ep.libHandleEvents(20)
+    phone.calls.clear()
+    phone.player = None
+    phone.shutdown()
+    del phone
+    ep.libDestroy()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

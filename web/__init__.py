@@ -1,0 +1,73 @@
+"""The callbox web process: Flask app factory (served by gunicorn as `web:create_app()`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from werkzeug.wrappers import Response
+
+from appliance import config
+from appliance.store import migrations
+from appliance.store.manager import open_store
+from web import exceptions, i18n
+from web.context import SETTINGS_KEY, STORE_KEY, bind_store_to_requests, load_settings
+from web.secret import load_secret_key
+
+log = logging.getLogger(__name__)
+
+# Flask defaults already set HttpOnly; SameSite=Lax keeps the session cookie off
+# cross-site POSTs (the login form also carries a CSRF token).
+APP_DEFAULTS: dict[str, Any] = {
+    "SESSION_COOKIE_NAME": "callbox_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SSE_KEEPALIVE_SECONDS": 15.0,
+    "SSE_RETRY_MILLISECONDS": 5000,
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Return the configured web application."""
+    test_config = dict(test_config or {})
+    settings = test_config.pop(SETTINGS_KEY, None) or load_settings()
+    app = Flask(__name__)
+    app.config.update(APP_DEFAULTS)
+    app.config[SETTINGS_KEY] = settings
+    app.config["SECRET_KEY"] = load_secret_key(settings)
+    app.config.from_prefixed_env("CALLBOX_FLASK")
+    app.config.update(test_config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
+    _open_store(app, settings)
+    i18n.init_app(app)
+    exceptions.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _open_store(app: Flask, settings: config.Settings) -> None:
+    """Bind the models to the store without migrating (the supervisor migrates)."""
+    database = open_store(settings, migrate=False)
+    if migrations.pending(database):
+        log.warning("the store has pending migrations; run `callbox migrate` (web does not)")
+    app.extensions[STORE_KEY] = database
+    bind_store_to_requests(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Register one blueprint per area."""
+    from web.api.routes import bp as api_bp
+    from web.auth.routes import bp as auth_bp
+    from web.health.routes import bp as health_bp
+    from web.live.routes import bp as live_bp
+    from web.recordings.routes import bp as recordings_bp
+
+    for blueprint in (auth_bp, live_bp, api_bp, recordings_bp, health_bp):
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/", "index", _index)
+
+
+def _index() -> Response:
+    """Send visitors to the live page."""
+    return redirect(url_for("live.index"))

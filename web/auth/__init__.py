@@ -1,0 +1,1 @@
+"""Logging in to the web UI and checking API tokens."""

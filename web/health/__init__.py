@@ -1,0 +1,1 @@
+"""The box's health for monitors: GET /healthz."""

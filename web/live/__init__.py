@@ -1,0 +1,1 @@
+"""The live page: agents and calls as the engine sees them, updated through SSE."""

@@ -1,0 +1,49 @@
+"""Live page and its event stream."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, stream_with_context
+from werkzeug.wrappers import Response
+
+from web.auth.guards import login_required
+from web.context import current_settings, current_store
+from web.i18n import _
+from web.live import schemas, services
+
+bp = Blueprint("live", __name__, url_prefix="/live")
+
+
+def _render_tables(board: schemas.Board) -> dict[str, str]:
+    """Return the HTML of the calls and agents tables for board."""
+    rows = schemas.present(board, current_settings().timezone)
+    return {
+        "calls": render_template("live/_calls.html", calls=rows["calls"]),
+        "agents": render_template("live/_agents.html", agents=rows["agents"]),
+    }
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    """Show the live page, filled from the engine now (the stream keeps it current)."""
+    board = services.fetch_board(current_settings().engine.control_socket)
+    rows = schemas.present(board, current_settings().timezone) if board else None
+    return render_template("live/index.html", rows=rows)
+
+
+@bp.get("/events")
+@login_required
+def events() -> Response:
+    """Stream the board and the engine's events as Server-Sent Events."""
+    stream = services.LiveStream(
+        current_settings().engine.control_socket,
+        render=_render_tables,
+        down_message=_("engine not running"),
+        keepalive=float(current_app.config["SSE_KEEPALIVE_SECONDS"]),
+        retry_ms=int(current_app.config["SSE_RETRY_MILLISECONDS"]),
+    )
+    current_store().close()  # a stream lasts hours: hold no store connection meanwhile
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return Response(
+        stream_with_context(iter(stream)), mimetype="text/event-stream", headers=headers
+    )

@@ -1,0 +1,1 @@
+"""Call recordings: the WAV files the engine wrote, served to users and API clients."""
