@@ -43,7 +43,7 @@ class Kamailio:
         self.run_dir = self.folder / "run"
 
     def prepare(self, agents: Iterable[tuple[str, str]] | None = None) -> None:
-        """Check install and ports, write the config and database, sync subscribers.
+        """Check install and ports, write and check the config, create the db, sync subscribers.
 
         ``agents`` are (extension, password) pairs; None reads them from the open store.
         """
@@ -51,6 +51,7 @@ class Kamailio:
         self.check_ports()
         self.run_dir.mkdir(parents=True, exist_ok=True)
         render.write_config(self.settings)
+        self.check_config()
         subscribers.ensure_schema(self.settings)
         if agents is None:
             result = subscribers.sync_from_store(self.settings)

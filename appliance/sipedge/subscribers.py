@@ -51,6 +51,8 @@ def ensure_schema(settings: Settings, sql_dir: Path = SQL_DIR) -> Path:
         conn.execute("PRAGMA journal_mode=WAL")
         for name in SCHEMA_SCRIPTS:
             _apply_script(conn, _read_script(sql_dir, name))
+    # HA1 hashes let anyone who reads them register as the agent: keep the file private.
+    path.chmod(0o600)
     return path
 
 

@@ -22,6 +22,7 @@ from helpers_sipedge import (
     start_sipp,
 )
 
+from appliance.sipedge import subscribers
 from appliance.sipedge.options import ping
 from appliance.sipedge.registrations import registered
 
@@ -81,6 +82,16 @@ def test_wrong_credentials_are_refused(
     )
     assert result.returncode == 0, errors(sipp_dir)
     assert registered(edge.settings) == {}
+
+
+def test_removed_agent_cannot_register_without_restart(edge: RunningEdge, sipp_dir: Path) -> None:
+    """Check that a sync while Kamailio runs takes effect on the next REGISTER."""
+    assert register(edge, sipp_dir, "1002", AGENTS["1002"], free_port()).returncode == 0
+    subscribers.sync(edge.settings, [("1001", AGENTS["1001"])])
+    result = register(
+        edge, sipp_dir, "1002", AGENTS["1002"], free_port(), scenario="register_forbidden.xml"
+    )
+    assert result.returncode == 0, errors(sipp_dir)
 
 
 def test_registration_survives_restart(edge: RunningEdge, sipp_dir: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def test_schema_has_the_versions_the_modules_check(settings: Settings) -> None:
     assert versions == {"version": 1, "subscriber": 7, "location": 9, "location_attrs": 1}
     assert _query(settings, "SELECT username FROM subscriber") == [("1001",)]
     assert _query(settings, "PRAGMA journal_mode") == [("wal",)]
+    assert stat.S_IMODE(database_path(settings).stat().st_mode) == 0o600
 
 
 def test_older_table_version_is_recreated(settings: Settings) -> None:
