@@ -35,7 +35,7 @@ class QueueDesk:
         if not self.board.acd.staffed(name):
             self.board.emit(session, "queue.empty", {"queue": name})
             session.state = "ivr"
-            self.board.play(
+            self.board.ivr.play(
                 session,
                 "no-agents",
                 self._language(session),
@@ -51,7 +51,7 @@ class QueueDesk:
             "queue.joined",
             {"queue": name, "position": self.board.acd.position(session.call_id)},
         )
-        self.board.play(
+        self.board.ivr.play(
             session, "please-hold", self._language(session), 0.0, lambda: self.start_music(session)
         )
         session.timers.append(
@@ -142,7 +142,7 @@ class QueueDesk:
             leg.end()
             return
         self.board.acd.answered(leg.extension, session.call_id)
-        self.board.stop_prompt(session)
+        self.board.ivr.stop_prompt(session)
         self.stop_music(session)
         session.state = "talking"
         self.board.emit(

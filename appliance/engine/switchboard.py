@@ -16,11 +16,11 @@ import pjsua2 as pj
 
 from appliance.callflow.acd import Acd
 from appliance.callflow.cdr import derive_cdr
-from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
 from appliance.config import Settings
 from appliance.engine.directory import Directory
+from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
-from appliance.engine.media import MusicOnHold, Player, PromptMissing, Prompts, Recorder
+from appliance.engine.media import MusicOnHold, Prompts, Recorder
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
 from appliance.engine.session import CallSession, new_call_id
@@ -47,6 +47,7 @@ class Switchboard:
         self.trunk_account: IncomingAccount | None = None
         self._leg_seq = 0
         self.desk = QueueDesk(self)
+        self.ivr = IvrDesk(self)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -179,7 +180,7 @@ class Switchboard:
         if session is None:
             return
         if leg.role == "caller" and session.state == "new":
-            self._start_route(session)
+            self.ivr.start_route(session)
         elif leg.role == "agent" and leg.answered_at is not None:
             self.desk.bridge(session)
 
@@ -202,7 +203,7 @@ class Switchboard:
             leg.leg_id,
         )
         if session.state == "ivr" and session.run is not None:
-            self._follow(session, lambda run: run.on_digit(digit))
+            self.ivr.follow(session, lambda run: run.on_digit(digit))
 
     def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
         """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""
@@ -217,82 +218,6 @@ class Switchboard:
             self.desk.agent_leg_ended(session, leg, code, reason)
         self._maybe_finish(session)
 
-    # --- IVR ----------------------------------------------------------------------------
-
-    def _start_route(self, session: CallSession) -> None:
-        """Send a newly answered caller where their number points."""
-        route = session.route
-        assert route is not None
-        if route.target_type == "queue":
-            self.desk.enter_queue(session, route.target)
-            return
-        session.state = "ivr"
-        session.run = FlowRun(route.flow or {})
-        self.emit(session, "ivr.entered", {"flow": route.target, "version": route.flow_version})
-        self._follow(session, lambda run: run.start())
-
-    def _follow(self, session: CallSession, step: Any) -> None:
-        """Apply one step of the flow and carry out the instruction it returns."""
-        try:
-            instruction: Instruction | None = step(session.run)
-        except FlowError as exc:
-            log.error("call %s: flow error: %s", session.call_id, exc)
-            self.end_call(session, "system", f"flow error: {exc}")
-            return
-        if instruction is not None:
-            self.execute(session, instruction)
-
-    def execute(self, session: CallSession, instruction: Instruction) -> None:
-        """Carry out one instruction of the flow."""
-        self.stop_prompt(session)
-        if isinstance(instruction, Play):
-            self.emit(
-                session,
-                "ivr.prompt",
-                {
-                    "prompt": instruction.prompt,
-                    "node": session.run.node_id if session.run else None,
-                },
-            )
-            wait = instruction.wait or 0.0
-            self.play(
-                session,
-                instruction.prompt,
-                instruction.language,
-                wait,
-                lambda: self._follow(session, lambda run: run.on_played()),
-            )
-        elif isinstance(instruction, EnterQueue):
-            self.desk.enter_queue(session, instruction.queue)
-        elif isinstance(instruction, Hangup):
-            self.end_call(session, "system", instruction.reason)
-
-    def play(
-        self, session: CallSession, prompt: str, language: str, wait: float, then: Any
-    ) -> None:
-        """Play a prompt to the caller and call then() when it (and the wait) is over."""
-        audio = session.caller.audio
-        try:
-            path = self.prompts.path(prompt, language)
-            player = Player(path)
-        except (PromptMissing, pj.Error) as exc:
-            log.error("call %s: %s", session.call_id, exc)
-            self.end_call(session, "system", f"prompt missing: {prompt}")
-            return
-        if audio is not None:
-            player.play_to(audio)
-        session.prompt = player
-        session.prompt_timer = self.reactor.call_later(player.seconds + wait, then)
-
-    def stop_prompt(self, session: CallSession) -> None:
-        """Stop the prompt the caller hears, if any."""
-        if session.prompt_timer is not None:
-            session.prompt_timer.cancel()
-            session.prompt_timer = None
-        if session.prompt is not None and session.caller.audio is not None:
-            session.prompt.stop_to(session.caller.audio)
-        session.prompt = None
-
     # --- ending ---------------------------------------------------------------------------
 
     def end_call(self, session: CallSession, by: str, reason: str, code: int = 200) -> None:
@@ -302,7 +227,7 @@ class Switchboard:
         session.sample_rtp()
         session.state, session.ended_by, session.end_reason = "ending", by, reason
         session.cancel_timers()
-        self.stop_prompt(session)
+        self.ivr.stop_prompt(session)
         self.desk.leave_queue(session, reason)
         self.desk.unbridge(session)
         for leg in session.legs():

@@ -1,6 +1,7 @@
 """Read which agents' phones are registered, straight from Kamailio's location table.
 
-usrloc runs write-through (db_mode 1), so the table is current.  db_sqlite stores times as
+usrloc runs write-back (db_mode 2) with a 1 s timer, so the table trails Kamailio's memory
+by about a second (see the template for why not write-through).  db_sqlite stores times as
 Julian day numbers (REAL, UTC); ``julianday()`` also accepts the text form, so both read.
 """
 

@@ -101,9 +101,13 @@ def _aliases(listen: str, domain: str, port: int) -> list[str]:
 
 
 def _address(key: str, value: str) -> str:
-    """Return value if it is a literal IP address, else raise SipEdgeError naming key."""
-    if not _is_ip(value):
-        raise SipEdgeError(f"setting '{key}' must be an IP address, got {value!r}")
+    """Return value if it is one literal IP address, else raise SipEdgeError naming key."""
+    if not _is_ip(value) or ipaddress.ip_address(value).is_unspecified:
+        # A wildcard would end up in Via and Record-Route headers, and the engine is
+        # recognised by its exact source address.
+        raise SipEdgeError(
+            f"setting '{key}' must be one IP address (not a wildcard), got {value!r}"
+        )
     return str(ipaddress.ip_address(value))
 
 

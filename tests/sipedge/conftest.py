@@ -23,10 +23,10 @@ def start_edge(tmp_path: Path) -> Iterator[Callable[..., RunningEdge]]:
     """Return a factory that prepares and starts Kamailio; every edge is stopped at teardown."""
     started: list[RunningEdge] = []
 
-    def start(**sip: Any) -> RunningEdge:
-        """Prepare and start an edge with the test agents and these sip settings."""
+    def start(agents: dict[str, str] = AGENTS, **sip: Any) -> RunningEdge:
+        """Prepare and start an edge with these agents and sip settings."""
         edge = RunningEdge(make_settings(tmp_path / "var", **sip), tmp_path / "kamailio.log")
-        edge.kamailio.prepare(agents=AGENTS.items())
+        edge.kamailio.prepare(agents=agents.items())
         started.append(edge)
         edge.start()
         return edge

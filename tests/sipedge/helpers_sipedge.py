@@ -6,12 +6,14 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 from appliance import config
 from appliance.config import Settings
 from appliance.sipedge.manager import Kamailio
+from appliance.sipedge.registrations import Registration, registered
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 LOOPBACK = "127.0.0.1"
@@ -92,6 +94,19 @@ class RunningEdge:
     def log(self) -> str:
         """Return Kamailio's output so far."""
         return self.log_path.read_text(errors="replace")
+
+
+def wait_registered(
+    settings: Settings, extensions: set[str], seconds: float = 5.0
+) -> dict[str, Registration]:
+    """Return registered() once it holds extensions (usrloc flushes every second), or fail."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = registered(settings)
+        if extensions <= set(found) or time.monotonic() > deadline:
+            assert extensions <= set(found), f"not registered after {seconds} s: {extensions}"
+            return found
+        time.sleep(0.05)
 
 
 def sipp_argv(scenario: str, *args: str, seconds: int = 8) -> list[str]:

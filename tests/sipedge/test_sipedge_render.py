@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def test_non_default_ports_and_domain_pass_kamailio_check(tmp_path: Path) -> Non
     ("sip", "key"),
     [
         ({"listen": "localhost"}, "sip.listen"),
+        ({"listen": "0.0.0.0"}, "sip.listen"),
         ({"domain": 'pbx"; drop;'}, "sip.domain"),
         ({"pike_exempt": ["not-an-ip"]}, "sip.pike_exempt"),
     ],
@@ -62,7 +64,15 @@ def test_non_default_ports_and_domain_pass_kamailio_check(tmp_path: Path) -> Non
 def test_unsafe_settings_are_refused_naming_the_key(tmp_path: Path, sip: dict, key: str) -> None:
     """Check that values that could break the config's syntax are refused, naming the key."""
     settings = make_settings(tmp_path, **sip)
-    with pytest.raises(SipEdgeError, match=f"'{key}'"):
+    with pytest.raises(SipEdgeError, match=re.escape(f"'{key}'")):
+        render(settings)
+
+
+def test_wildcard_engine_address_is_refused(tmp_path: Path) -> None:
+    """Check that the engine must have one address, since the edge trusts it by address."""
+    settings = make_settings(tmp_path)
+    settings.engine.listen = "0.0.0.0"
+    with pytest.raises(SipEdgeError, match=re.escape("'engine.listen' must be one IP address")):
         render(settings)
 
 
