@@ -121,7 +121,7 @@ class Switchboard:
             {
                 "from": session.from_number,
                 "to": session.to_number,
-                "direction": "inbound",
+                "direction": "internal" if account.kind == "edge" else "inbound",
                 "via": account.kind,
                 "source": source,
             },

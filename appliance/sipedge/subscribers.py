@@ -25,6 +25,9 @@ SCHEMA_SCRIPTS = ("standard", "auth_db", "usrloc")
 
 INSTALL_HINT = "kamailio is not installed: run `apt-get install kamailio kamailio-sqlite-modules`"
 
+# No plain password is stored (calculate_ha1 is off): only the HA1 columns are filled.
+_INSERT = "INSERT INTO subscriber (username, domain, password, ha1, ha1b) VALUES (?, ?, '', ?, ?)"
+
 _VERSION_ROW = re.compile(r"INSERT INTO version .*?values \('(\w+)',\s*'(\d+)'\)", re.IGNORECASE)
 
 
@@ -57,29 +60,23 @@ def ensure_schema(settings: Settings, sql_dir: Path = SQL_DIR) -> Path:
 
 
 def sync(settings: Settings, agents: Iterable[tuple[str, str]]) -> SyncResult:
-    """Make the subscriber table hold exactly these (extension, password) pairs, atomically."""
+    """Make the subscriber table hold exactly these (extension, password) pairs, atomically.
+
+    Agents without a password are left out: they cannot register.  Run ensure_schema first.
+    """
     domain = settings.sip.domain
-    wanted = {ext: _hashes(ext, domain, pw) for ext, pw in agents if ext and pw}
+    wanted = {(ext, domain): _hashes(ext, domain, pw) for ext, pw in agents if ext and pw}
     with closing(connect(database_path(settings))) as conn, _transaction(conn):
-        current = {
-            (user, dom): (ha1, ha1b)
-            for user, dom, ha1, ha1b in conn.execute(
-                "SELECT username, domain, ha1, ha1b FROM subscriber"
-            )
-        }
-        stale = [key for key in current if key[1] != domain or key[0] not in wanted]
-        conn.executemany("DELETE FROM subscriber WHERE username=? AND domain=?", stale)
-        added = [(ext, domain, *h) for ext, h in wanted.items() if (ext, domain) not in current]
+        current = _current(conn)
+        stale = [key for key in current if key not in wanted]
+        added = [(*key, *hashes) for key, hashes in wanted.items() if key not in current]
         changed = [
-            (*h, ext, domain)
-            for ext, h in wanted.items()
-            if (ext, domain) in current and current[(ext, domain)] != h
+            (*hashes, *key)
+            for key, hashes in wanted.items()
+            if key in current and current[key] != hashes
         ]
-        conn.executemany(
-            "INSERT INTO subscriber (username, domain, password, ha1, ha1b)"
-            " VALUES (?, ?, '', ?, ?)",
-            added,
-        )
+        conn.executemany("DELETE FROM subscriber WHERE username=? AND domain=?", stale)
+        conn.executemany(_INSERT, added)
         conn.executemany(
             "UPDATE subscriber SET ha1=?, ha1b=? WHERE username=? AND domain=?", changed
         )
@@ -88,10 +85,17 @@ def sync(settings: Settings, agents: Iterable[tuple[str, str]]) -> SyncResult:
 
 def sync_from_store(settings: Settings) -> SyncResult:
     """Sync the subscriber table from the store's agents (the store must already be open)."""
-    from appliance.store.models import Agent  # the engine's hot path never needs peewee
+    # Imported here so that the rest of the SIP edge loads without the store.
+    from appliance.store.models import Agent
 
     agents = Agent.select(Agent.extension, Agent.sip_password)
     return sync(settings, [(str(agent.extension), str(agent.sip_password)) for agent in agents])
+
+
+def _current(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
+    """Return (username, domain) -> (ha1, ha1b) for every subscriber row."""
+    rows = conn.execute("SELECT username, domain, ha1, ha1b FROM subscriber")
+    return {(user, domain): (hash1, hash1b) for user, domain, hash1, hash1b in rows}
 
 
 def ha1(username: str, realm: str, password: str) -> str:

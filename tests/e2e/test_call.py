@@ -120,3 +120,16 @@ def test_engine_killed_mid_call_closes_it_as_interrupted(box: Box) -> None:
     path = Path(box.settings.paths.recordings) / cdr["recording"]
     with wave.open(str(path)) as w:  # the header was repaired: the audio has a length
         assert w.getnframes() / w.getframerate() > 1.0
+
+
+def test_phone_dials_the_ivr_through_the_sip_edge(box: Box) -> None:
+    # A softphone user (extension 1004) calls 100 like any caller: 407, credentials, IVR.
+    with box.agent("1001") as phone:
+        sipp = box.sipp("phone_menu", caller="1004", phone=True, menu_ms=MENU_MS, talk_ms=3000)
+        assert sipp.returncode == 0, sipp.stdout[-2000:] + box.log_tail("engine")
+        phone.read_until("disconnected")
+    cdr = box.wait_cdr()
+    assert (cdr["from_number"], cdr["to_number"], cdr["direction"]) == ("1004", "100", "internal")
+    assert (cdr["outcome"], cdr["queue"], cdr["agent"]) == ("answered", "support", "1001")
+    via = box.events(cdr["call_id"])[0]["data"]
+    assert via["via"] == "edge"

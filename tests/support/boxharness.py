@@ -230,12 +230,14 @@ class Box:
         number: str = "100",
         caller: str = "13800138000",
         timeout: float = 60,
+        phone: bool = False,
         **sets: int,
     ) -> list[str]:
-        """Return the SIPp command line of one call of a scenario against the demo trunk."""
+        """Return the SIPp command line of one call, from the demo trunk or a phone via the edge."""
+        port = self.settings.sip.port if phone else self.settings.engine.trunk_port
         args = [
             "sipp",
-            f"127.0.0.1:{self.settings.engine.trunk_port}",
+            f"127.0.0.1:{port}",
             "-sf",
             str(SCENARIOS / f"{scenario}.xml"),
             "-s",
@@ -261,6 +263,8 @@ class Box:
             "-error_file",
             str(self.var / "sipp-errors.log"),
         ]
+        if phone:
+            args += ["-au", caller, "-ap", self.agent_password(caller)]
         for name, value in sets.items():
             args += ["-set", name, str(value)]
         return args
