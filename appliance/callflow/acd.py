@@ -52,6 +52,7 @@ class AgentStatus:
     retry_after: float = 0.0
     calls_taken: int = 0
     call_id: str | None = None
+    auto_ready: bool = False  # logged in and ready as soon as the phone registers
 
     def available(self, now: float) -> bool:
         """Return true if the agent can be rung now."""
@@ -86,7 +87,7 @@ class Acd:
             if live is None:
                 self.agents[ext] = fresh
             else:
-                live.name = fresh.name
+                live.name, live.auto_ready = fresh.name, fresh.auto_ready
                 if live.state not in (AgentState.RINGING, AgentState.ON_CALL):
                     live.state = fresh.state
         for ext in set(self.agents) - set(agents):
@@ -104,6 +105,8 @@ class Acd:
         agent.registered = registered
         if registered:
             agent.idle_since = agent.idle_since or now
+            if agent.auto_ready and agent.state == AgentState.LOGGED_OUT:
+                agent.state = AgentState.READY
         return True
 
     def set_state(self, extension: str, state: AgentState, now: float) -> None:

@@ -68,7 +68,8 @@ def load_directory() -> Directory:
         for q in Queue.select()
     ]
     agents = {
-        a.extension: AgentStatus(a.extension, a.name, AgentState(a.state)) for a in Agent.select()
+        a.extension: AgentStatus(a.extension, a.name, AgentState(a.state), auto_ready=a.auto_ready)
+        for a in Agent.select()
     }
     peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712
     return Directory(routes, queues, agents, peers)

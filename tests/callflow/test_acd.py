@@ -120,3 +120,13 @@ def test_longest_idle_prefers_lower_penalty() -> None:
     strategy = STRATEGIES["longest_idle"]()
     picked = strategy.choose([Candidate("a", 10, penalty=1), Candidate("b", 50, penalty=0)], 60)
     assert picked.extension == "b"
+
+
+def test_auto_ready_agent_becomes_ready_when_the_phone_registers() -> None:
+    acd = Acd()
+    acd.configure([QueueConfig("q", members={"1": 0, "2": 0})], {
+        "1": AgentStatus("1", auto_ready=True), "2": AgentStatus("2")})  # fmt: skip
+    acd.set_registered("1", True, now=5)
+    acd.set_registered("2", True, now=5)
+    assert acd.agents["1"].state == AgentState.READY
+    assert acd.agents["2"].state == AgentState.LOGGED_OUT  # must log in first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import time
 import wave
 from pathlib import Path
@@ -133,3 +134,20 @@ def test_phone_dials_the_ivr_through_the_sip_edge(box: Box) -> None:
     assert (cdr["outcome"], cdr["queue"], cdr["agent"]) == ("answered", "support", "1001")
     via = box.events(cdr["call_id"])[0]["data"]
     assert via["via"] == "edge"
+
+
+def test_malformed_sip_is_dropped_and_calls_go_on(box: Box) -> None:
+    junk = [
+        b"\x00\xff" * 300,
+        b"INVITE sip:100@127.0.0.1 SIP/2.0\r\nVia: nonsense\r\n\r\n",
+        b"INVITE sip:100@127.0.0.1 SIP/2.0\r\nContent-Length: 99999\r\n\r\nv=0",
+        "REGISTER sip:é SIP/2.0\r\nFrom: <sip:ü>\r\n\r\n".encode(),
+        b"SIP/2.0 200 OK\r\nCall-ID: nobody\r\n\r\n",
+    ]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for datagram in junk * 20:
+            s.sendto(datagram, ("127.0.0.1", box.settings.engine.trunk_port))
+    assert box.control.call("ping")["calls"] == 0
+    sipp = box.sipp("caller_refused", number="555")  # the engine still answers properly
+    assert sipp.returncode == 0, sipp.stdout[-2000:]
+    assert box.engine is not None and box.engine.poll() is None
