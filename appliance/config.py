@@ -38,7 +38,6 @@ class PathSettings:
     recordings: str = ""  # default: <var>/recordings
     prompts: str = ""  # default: <var>/prompts
     run: str = ""  # default: <var>/run  (sockets, pid and heartbeat files)
-    log: str = ""  # default: <var>/log
     backups: str = ""  # default: <var>/backups
     kamailio: str = ""  # default: <var>/kamailio  (rendered config, its SQLite db)
 
@@ -71,8 +70,6 @@ class EngineSettings:
     public_address: str = ""  # SDP address; default: listen
     control_socket: str = ""  # default: <run>/engine.sock
     record_calls: bool = True
-    agent_ring_seconds: int = 20
-    queue_max_wait_seconds: int = 600
     log_level: int = 2
 
 
@@ -253,7 +250,6 @@ def _derive(settings: Settings) -> None:
         ("recordings", "recordings"),
         ("prompts", "prompts"),
         ("run", "run"),
-        ("log", "log"),
         ("backups", "backups"),
         ("kamailio", "kamailio"),
     ):

@@ -62,6 +62,7 @@ NUMBER = "100"
 DTMF_TO_RTP_MS = 300  # bench_caller.xml's pause between the digit and the stream
 RTP_SAMPLE_SECONDS = 2.0  # the engine samples RTP counters this often while talking
 POLL_SECONDS = 0.5
+SETUP_MARGIN = 0.25  # seconds from the end of the greeting to bridged (measured ≈10 ms idle)
 REGISTER_RATE = 100
 # Targets of the issue (printed next to the figures, never turned into an exit status).
 TARGET_CONCURRENT = 200
@@ -134,6 +135,7 @@ class Sample:
     talking: int
     calls: int
     control_ms: float  # round trip of the `calls` control command (-1: failed)
+    machine_busy: float = 0.0  # CPU seconds all cores spent not idle (other programs too)
     threads: dict[int, float] = field(default_factory=dict)  # tid -> CPU seconds
 
 
@@ -188,8 +190,17 @@ class Probe:
                 control_ms = (time.monotonic() - started) * 1000
                 calls = len(listed)
                 talking = sum(1 for c in listed if c.get("state") == "talking")
+        machine = psutil.cpu_times()
+        busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
         return Sample(
-            time.monotonic(), times.user + times.system, rss, talking, calls, control_ms, threads
+            time.monotonic(),
+            times.user + times.system,
+            rss,
+            talking,
+            calls,
+            control_ms,
+            busy,
+            threads,
         )
 
     def thread_names(self) -> dict[int, str]:
@@ -433,7 +444,7 @@ class Bench:
         """Return the caller SIPp command line for this mode."""
         o = self.opts
         welcome = wav_seconds(str(Path(self.box.settings.paths.prompts) / "en" / "welcome.wav"))
-        setup = welcome + 1.0  # greeting, then queue, ring and answer (milliseconds)
+        setup = welcome + SETUP_MARGIN  # the greeting, then queue, ring and answer
         if o.mode == "concurrency":
             ramp = (o.concurrency - 1) / o.rate
             talk_from_answer = setup + ramp + o.hold  # the first caller outlasts the ramp
@@ -576,6 +587,11 @@ class Bench:
         a, b = self.samples[first], self.samples[last]
         r["steady_seconds"] = round(b.at - a.at, 1)
         r["engine_cpu_steady_percent"] = round(cpu_percent(a, b), 2)
+        cores = psutil.cpu_count() or 1
+        r["machine_busy_steady_percent"] = round(
+            100 * (b.machine_busy - a.machine_busy) / (b.at - a.at) / cores, 1
+        )
+        r["cores"] = cores
         names = self.thread_names
         seconds = b.at - a.at
         per_thread = {
@@ -746,6 +762,10 @@ def table(opts: Options, r: dict[str, Any]) -> str:
         ),
         ("kamailio CPU whole run", pct(r.get("kamailio_cpu_run_percent"))),
         ("SIPp (load generators) CPU whole run", pct(r.get("sipp_cpu_run_percent"))),
+        (
+            f"machine busy steady, all {r.get('cores', '?')} cores",
+            pct(r.get("machine_busy_steady_percent")),
+        ),
         ("agents registered in", f"{r.get('register_seconds')} s"),
     ]  # fmt: skip
     if r["mode"] == "throughput":
