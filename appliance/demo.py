@@ -43,7 +43,7 @@ TRUNK_NAME = "demo-carrier"
 TRUNK_HOST = "127.0.0.1"
 IVR_NAME = "main"
 IVR_NUMBER = "100"
-# The engine interprets this shape; keep it exactly as agreed.
+# The demo IVR: greeting, then "1 for sales, 2 for support" (see appliance/callflow/ivr.py).
 IVR_GRAPH: dict[str, Any] = {
     "start": "welcome",
     "language": "en",
