@@ -41,6 +41,17 @@ class PathSettings:
     backups: str = ""  # default: <var>/backups
     kamailio: str = ""  # default: <var>/kamailio  (rendered config, its SQLite db)
 
+    # Paths that name a file; every other path setting is a folder.
+    FILES = frozenset({"database"})
+
+    def items(self) -> list[tuple[str, str]]:
+        """Return (name, path) for every path setting."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+    def folders(self) -> list[Path]:
+        """Return the folders the box keeps its state in."""
+        return [Path(path) for name, path in self.items() if name not in self.FILES]
+
 
 @dataclass
 class SipSettings:

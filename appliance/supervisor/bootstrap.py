@@ -14,8 +14,6 @@ from appliance.store import migrations
 from appliance.store.manager import open_store
 from appliance.store.migrations import Migration
 
-FOLDERS = ("var", "run", "log", "recordings", "prompts", "backups", "kamailio")
-
 
 @dataclass
 class InitReport:
@@ -32,8 +30,7 @@ class InitReport:
 def create_folders(settings: Settings) -> list[Path]:
     """Create the state folders that do not exist yet and return them."""
     created = []
-    for name in FOLDERS:
-        folder = Path(getattr(settings.paths, name))
+    for folder in settings.paths.folders():
         if not folder.is_dir():
             folder.mkdir(parents=True, mode=0o750)
             created.append(folder)

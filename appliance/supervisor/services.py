@@ -15,7 +15,6 @@ from appliance.supervisor.exceptions import ServiceUnavailable
 
 # `python -m appliance.engine` and `web:create_app()` import from here.
 REPO_ROOT = Path(appliance.__file__).resolve().parent.parent
-PATH_KEYS = ("var", "database", "recordings", "prompts", "run", "log", "backups", "kamailio")
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,8 @@ def child_env(settings: Settings, base: dict[str, str] | None = None) -> dict[st
     """Return the children's environment: ours, with the resolved paths pinned."""
     env = dict(os.environ if base is None else base)
     # Children run in REPO_ROOT; a relative paths.var must still mean the same folder.
-    for key in PATH_KEYS:
-        env[f"{ENV_PREFIX}PATHS__{key.upper()}"] = getattr(settings.paths, key)
+    for key, path in settings.paths.items():
+        env[f"{ENV_PREFIX}PATHS__{key.upper()}"] = path
     env["PYTHONUNBUFFERED"] = "1"  # lines reach the prefixed output as they are written
     return env
 

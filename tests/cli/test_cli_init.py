@@ -40,7 +40,7 @@ def test_init_without_demo_creates_no_admin(callbox: Runner, var_dir: Path) -> N
     """Create folders, database and prompts, but no user and no demo.json."""
     result = callbox("init")
     assert result.returncode == 0, result.stderr
-    for folder in ("run", "log", "recordings", "prompts", "backups", "kamailio"):
+    for folder in ("run", "recordings", "prompts", "backups", "kamailio"):
         assert (var_dir / folder).is_dir()
     assert rows(var_dir / "callbox.db", "SELECT COUNT(*) FROM user") == [(0,)]
     assert not (var_dir / "demo.json").exists()
