@@ -195,5 +195,11 @@ def _hash_password(password: str) -> str:
 
 
 def _random_text(length: int) -> str:
-    """Return random letters and digits, easy to type into a softphone."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+    """Return random letters and digits, easy to type into a softphone.
+
+    Never starting with "0x": some SIP tools (SIPp among them) read such a password
+    as hex and then fail digest auth.
+    """
+    while (text := "".join(secrets.choice(_ALPHABET) for _ in range(length))).startswith("0x"):
+        pass
+    return text

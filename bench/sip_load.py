@@ -56,13 +56,12 @@ from appliance.engine.media import wav_seconds  # noqa: E402
 from appliance.store import db  # noqa: E402
 from appliance.store.models import Agent, Queue, QueueMember  # noqa: E402
 
-DTMF_PCAP = Path("/usr/share/sip-tester/dtmf_2833_2.pcap")
+DTMF_PCAP = Path("/usr/share/sip-tester/dtmf_2833_2.pcap")  # played by bench_caller.xml
 AUDIO_FILE = "bench_caller.alaw"  # bench_caller.xml streams it from SIPp's working folder
 FIRST_EXTENSION = 3000
 QUEUE = "support"
 NUMBER = "100"
 DTMF_TO_RTP_MS = 300  # bench_caller.xml's pause between the digit and the stream
-RTP_SAMPLE_SECONDS = 2.0  # the engine samples RTP counters this often while talking
 POLL_SECONDS = 0.5
 SETUP_MARGIN = 0.25  # seconds from the end of the greeting to bridged (measured ≈10 ms idle)
 REGISTER_RATE = 100
@@ -140,6 +139,7 @@ class Sample:
     control_ms: float  # round trip of the `calls` control command (-1: failed)
     machine_busy: float = 0.0  # CPU seconds all cores spent not idle (other programs too)
     machine_steal: float = 0.0  # CPU seconds the hypervisor gave to other guests
+    helpers_cpu: float = 0.0  # CPU seconds of Kamailio and the SIPp instances
     threads: dict[int, float] = field(default_factory=dict)  # tid -> CPU seconds
 
 
@@ -152,7 +152,10 @@ class Probe:
         self.engine = psutil.Process(box.engine.pid)
         kamailio = psutil.Process(box.kamailio.pid)
         self.kamailio = [kamailio, *kamailio.children(recursive=True)]
-        self.others: dict[str, list[psutil.Process]] = {"kamailio": self.kamailio}
+        self.others: dict[str, list[psutil.Process]] = {
+            "kamailio": self.kamailio,
+            "bench": [psutil.Process()],  # this process: polling, parsing
+        }
         self.last_cpu: dict[int, float] = {}  # pid -> CPU seconds when last seen alive
         self.control_failures = 0
 
@@ -179,8 +182,7 @@ class Probe:
         times = self.engine.cpu_times()
         threads = {t.id: t.user_time + t.system_time for t in self.engine.threads()}
         rss = self.engine.memory_info().rss
-        for name in self.others:
-            self.cpu_of(name)  # remember SIPp's CPU while it is still running
+        helpers = sum(self.cpu_of(name) for name in self.others)  # also remembers SIPp's
         talking = calls = 0
         control_ms = 0.0
         if with_calls:
@@ -205,18 +207,25 @@ class Probe:
             control_ms,
             machine_busy=busy,
             machine_steal=getattr(machine, "steal", 0.0),
+            helpers_cpu=helpers,
             threads=threads,
         )
 
-    def thread_names(self) -> dict[int, str]:
-        """Return the engine's thread names (the main thread runs the reactor and Python)."""
+    def thread_names(self, before_calls: set[int]) -> dict[int, str]:
+        """Return names for the engine's threads.
+
+        pjlib threads are all called "python" by the OS: the main thread is the reactor
+        (SIP, Python), a thread that appeared with the calls is pjmedia's conference clock
+        (mixing, encoding, sending, recording); the others go by thread id.
+        """
         names = {}
         for tid in (t.id for t in self.engine.threads()):
-            try:
-                comm = Path(f"/proc/{self.engine.pid}/task/{tid}/comm").read_text().strip()
-            except OSError:
-                comm = "?"
-            names[tid] = "main (reactor)" if tid == self.engine.pid else f"{comm}/{tid}"
+            if tid == self.engine.pid:
+                names[tid] = "main"
+            elif tid not in before_calls:
+                names[tid] = f"clock/{tid}"
+            else:
+                names[tid] = f"tid {tid}"
         return names
 
 
@@ -247,8 +256,12 @@ def steady_window(samples: list[Sample], target: int) -> tuple[int, int, int]:
 # --- SIPp ---------------------------------------------------------------------------------
 
 
-def sipp_stats(path: Path) -> dict[str, int]:
-    """Return the cumulative counters of SIPp's last statistics line ({} if none)."""
+def sipp_stats(path: Path) -> dict[str, Any]:
+    """Return SIPp's cumulative counters from its statistics file ({} if none).
+
+    Also the response time (first rtd: INVITE→200 OK for callers), mean over the run and
+    the worst one-second period, in ms.
+    """
     try:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
@@ -268,12 +281,24 @@ def sipp_stats(path: Path) -> dict[str, int]:
         "DeadCallMsgs(C)": "dead_call_msgs",
     }
     header, last = rows[0], rows[-1]
-    out = {}
+    out: dict[str, Any] = {}
     for name, key in wanted.items():
         if name in header:
             with contextlib.suppress(ValueError, IndexError):
                 out[key] = int(last[header.index(name)])
+    if "ResponseTime1(C)" in header:
+        column = header.index("ResponseTime1(C)")
+        periodic = header.index("ResponseTime1(P)")
+        with contextlib.suppress(ValueError, IndexError):
+            out["response_ms_mean"] = sipp_ms(last[column])
+            out["response_ms_worst_second"] = max(sipp_ms(r[periodic]) for r in rows[1:])
     return out
+
+
+def sipp_ms(text: str) -> float:
+    """Return SIPp's HH:MM:SS:micro duration in milliseconds."""
+    h, m, s, micro = (int(x) for x in text.split(":"))
+    return round(((h * 60 + m) * 60 + s) * 1000 + micro / 1000, 1)
 
 
 def stop_process(proc: subprocess.Popen[Any] | None, first: int = signal.SIGUSR1) -> None:
@@ -343,6 +368,7 @@ class Bench:
         self.setup_seconds = 0.0
         self.result: dict[str, Any] = {}
         self.notes: list[str] = []
+        self.logs: list[Any] = []
 
     def default_deadline(self) -> float:
         """Return a generous overall bound for this run's load."""
@@ -359,6 +385,12 @@ class Bench:
         if self.left() <= 0:
             raise RunBroke(f"overall deadline passed while {what}")
 
+    def open_log(self, name: str) -> Any:
+        """Return a log file in the working folder, closed when the run stops."""
+        handle = (self.var / name).open("wb")
+        self.logs.append(handle)
+        return handle
+
     def say(self, text: str) -> None:
         """Print progress unless quiet."""
         if not self.opts.quiet:
@@ -371,10 +403,13 @@ class Bench:
         for tool in ("sipp", "kamailio", "sox"):
             if shutil.which(tool) is None:
                 raise RunBroke(f"{tool} is not installed (make deps deps-test)")
+        if not DTMF_PCAP.is_file():
+            raise RunBroke(f"{DTMF_PCAP} is missing (Debian's sip-tester ships it)")
         self.box.init()
         alphabet = string.ascii_letters + string.digits
+        # Never "0x…": SIPp reads such a password as hex, the digest is wrong and Kamailio says 403.
         self.agents = [
-            (str(FIRST_EXTENSION + i), "".join(secrets.choice(alphabet) for _ in range(16)))
+            (str(FIRST_EXTENSION + i), "pw" + "".join(secrets.choice(alphabet) for _ in range(14)))
             for i in range(self.opts.agents)
         ]
         support = Queue.get(Queue.name == QUEUE)
@@ -401,8 +436,8 @@ class Bench:
         args = sipp_base(self.var, "agent_answer", "agents", self.left())
         args[args.index("-p") + 1] = str(port)
         args += ["-mp", str(media), "-rtp_echo"]
-        self.uas = subprocess.Popen(args, cwd=self.var, stdout=subprocess.DEVNULL,
-                                    stderr=(self.var / "agents-sipp.log").open("wb"))  # fmt: skip
+        log = self.open_log("agents-sipp.log")
+        self.uas = subprocess.Popen(args, cwd=self.var, stdout=subprocess.DEVNULL, stderr=log)
         assert self.probe is not None
         self.probe.watch("sipp", self.uas.pid)
         began = time.monotonic()
@@ -491,19 +526,26 @@ class Bench:
         time.sleep(2.0)
         idle1 = self.probe.sample(with_calls=False)
         self.result["engine_cpu_idle_percent"] = round(cpu_percent(idle0, idle1), 2)
+        others = (idle1.machine_busy - idle0.machine_busy) - (idle1.engine_cpu - idle0.engine_cpu)
+        others -= idle1.helpers_cpu - idle0.helpers_cpu
+        self.result["other_programs_before_percent"] = round(
+            100 * max(0.0, others) / (idle1.at - idle0.at), 1
+        )
         args = self.caller_args()
         (self.var / "callers-command.txt").write_text(" ".join(args) + "\n")
         self.say(f"callers start: {self.describe()}")
-        kam0, sipp0 = self.probe.cpu_of("kamailio"), self.probe.cpu_of("sipp")
+        before = {name: self.probe.cpu_of(name) for name in ("kamailio", "sipp", "bench")}
         first = self.probe.sample()
         self.samples.append(first)
-        log = (self.var / "callers-sipp.log").open("wb")
+        log = self.open_log("callers-sipp.log")
         self.caller = subprocess.Popen(args, cwd=self.var, stdout=subprocess.DEVNULL, stderr=log)
         self.probe.watch("sipp", self.caller.pid)
         last_report = time.monotonic()
         while self.caller.poll() is None:
             if self.box.engine.poll() is not None:
                 raise RunBroke(f"engine exited {self.box.engine.returncode} under load")
+            if self.uas is not None and self.uas.poll() is not None:
+                raise RunBroke(f"the agents' SIPp exited {self.uas.returncode} (agents-*.log)")
             self.check_deadline("callers were running")
             time.sleep(POLL_SECONDS)
             self.samples.append(self.probe.sample())
@@ -517,12 +559,12 @@ class Bench:
         created = sipp_stats(self.var / "callers-stats.csv").get("created", 0)
         self.wait_cdrs(created)
         self.samples.append(self.probe.sample())
-        self.thread_names = self.probe.thread_names()  # while the engine still runs
+        self.thread_names = self.probe.thread_names(set(idle1.threads))  # engine still runs
         self.result["engine_cpu_run_percent"] = round(cpu_percent(first, self.samples[-1]), 2)
         run_seconds = self.samples[-1].at - first.at
         self.result["run_seconds"] = round(run_seconds, 1)
-        for name, before in (("kamailio", kam0), ("sipp", sipp0)):
-            used = self.probe.cpu_of(name) - before
+        for name, used_before in before.items():
+            used = self.probe.cpu_of(name) - used_before
             self.result[f"{name}_cpu_run_percent"] = round(100 * used / run_seconds, 1)
 
     def recent_cpu(self) -> float:
@@ -625,6 +667,10 @@ class Bench:
         r["machine_steal_steady_percent"] = round(
             100 * (b.machine_steal - a.machine_steal) / seconds / cores, 1
         )
+        ours = (b.engine_cpu - a.engine_cpu) + (b.helpers_cpu - a.helpers_cpu)
+        r["other_programs_steady_percent"] = round(
+            100 * max(0.0, b.machine_busy - a.machine_busy - ours) / seconds, 1
+        )
         names = self.thread_names
         per_thread = {
             names.get(tid, f"gone/{tid}"): round(100 * (used - a.threads.get(tid, 0)) / seconds, 2)
@@ -643,16 +689,21 @@ class Bench:
         rtp: dict[str, dict[str, dict[str, int]]] = {}
         with contextlib.closing(self.box.db()) as conn:
             rows = conn.execute(
-                "SELECT call_id, kind, at, data FROM call_event"
-                " WHERE kind IN ('call.started', 'bridge.joined', 'call.ended')"
+                "SELECT call_id, kind, at, data FROM call_event WHERE kind IN"
+                " ('call.started', 'bridge.joined', 'call.ended', 'agent.no_answer')"
             )
+            unanswered: Counter[str] = Counter()
             for call_id, kind, at, data in rows:
-                if kind == "call.started":
+                if kind == "agent.no_answer":
+                    ring = json.loads(data)
+                    unanswered[f"{ring.get('code')} {ring.get('reason')}"] += 1
+                elif kind == "call.started":
                     started[call_id] = at
                 elif kind == "bridge.joined":
                     bridged[call_id] = at
                 else:
                     rtp[call_id] = json.loads(data).get("rtp") or {}
+        r["agent_rings_not_answered"] = dict(unanswered)
         setups = sorted(bridged[c] - started[c] for c in bridged if c in started)
         r["setup_ms_median"] = round(1000 * statistics.median(setups)) if setups else None
         r["setup_ms_p95"] = round(1000 * percentile(setups, 0.95)) if setups else None
@@ -660,7 +711,7 @@ class Bench:
         waits = [c["wait_seconds"] for c in cdrs]
         r["wait_seconds_max"] = round(max(waits), 2) if waits else None
         rx = tx = lost = 0
-        no_rtp = []
+        no_rtp: list[str] = []
         rates: dict[str, list[float]] = {k: [] for k in LEG_RATES}
         stream_start = (self.opts.dtmf_ms + DTMF_TO_RTP_MS) / 1000
         for call_id, legs in rtp.items():
@@ -669,16 +720,16 @@ class Bench:
                 rx += leg.get("rx", 0)
                 tx += leg.get("tx", 0)
                 lost += leg.get("lost", 0)
+            cdr = by_call.get(call_id)
             if not caller.get("rx") or not agent.get("rx"):
                 no_rtp.append(call_id)
                 continue
-            cdr = by_call.get(call_id)
             if cdr is None:
                 continue
-            # The agent leg is sampled when the caller hangs up (exact); the caller leg last
-            # in the 2-s sampling while talking, so ≈1 s (mean) of its tail is not counted.
+            # Both legs' counters are exact: the engine reads them before it hangs a leg up,
+            # or when the far end's hang-up destroys the stream.
             talk = cdr["talk_seconds"]
-            call = cdr["ended_at"] - cdr["started_at"] - RTP_SAMPLE_SECONDS / 2
+            call = cdr["ended_at"] - cdr["started_at"]
             if talk > 1:
                 rates["agent_rx"].append(agent["rx"] / talk)
                 rates["agent_tx"].append(agent["tx"] / talk)
@@ -707,8 +758,8 @@ class Bench:
             verdict["cpu_ok"] = cpu is not None and cpu < TARGET_CPU_PERCENT
             verdict["bridged_ok"] = r["steady_level"] >= o.concurrency
             verdict["failed_ok"] = r["failed_calls"] == 0
-            # Agent legs are measured exactly, caller legs with ±1 s of sampling noise, and
-            # the caller's tx also counts the IVR, so it is shown but not judged.
+            # The caller's tx also counts the IVR, where the engine sends only while a
+            # prompt plays, so it is shown but not judged.
             verdict["pps_ok"] = all(
                 median.get(k, 0) >= floor for k in ("caller_rx", "agent_rx", "agent_tx")
             ) and all(p5.get(k, 0) >= floor for k in ("agent_rx", "agent_tx"))
@@ -727,6 +778,8 @@ class Bench:
         stop_process(self.caller)
         stop_process(self.uas)
         self.box.stop()
+        for handle in self.logs:
+            handle.close()
 
 
 def media_ports() -> dict[str, int]:
@@ -805,9 +858,20 @@ def table(opts: Options, r: dict[str, Any]) -> str:
         ("calls bridged (bridge.joined)", str(r.get("calls_bridged"))),
         ("set-up INVITE→bridged median / p95", f"{r['setup_ms_median']} / {r['setup_ms_p95']} ms"),
         ("queue wait max", f"{r.get('wait_seconds_max')} s"),
+        (
+            "agent rings not answered",
+            ", ".join(f"{n}× {k}" for k, n in r.get("agent_rings_not_answered", {}).items())
+            or "0",
+        ),
+        (
+            "INVITE→200 at SIPp mean / worst second",
+            f"{r['sipp_callers'].get('response_ms_mean')} / "
+            f"{r['sipp_callers'].get('response_ms_worst_second')} ms, "
+            f"{r['sipp_callers'].get('retransmissions')} retransmissions",
+        ),
         ("RTP packets rx / tx (engine)", f"{r['rtp_packets_rx']:,} / {r['rtp_packets_tx']:,}"),
         ("RTP lost (engine rx)", f"{r['rtp_lost']:,}  ({r.get('rtp_loss_percent')} %)"),
-        ("calls missing RTP on a leg", str(r["calls_without_rtp_on_a_leg"])),
+        ("calls missing RTP on a leg", f"{r['calls_without_rtp_on_a_leg']}"),
         ("packets/s per leg, median", per_leg(pps) + "  (caller rx/tx, agent rx/tx)"),
         ("packets/s per leg, 5th percentile", per_leg(p5)),
         (
@@ -816,15 +880,21 @@ def table(opts: Options, r: dict[str, Any]) -> str:
         ),
         ("kamailio CPU whole run", pct(r.get("kamailio_cpu_run_percent"))),
         ("SIPp (load generators) CPU whole run", pct(r.get("sipp_cpu_run_percent"))),
+        ("this benchmark's own CPU whole run", pct(r.get("bench_cpu_run_percent"))),
         (
             f"machine busy / steal steady, all {r.get('cores', '?')} cores",
             f"{pct(r.get('machine_busy_steady_percent'))} / "
             f"{pct(r.get('machine_steal_steady_percent'))}",
         ),
+        (
+            "other programs' CPU before / steady",
+            f"{pct(r.get('other_programs_before_percent'))} / "
+            f"{pct(r.get('other_programs_steady_percent'))} of one core",
+        ),
         ("agents registered in", f"{r.get('register_seconds')} s"),
     ]  # fmt: skip
     if r["mode"] == "throughput":
-        rows.insert(3, ("achieved call rate", f"{r.get('achieved_rate')} calls/s"))
+        rows.insert(3, ("calls answered per second (engine)", f"{r.get('achieved_rate')}"))
     width = max(len(k) for k, _ in rows)
     lines = [f"{k.ljust(width)}  {v}" for k, v in rows]
     lines += [f"note: {n}" for n in r.get("notes", [])]
@@ -835,28 +905,31 @@ def summary(opts: Options, r: dict[str, Any]) -> str:
     """Return the one-line summary."""
     t = r.get("targets", {})
     if opts.mode == "concurrency":
-        p5 = r.get("pps_p5", {})
-        worst = min(p5.values()) if p5 else None
+        p5, median = r.get("pps_p5", {}), r.get("pps_median", {})
+        agent = min((p5.get(k, 0) for k in ("agent_rx", "agent_tx")), default=None)
         figures = (
             f"{r['steady_level']}/{opts.concurrency} bridged, engine "
             f"{r.get('engine_cpu_steady_percent')} % of a core steady, {r['failed_calls']} failed, "
-            f"loss {r.get('rtp_loss_percent')} %, worst leg {worst} pps (p5)"
+            f"loss {r.get('rtp_loss_percent')} %, agent legs ≥ {agent} pps (p5), caller rx "
+            f"{median.get('caller_rx')} pps (median)"
         )
         target = (
             f"{TARGET_CONCURRENT} recorded < {TARGET_CPU_PERCENT:g} %, 0 failed, {TARGET_PPS:g} pps"
         )
     else:
+        answer = r["sipp_callers"].get("response_ms_worst_second")
         figures = (
-            f"{r.get('achieved_rate')} calls/s achieved of {opts.rate:g}, {r['calls_placed']} "
-            f"calls, {r['failed_calls']} failed, set-up median {r.get('setup_ms_median')} ms"
+            f"{r.get('achieved_rate')} calls/s answered of {opts.rate:g} offered, "
+            f"{r['calls_placed']} calls, {r['failed_calls']} failed, INVITE→200 up to {answer} ms, "
+            f"set-up median {r.get('setup_ms_median')} ms, engine "
+            f"{r.get('engine_cpu_steady_percent')} % of a core"
         )
         target = f"{TARGET_RATE:g} calls/s, 0 failed"
+    missed = ", ".join(k[:-3] for k, v in t.items() if k.endswith("_ok") and not v)
     if t.get("applies"):
-        verdict = "MET" if t.get("met") else "MISSED (" + ", ".join(
-            k[:-3] for k, v in t.items() if k.endswith("_ok") and not v
-        ) + ")"  # fmt: skip
+        verdict = "MET" if t.get("met") else f"MISSED ({missed})"
     else:
-        verdict = "n/a for this shape" + ("" if t.get("met") else " (but: not all checks passed)")
+        verdict = "n/a for this shape" + (f" (checks not passed: {missed})" if missed else "")
     return f"RESULT {r['load']}: {figures} — target [{target}]: {verdict}"
 
 

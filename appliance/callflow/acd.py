@@ -148,18 +148,16 @@ class Acd:
     def assignments(self, now: float) -> list[tuple[str, str]]:
         """Return (call_id, extension) pairs to ring now, marking those agents ringing."""
         pairs: list[tuple[str, str]] = []
+        busy = {a.call_id for a in self.agents.values() if a.call_id}  # callers being rung
         for entry in sorted(self.waiting, key=lambda w: (-w.priority, w.joined_at)):
-            if any(call_id == entry.call_id for call_id, _ in pairs) or self._ringing(entry):
+            if entry.call_id in busy:
                 continue
             agent = self._choose(entry, now)
             if agent is not None:
                 agent.state, agent.call_id = AgentState.RINGING, entry.call_id
+                busy.add(entry.call_id)
                 pairs.append((entry.call_id, agent.extension))
         return pairs
-
-    def _ringing(self, entry: Waiting) -> bool:
-        """Return true if an agent is already ringing for this caller."""
-        return any(a.call_id == entry.call_id for a in self.agents.values())
 
     def _choose(self, entry: Waiting, now: float) -> AgentStatus | None:
         """Return the agent entry's queue strategy picks, or None if nobody is free."""

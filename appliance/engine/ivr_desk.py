@@ -95,6 +95,6 @@ class IvrDesk:
         if session.prompt_timer is not None:
             session.prompt_timer.cancel()
             session.prompt_timer = None
-        if session.prompt is not None and session.caller.audio is not None:
-            session.prompt.stop_to(session.caller.audio)
+        # Dropping the player destroys it, which removes its port and connections in one
+        # bridge operation; on pjproject 2.12 each operation waits for the mixer's lock.
         session.prompt = None

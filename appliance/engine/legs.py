@@ -56,6 +56,7 @@ class Leg(pj.Call):
         self.answered_at: float | None = None
         self.ended = False
         self.extension = ""  # agent legs: the agent rung
+        self.rtp: dict[str, int] = {}  # last RTP counters read from the stream
 
     @guarded
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
@@ -65,6 +66,7 @@ class Leg(pj.Call):
             self.board.leg_confirmed(self)
         elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED and not self.ended:
             self.ended = True
+            self.audio = None  # its conference port is already gone
             self.board.leg_disconnected(self, info.lastStatusCode, info.lastReason)
 
     @guarded
@@ -84,13 +86,21 @@ class Leg(pj.Call):
         """Pass a received DTMF digit on."""
         self.board.leg_digit(self, prm.digit)
 
-    def rtp_counts(self) -> dict[str, int]:
-        """Return RTP packets received, sent and lost on this leg's audio stream."""
+    @guarded
+    def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
+        """Read the final RTP counters: the far end hung up and the stream is going away."""
+        self.read_rtp()
+
+    def read_rtp(self) -> dict[str, int]:
+        """Read and remember RTP packets received, sent and lost on the audio stream."""
+        if self.audio is None and self.rtp:
+            return self.rtp
         try:
             stat = self.getStreamStat(0).rtcp
         except pj.Error:
-            return {"rx": 0, "tx": 0, "lost": 0}
-        return {"rx": stat.rxStat.pkt, "tx": stat.txStat.pkt, "lost": stat.rxStat.loss}
+            return self.rtp
+        self.rtp = {"rx": stat.rxStat.pkt, "tx": stat.txStat.pkt, "lost": stat.rxStat.loss}
+        return self.rtp
 
     def end(self, code: int = 200, reason: str = "") -> None:
         """Hang up (or reject with code before answer); ignore a leg already gone."""

@@ -76,7 +76,6 @@ class Engine:
         self.control = ControlServer(self.settings.engine.control_socket, self._dispatch)
         self.control.start()
         threading.Thread(target=self._poll_registrations, name="registrations", daemon=True).start()
-        self.reactor.call_later(2.0, self.board.sample_all_rtp)
         e = self.settings.engine
         log.info(
             "engine ready: edge %s:%d, trunk %s:%d, control %s",

@@ -51,15 +51,22 @@ class QueueDesk:
             "queue.joined",
             {"queue": name, "position": self.board.acd.position(session.call_id)},
         )
-        self.board.ivr.play(
-            session, "please-hold", self._language(session), 0.0, lambda: self.start_music(session)
-        )
         session.timers.append(
             self.board.reactor.call_later(
                 config.max_wait_seconds, lambda: self.board.end_call(session, "system", "max wait")
             )
         )
         self.dispatch()
+        if session.state == "ringing":  # an agent was free: music while it rings, no apology
+            self.start_music(session)
+        elif session.state == "queued":
+            self.board.ivr.play(
+                session,
+                "please-hold",
+                self._language(session),
+                0.0,
+                lambda: self.start_music(session),
+            )
 
     @staticmethod
     def _language(session: CallSession) -> str:
@@ -168,12 +175,8 @@ class QueueDesk:
         self.board.start_recording(session)
 
     def unbridge(self, session: CallSession) -> None:
-        """Stop the recording (closing its file) and the bridge."""
-        if session.recorder is not None:
-            for leg in session.legs():
-                if leg.audio is not None:
-                    session.recorder.remove(leg.audio)
-            session.recorder = None  # dropping the last reference closes the WAV cleanly
+        """Stop the recording: dropping the recorder closes its WAV and its bridge port."""
+        session.recorder = None
 
     def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """Handle an agent leg ending: before answer, try again; after, end the call."""

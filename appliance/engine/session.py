@@ -40,7 +40,6 @@ class CallSession:
     recorder: Recorder | None = None
     timers: list[Timer] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    rtp: dict[str, dict[str, int]] = field(default_factory=dict)
     started_at: float = 0.0
     ended_by: str = ""
     end_reason: str = ""
@@ -59,13 +58,15 @@ class CallSession:
             self.prompt_timer.cancel()
             self.prompt_timer = None
 
-    def sample_rtp(self) -> None:
-        """Remember each live leg's RTP counters (media is gone once a leg disconnects)."""
+    def read_rtp(self) -> None:
+        """Read the RTP counters of the legs still up (before the engine hangs them up)."""
         for leg in self.legs():
             if not leg.ended and leg.audio is not None:
-                counts = leg.rtp_counts()
-                if counts["rx"] or counts["tx"]:
-                    self.rtp[leg.role] = counts
+                leg.read_rtp()
+
+    def rtp(self) -> dict[str, dict[str, int]]:
+        """Return each leg's final RTP counters by role."""
+        return {leg.role: leg.rtp for leg in self.legs() if leg.rtp}
 
     def summary(self) -> dict[str, Any]:
         """Return the call as the `calls` control command lists it."""

@@ -27,7 +27,6 @@ from appliance.engine.session import CallSession, new_call_id
 from appliance.store.writer import EventWriter
 
 log = logging.getLogger(__name__)
-RTP_SAMPLE_SECONDS = 2.0
 
 
 class Switchboard:
@@ -52,30 +51,32 @@ class Switchboard:
     # --- set-up -------------------------------------------------------------------------
 
     def open_accounts(self) -> None:
-        """Create the edge and trunk accounts, each locked to its transport."""
-        self.edge_account = self._account(
-            "edge",
-            self.reactor.edge_transport,
-            self.settings.engine.listen,
-            self.settings.engine.port,
-        )
+        """Create the edge and trunk accounts, each locked to its transport.
+
+        Each account gets its own half of the RTP range: pjsua keeps one port cursor
+        per account and gives up after 100 busy ports in a row, so two accounts
+        sharing a range collide once a hundred calls hold ports (seen in bench/).
+        """
+        e = self.settings.engine
+        half = e.rtp_port_range // 2 // 2 * 2  # even: RTP and RTCP ports come in pairs
         self.trunk_account = self._account(
-            "trunk",
-            self.reactor.trunk_transport,
-            self.settings.engine.trunk_listen,
-            self.settings.engine.trunk_port,
+            "trunk", self.reactor.trunk_transport, e.trunk_listen, e.trunk_port, e.rtp_port, half
+        )
+        self.edge_account = self._account(
+            "edge", self.reactor.edge_transport, e.listen, e.port, e.rtp_port + half, half
         )
         self.reactor.ep.edge_account_index = self.edge_account.getId()
         self.reactor.ep.trunk_account_index = self.trunk_account.getId()
 
-    def _account(self, kind: str, transport: int, host: str, port: int) -> IncomingAccount:
-        """Return a local account on one transport with the RTP port range."""
+    def _account(
+        self, kind: str, transport: int, host: str, port: int, rtp_port: int, rtp_range: int
+    ) -> IncomingAccount:
+        """Return a local account on one transport with its RTP port range."""
         cfg = pj.AccountConfig()
         cfg.idUri = f"sip:callbox@{host}:{port}"
         cfg.sipConfig.transportId = transport
         media = cfg.mediaConfig.transportConfig
-        media.port = self.settings.engine.rtp_port
-        media.portRange = self.settings.engine.rtp_port_range
+        media.port, media.portRange = rtp_port, rtp_range
         media.boundAddress = self.settings.engine.listen
         media.publicAddress = self.settings.engine.public_address
         account = IncomingAccount(self, kind)
@@ -224,7 +225,7 @@ class Switchboard:
         """End the call: hang up every leg that is still up."""
         if session.state == "ending":
             return
-        session.sample_rtp()
+        session.read_rtp()
         session.state, session.ended_by, session.end_reason = "ending", by, reason
         session.cancel_timers()
         self.ivr.stop_prompt(session)
@@ -245,7 +246,7 @@ class Switchboard:
         self.emit(
             session,
             "call.ended",
-            {"by": session.ended_by, "reason": session.end_reason, "rtp": session.rtp},
+            {"by": session.ended_by, "reason": session.end_reason, "rtp": session.rtp()},
         )
         self.writer.cdr(derive_cdr(session.call_id, session.events))
         for leg in (session.caller, session.agent_leg):
@@ -287,10 +288,3 @@ class Switchboard:
         """End every call (engine stopping)."""
         for session in list(self.sessions.values()):
             self.end_call(session, "system", "engine stopping", 503)
-
-    def sample_all_rtp(self) -> None:
-        """Sample RTP counters of talking calls, then schedule the next sample."""
-        for session in self.sessions.values():
-            if session.state == "talking":
-                session.sample_rtp()
-        self.reactor.call_later(RTP_SAMPLE_SECONDS, self.sample_all_rtp)
