@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 _URI_USER = re.compile(r"sips?:([^@;>]+)@")
-_URI_NAME = re.compile(r'^\s*"?([^"<]*?)"?\s*<')
 
 
 def guarded(method: F) -> F:
@@ -43,31 +42,28 @@ def uri_user(uri: str) -> str:
     return match.group(1) if match else ""
 
 
-class Leg(pj.Call):
-    """One SIP dialog of a call, caller or agent side."""
+class SipCall(pj.Call):
+    """The pjsua2 call behind a leg; it lives exactly as long as its SIP dialog.
 
-    def __init__(self, board: Switchboard, account: pj.Account, call_id: int, role: str) -> None:
+    pjsua2 2.12 never clears a Call's id when the dialog ends, and ~Call clears the
+    user data of, and hangs up, whatever call holds that id when the object is
+    finally destroyed.  pjsua reuses ids, so a Call object outliving its dialog can
+    kill a stranger's call.  The Leg therefore drops this object inside its own
+    DISCONNECTED callback, the one moment pjsua2 allows deleting it.
+    """
+
+    def __init__(self, leg: Leg, account: pj.Account, call_id: int) -> None:
         super().__init__(account, call_id)
-        self.board = board
-        self.role = role
-        self.leg_id = ""
-        self.call_id = ""  # the callbox call this leg belongs to
-        self.audio: pj.AudioMedia | None = None
-        self.answered_at: float | None = None
-        self.ended = False
-        self.extension = ""  # agent legs: the agent rung
-        self.rtp: dict[str, int] = {}  # last RTP counters read from the stream
+        self.leg = leg
 
     @guarded
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report confirmed and disconnected states."""
         info = self.getInfo()
         if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
-            self.board.leg_confirmed(self)
-        elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED and not self.ended:
-            self.ended = True
-            self.audio = None  # its conference port is already gone
-            self.board.leg_disconnected(self, info.lastStatusCode, info.lastReason)
+            self.leg.board.leg_confirmed(self.leg)
+        elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            self.leg.disconnected(info.lastStatusCode, info.lastReason)
 
     @guarded
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
@@ -75,28 +71,80 @@ class Leg(pj.Call):
         info = self.getInfo()  # keep it alive: .media points into it (SWIG)
         for media in info.media:
             if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE:
-                first = self.audio is None
-                self.audio = self.getAudioMedia(media.index)
-                if first:
-                    self.board.leg_media_ready(self)
+                self.leg.media_active(self.getAudioMedia(media.index))
                 return
 
     @guarded
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
         """Pass a received DTMF digit on."""
-        self.board.leg_digit(self, prm.digit)
+        self.leg.board.leg_digit(self.leg, prm.digit)
 
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
         """Read the final RTP counters: the far end hung up and the stream is going away."""
-        self.read_rtp()
+        self.leg.read_rtp()
+
+
+class Leg:
+    """One SIP dialog of a call, caller or agent side, as the switchboard sees it."""
+
+    def __init__(self, board: Switchboard, account: pj.Account, call_id: int, role: str) -> None:
+        self.board = board
+        self.role = role
+        self.call: SipCall | None = SipCall(self, account, call_id)
+        self.leg_id = ""
+        self.call_id = ""  # the callbox call this leg belongs to
+        self.audio: pj.AudioMedia | None = None
+        self.answered_at: float | None = None
+        self.ended = False
+        self.extension = ""  # agent legs: the agent rung
+        self.stopped = ""  # why the engine stopped this leg ringing ("" if it did not)
+        self.rtp: dict[str, int] = {}  # last RTP counters read from the stream
+
+    def info(self) -> pj.CallInfo:
+        """Return the dialog's pjsua2 call info."""
+        assert self.call is not None
+        return self.call.getInfo()
+
+    def answer(self, code: int = 200) -> None:
+        """Answer an incoming dialog with code."""
+        assert self.call is not None
+        prm = pj.CallOpParam()
+        prm.statusCode = code
+        self.call.answer(prm)
+
+    def dial(self, uri: str) -> None:
+        """Place an outgoing audio-only call to uri (raises pj.Error, then the leg is over)."""
+        assert self.call is not None
+        prm = pj.CallOpParam(True)
+        prm.opt.audioCount, prm.opt.videoCount = 1, 0
+        try:
+            self.call.makeCall(uri, prm)
+        except pj.Error:
+            self.ended, self.call = True, None  # no dialog was made: nothing to wait for
+            raise
+
+    def media_active(self, audio: pj.AudioMedia) -> None:
+        """Keep the audio port; tell the switchboard the first time."""
+        first = self.audio is None
+        self.audio = audio
+        if first:
+            self.board.leg_media_ready(self)
+
+    def disconnected(self, code: int, reason: str) -> None:
+        """End the leg: tell the switchboard, then let go of the pjsua2 call (see SipCall)."""
+        if not self.ended:
+            self.ended = True
+            self.audio = None  # its conference port is already gone
+            self.board.leg_disconnected(self, code, reason)
+        self.call = None
 
     def read_rtp(self) -> dict[str, int]:
         """Read and remember RTP packets received, sent and lost on the audio stream."""
-        if self.audio is None and self.rtp:
+        if self.call is None or (self.audio is None and self.rtp):
             return self.rtp
         try:
-            stat = self.getStreamStat(0).rtcp
+            stat = self.call.getStreamStat(0).rtcp
         except pj.Error:
             return self.rtp
         self.rtp = {"rx": stat.rxStat.pkt, "tx": stat.txStat.pkt, "lost": stat.rxStat.loss}
@@ -104,14 +152,14 @@ class Leg(pj.Call):
 
     def end(self, code: int = 200, reason: str = "") -> None:
         """Hang up (or reject with code before answer); ignore a leg already gone."""
-        if self.ended:
+        if self.ended or self.call is None:
             return
         prm = pj.CallOpParam()
         prm.statusCode = code
         if reason:
             prm.reason = reason
         try:
-            self.hangup(prm)
+            self.call.hangup(prm)
         except pj.Error as exc:
             log.debug("hangup of %s: %s", self.leg_id, exc.info())
 

@@ -101,8 +101,7 @@ class Engine:
         self.writer.flush(5.0)
         self.writer.stop()
         self.board.music.close()
-        self.board.sessions.clear()
-        self.board.legs.clear()
+        self.board.release_calls()
         self.board.edge_account = self.board.trunk_account = None
         self.reactor.destroy()
 

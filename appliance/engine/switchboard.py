@@ -106,7 +106,7 @@ class Switchboard:
     def incoming(self, account: IncomingAccount, pj_call_id: int, source: str) -> None:
         """Take a new INVITE: check who sent it, find its route, answer it."""
         leg = self.new_leg(account, pj_call_id, "caller")
-        info = leg.getInfo()
+        info = leg.info()
         session = CallSession(
             new_call_id(),
             leg,
@@ -142,7 +142,7 @@ class Switchboard:
             self.end_call(session, "system", reason, code)
             return
         session.route = self.directory.route(session.to_number)
-        self._answer(leg)
+        leg.answer(200)
 
     def _refusal(
         self, account: IncomingAccount, source: str, session: CallSession
@@ -166,13 +166,6 @@ class Switchboard:
         self.legs[leg.leg_id] = leg
         return leg
 
-    @staticmethod
-    def _answer(leg: Leg) -> None:
-        """Answer a caller leg with 200 OK."""
-        prm = pj.CallOpParam()
-        prm.statusCode = 200
-        leg.answer(prm)
-
     # --- leg callbacks --------------------------------------------------------------------
 
     def leg_media_ready(self, leg: Leg) -> None:
@@ -182,14 +175,14 @@ class Switchboard:
             return
         if leg.role == "caller" and session.state == "new":
             self.ivr.start_route(session)
-        elif leg.role == "agent" and leg.answered_at is not None:
+        elif leg is session.agent_leg:
             self.desk.bridge(session)
 
     def leg_confirmed(self, leg: Leg) -> None:
         """Note an answer; an agent answering is connected to the caller."""
         leg.answered_at = time.time()
         session = self.sessions.get(leg.call_id)
-        if session is not None and leg.role == "agent" and leg is session.agent_leg:
+        if session is not None and leg.role == "agent":
             self.desk.agent_answered(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
@@ -215,7 +208,7 @@ class Switchboard:
         if leg.role == "caller":
             by = session.ended_by or "caller"
             self.end_call(session, by, session.end_reason or "caller hung up")
-        elif leg is session.agent_leg:
+        elif leg.role == "agent":
             self.desk.agent_leg_ended(session, leg, code, reason)
         self._maybe_finish(session)
 
@@ -283,6 +276,16 @@ class Switchboard:
             if leg.audio is not None:
                 session.recorder.add(leg.audio)
         self.emit(session, "recording.started", {"file": relative})
+
+    def release_calls(self) -> None:
+        """Drop every pjsua2 call object now (before the library is destroyed)."""
+        for session in self.sessions.values():
+            for leg in session.legs():
+                leg.call = None
+        for leg in self.legs.values():
+            leg.call = None
+        self.sessions.clear()
+        self.legs.clear()
 
     def hang_up_all(self) -> None:
         """End every call (engine stopping)."""

@@ -109,8 +109,13 @@ class Phone(pj.Account):
             self.pending.append((time.monotonic() + self.args.answer_ms / 1000.0, call))
 
     def finished(self, call: AgentCall) -> None:
-        """Forget a finished call (after the callback returns)."""
+        """Forget a finished call now, inside its DISCONNECTED callback.
+
+        pjsua2 2.12's ~Call acts on the call id it had, which pjsua reuses: an old
+        Call destroyed later (e.g. replaced in a dict) would hang up a new call.
+        """
         self.pending = [(t, c) for t, c in self.pending if c is not call]
+        self.calls = {cid: c for cid, c in self.calls.items() if c is not call}
 
     def tick(self) -> None:
         """Answer due calls, sample media, hang up after --talk-ms if asked."""
