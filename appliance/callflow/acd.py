@@ -9,6 +9,7 @@ waiting for an agent is the one that agent gets.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from appliance.callflow import strategies
@@ -51,6 +52,8 @@ class AgentStatus:
     idle_since: float = 0.0
     retry_after: float = 0.0
     calls_taken: int = 0
+    talk_seconds: float = 0.0
+    answered_at: float = 0.0
     call_id: str | None = None
     auto_ready: bool = False  # logged in and ready as soon as the phone registers
 
@@ -67,6 +70,7 @@ class Waiting:
     queue: str
     joined_at: float
     priority: int = 0
+    number: str = ""
 
 
 class Acd:
@@ -79,9 +83,15 @@ class Acd:
         self._strategies: dict[str, strategies.Strategy] = {}
 
     def configure(self, queues: list[QueueConfig], agents: dict[str, AgentStatus]) -> None:
-        """Apply configuration from the store, keeping live state of agents that remain."""
+        """Apply configuration from the store, keeping live state of agents that remain.
+
+        A queue that keeps its strategy keeps the strategy object (and its memory, e.g.
+        round-robin's last agent).  An unknown strategy raises KeyError before anything
+        changes.
+        """
+        chosen = {q.name: self._strategy_for(q) for q in queues}
         self.queues = {q.name: q for q in queues}
-        self._strategies = {q.name: strategies.get(q.strategy) for q in queues}
+        self._strategies = chosen
         for ext, fresh in agents.items():
             live = self.agents.get(ext)
             if live is None:
@@ -92,6 +102,13 @@ class Acd:
                     live.state = fresh.state
         for ext in set(self.agents) - set(agents):
             del self.agents[ext]
+
+    def _strategy_for(self, queue: QueueConfig) -> strategies.Strategy:
+        """Return the queue's current strategy object if unchanged, else a new one."""
+        current = self._strategies.get(queue.name)
+        if current is not None and current.name == queue.strategy:
+            return current
+        return strategies.get(queue.strategy)
 
     def queues_of(self, extension: str) -> list[str]:
         """Return the names of the queues extension serves."""
@@ -124,11 +141,18 @@ class Acd:
             for ext in config.members
         )
 
-    def join(self, call_id: str, queue: str, now: float, priority: int = 0) -> None:
-        """Put a caller at the back of queue (raise KeyError for an unknown queue)."""
+    def join(
+        self, call_id: str, queue: str, now: float, priority: int = 0, number: str = ""
+    ) -> None:
+        """Put a caller in line (raise KeyError for an unknown queue).
+
+        `waiting` is kept in serving order — priority first, then arrival — so a
+        decision never sorts it.
+        """
         if queue not in self.queues:
             raise KeyError(f"unknown queue {queue!r}")
-        self.waiting.append(Waiting(call_id, queue, now, priority))
+        entry = Waiting(call_id, queue, now, priority, number)
+        bisect.insort(self.waiting, entry, key=_serving_order)
 
     def leave(self, call_id: str) -> Waiting | None:
         """Take a caller out of its queue; return its entry if it was waiting."""
@@ -146,44 +170,79 @@ class Acd:
         return ahead.index(entry) + 1
 
     def assignments(self, now: float) -> list[tuple[str, str]]:
-        """Return (call_id, extension) pairs to ring now, marking those agents ringing."""
+        """Return (call_id, extension) pairs to ring now, marking those agents ringing.
+
+        A caller may appear more than once when the queue rings several agents at once.
+        The round ends as soon as no agent is free, and skips callers whose queue has
+        no free member, so a decision costs little however many callers wait.
+        """
         pairs: list[tuple[str, str]] = []
         busy = {a.call_id for a in self.agents.values() if a.call_id}  # callers being rung
-        for entry in sorted(self.waiting, key=lambda w: (-w.priority, w.joined_at)):
-            if entry.call_id in busy:
+        free = {ext for ext, a in self.agents.items() if a.available(now)}
+        for entry in self.waiting:
+            if not free:
+                break
+            if free.isdisjoint(self.queues[entry.queue].members):
                 continue
-            agent = self._choose(entry, now)
-            if agent is not None:
+            cap = None  # highest penalty this caller may still ring
+            if entry.call_id in busy:
+                if not self._strategies[entry.queue].rings_many:
+                    continue
+                cap = self._ringing_penalty(entry)  # late joiners: the tier already ringing
+            for agent in self._choose(entry, now, cap):
                 agent.state, agent.call_id = AgentState.RINGING, entry.call_id
                 busy.add(entry.call_id)
+                free.discard(agent.extension)
                 pairs.append((entry.call_id, agent.extension))
         return pairs
 
-    def _choose(self, entry: Waiting, now: float) -> AgentStatus | None:
-        """Return the agent entry's queue strategy picks, or None if nobody is free."""
+    def _choose(self, entry: Waiting, now: float, cap: int | None = None) -> list[AgentStatus]:
+        """Return the agents entry's queue strategy picks (none if nobody is free)."""
         config = self.queues[entry.queue]
         candidates = [
-            strategies.Candidate(ext, a.idle_since, penalty, a.calls_taken)
-            for ext, penalty in config.members.items()
-            if (a := self.agents.get(ext)) is not None and a.available(now)
+            strategies.Candidate(ext, a.idle_since, penalty, a.calls_taken, a.talk_seconds, order)
+            for order, (ext, penalty) in enumerate(config.members.items())
+            if (a := self.agents.get(ext)) is not None
+            and a.available(now)
+            and (cap is None or penalty <= cap)
         ]
         if not candidates:
-            return None
-        return self.agents[self._strategies[entry.queue].choose(candidates, now).extension]
+            return []
+        caller = strategies.Caller(entry.call_id, entry.number, entry.joined_at, entry.priority)
+        chosen = self._strategies[entry.queue].choose(candidates, caller, now)
+        return [self.agents[c.extension] for c in chosen]
+
+    def _ringing_penalty(self, entry: Waiting) -> int:
+        """Return the lowest penalty among the agents ringing for a caller."""
+        members = self.queues[entry.queue].members
+        return min(
+            (
+                p
+                for ext, p in members.items()
+                if (a := self.agents.get(ext)) is not None and a.call_id == entry.call_id
+            ),
+            default=0,
+        )
 
     def ring_failed(self, extension: str, now: float) -> None:
         """Free an agent whose phone did not answer; skip them for a few seconds."""
+        if self.ring_stopped(extension):
+            self.agents[extension].retry_after = now + RING_RETRY_SECONDS
+
+    def ring_stopped(self, extension: str) -> bool:
+        """Free a ringing agent with no blame (a colleague answered, the caller left)."""
         agent = self.agents.get(extension)
         if agent is None or agent.state != AgentState.RINGING:
-            return
+            return False
         agent.state, agent.call_id = AgentState.READY, None
-        agent.retry_after = now + RING_RETRY_SECONDS
+        return True
 
-    def answered(self, extension: str, call_id: str) -> None:
+    def answered(self, extension: str, call_id: str, now: float) -> None:
         """Record that extension answered call_id."""
         agent = self.agents[extension]
         agent.state, agent.call_id = AgentState.ON_CALL, call_id
         agent.calls_taken += 1
+        agent.answered_at = now
         entry = self.leave(call_id)
         if entry is not None:
             self._strategies[entry.queue].answered(extension)
@@ -194,6 +253,7 @@ class Acd:
         if agent is None:
             return 0.0
         wrap = float(self.queues[queue].wrap_up_seconds) if queue in self.queues else 0.0
+        agent.talk_seconds += max(0.0, now - agent.answered_at)
         agent.call_id = None
         agent.state = AgentState.WRAP_UP if wrap > 0 else AgentState.READY
         agent.idle_since = now + wrap
@@ -204,3 +264,8 @@ class Acd:
         agent = self.agents.get(extension)
         if agent is not None and agent.state == AgentState.WRAP_UP:
             agent.state = AgentState.READY
+
+
+def _serving_order(entry: Waiting) -> tuple[int, float]:
+    """Return the key callers are served in: higher priority first, then arrival."""
+    return (-entry.priority, entry.joined_at)

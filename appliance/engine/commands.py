@@ -84,7 +84,10 @@ class Commands:
     def reload(self) -> dict[str, Any]:
         """Re-read configuration from the store and apply it live."""
         directory = load_directory()
-        self._on_engine(lambda: self.engine.board.configure(directory))
+        try:
+            self._on_engine(lambda: self.engine.board.configure(directory))
+        except KeyError as exc:  # e.g. a queue names a strategy that does not exist
+            raise CommandError("bad-config", f"not applied: {exc.args[0]}") from None
         return {
             "numbers": len(directory.routes),
             "queues": len(directory.queues),

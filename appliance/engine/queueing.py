@@ -44,7 +44,7 @@ class QueueDesk:
             )
             return
         now = time.time()
-        self.board.acd.join(session.call_id, name, now)
+        self.board.acd.join(session.call_id, name, now, number=session.from_number)
         session.state = "queued"
         self.board.emit(
             session,
@@ -100,10 +100,14 @@ class QueueDesk:
                 "queue.left",
                 {"queue": session.queue.name if session.queue else None, "reason": reason},
             )
-        leg = session.agent_leg
-        if leg is not None and leg.answered_at is None:
-            self.board.acd.ring_failed(leg.extension, time.time())
-            leg.end(487 if not leg.ended else 200)
+        self.stop_ringing(session, "caller left")
+
+    def stop_ringing(self, session: CallSession, why: str) -> None:
+        """Cancel every agent leg still ringing for the call, with no blame on the agents."""
+        for leg in list(session.ringing.values()):
+            leg.stopped = why
+            self.board.acd.ring_stopped(leg.extension)
+            leg.end(487)
 
     def dispatch(self) -> None:
         """Ring agents for waiting callers, as the ACD decides."""
@@ -118,14 +122,11 @@ class QueueDesk:
         assert self.board.edge_account is not None
         leg = self.board.new_leg(self.board.edge_account, pj.PJSUA_INVALID_ID, "agent")
         leg.call_id, leg.extension = session.call_id, extension
-        session.agent_leg, session.agent, session.state = leg, extension, "ringing"
-        prm = pj.CallOpParam(True)
-        prm.opt.audioCount, prm.opt.videoCount = 1, 0
+        session.ringing[extension], session.state = leg, "ringing"
         try:
-            leg.makeCall(f"sip:{extension}@{sip.listen}:{sip.port}", prm)
+            leg.dial(f"sip:{extension}@{sip.listen}:{sip.port}")
         except pj.Error as exc:
             log.error("call %s: cannot ring %s: %s", session.call_id, extension, exc.info())
-            leg.ended = True
             self.agent_leg_ended(session, leg, 500, "originate failed")
             return
         self.board.emit(
@@ -144,11 +145,16 @@ class QueueDesk:
             leg.end(487)
 
     def agent_answered(self, session: CallSession, leg: Leg) -> None:
-        """Connect an agent who answered to the caller."""
-        if session.state != "ringing":
+        """Connect the first agent who answered to the caller; stop the others ringing."""
+        if session.ringing.get(leg.extension) is not leg or session.agent_leg is not None:
+            leg.stopped = "answered elsewhere"  # a colleague, or a cancel, was a moment faster
+            self.board.acd.ring_stopped(leg.extension)
             leg.end()
             return
-        self.board.acd.answered(leg.extension, session.call_id)
+        del session.ringing[leg.extension]
+        session.agent_leg, session.agent = leg, leg.extension
+        self.stop_ringing(session, "answered elsewhere")
+        self.board.acd.answered(leg.extension, session.call_id, time.time())
         self.board.ivr.stop_prompt(session)
         self.stop_music(session)
         session.state = "talking"
@@ -181,18 +187,8 @@ class QueueDesk:
     def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """Handle an agent leg ending: before answer, try again; after, end the call."""
         now = time.time()
-        if leg.answered_at is None:
-            self.board.acd.ring_failed(leg.extension, now)
-            if session.state == "ringing":
-                session.agent_leg, session.agent, session.state = None, "", "queued"
-            self.board.emit(
-                session,
-                "agent.no_answer",
-                {"agent": leg.extension, "code": code, "reason": reason},
-                leg.leg_id,
-            )
-            self.board.emit_agent(leg.extension, "agent.state", {"state": AgentState.READY})
-            self.board.reactor.call_later(0.05, self.dispatch)
+        if leg.answered_at is None or leg is not session.agent_leg:
+            self._ring_ended(session, leg, code, reason, now)
             return
         wrap = self.board.acd.call_finished(
             leg.extension, session.queue.name if session.queue else None, now
@@ -204,6 +200,20 @@ class QueueDesk:
         if session.state != "ending":
             session.ended_by, session.end_reason = "agent", "agent hung up"
             self.board.end_call(session, "agent", "agent hung up")
+        self.board.reactor.call_later(0.05, self.dispatch)
+
+    def _ring_ended(
+        self, session: CallSession, leg: Leg, code: int, reason: str, now: float
+    ) -> None:
+        """Forget a ring that ended unanswered; a real no-answer rests the agent a while."""
+        session.ringing.pop(leg.extension, None)
+        if not leg.stopped:
+            self.board.acd.ring_failed(leg.extension, now)
+            data = {"agent": leg.extension, "code": code, "reason": reason}
+            self.board.emit(session, "agent.no_answer", data, leg.leg_id)
+        self.board.emit_agent(leg.extension, "agent.state", {"state": AgentState.READY})
+        if session.state == "ringing" and not session.ringing and session.agent_leg is None:
+            session.state = "queued"
         self.board.reactor.call_later(0.05, self.dispatch)
 
     def _wrap_up_done(self, extension: str) -> None:

@@ -32,8 +32,9 @@ class CallSession:
     run: FlowRun | None = None
     state: str = "new"  # new | ivr | queued | ringing | talking | ending
     queue: QueueConfig | None = None
-    agent_leg: Leg | None = None
+    agent_leg: Leg | None = None  # the agent who answered
     agent: str = ""
+    ringing: dict[str, Leg] = field(default_factory=dict)  # extension -> leg still ringing
     prompt: Player | None = None
     prompt_timer: Timer | None = None
     music: Player | None = None
@@ -46,8 +47,9 @@ class CallSession:
     finished: bool = False
 
     def legs(self) -> list[Leg]:
-        """Return the legs still part of the call."""
-        return [leg for leg in (self.caller, self.agent_leg) if leg is not None]
+        """Return every leg of the call: caller, answered agent, agents still ringing."""
+        answered = [self.agent_leg] if self.agent_leg is not None else []
+        return [self.caller, *answered, *self.ringing.values()]
 
     def cancel_timers(self) -> None:
         """Cancel every pending timer of the call."""
@@ -76,6 +78,6 @@ class CallSession:
             "to": self.to_number,
             "state": self.state,
             "queue": self.queue.name if self.queue else None,
-            "agent": self.agent or None,
+            "agent": self.agent or ",".join(self.ringing) or None,
             "started_at": self.started_at,
         }

@@ -6,7 +6,7 @@ import pytest
 
 from appliance.callflow.acd import RING_RETRY_SECONDS, Acd, AgentStatus, QueueConfig
 from appliance.callflow.const import AgentState
-from appliance.callflow.strategies import STRATEGIES, Candidate, get
+from appliance.callflow.strategies import STRATEGIES, Caller, Candidate, get
 
 
 def make_acd() -> Acd:
@@ -73,7 +73,7 @@ def test_answer_then_wrap_up_then_ready_again() -> None:
     acd = make_acd()
     acd.join("c1", "support", now=200)
     acd.assignments(now=200)
-    acd.answered("1001", "c1")
+    acd.answered("1001", "c1", now=240)
     assert acd.waiting == []
     assert acd.agents["1001"].state == AgentState.ON_CALL
     assert acd.call_finished("1001", "support", now=300) == 5
@@ -118,8 +118,8 @@ def test_unknown_queue_and_strategy_are_refused() -> None:
 
 def test_longest_idle_prefers_lower_penalty() -> None:
     strategy = STRATEGIES["longest_idle"]()
-    picked = strategy.choose([Candidate("a", 10, penalty=1), Candidate("b", 50, penalty=0)], 60)
-    assert picked.extension == "b"
+    candidates = [Candidate("a", 10, penalty=1), Candidate("b", 50, penalty=0)]
+    assert [c.extension for c in strategy.choose(candidates, Caller("c1"), 60)] == ["b"]
 
 
 def test_auto_ready_agent_becomes_ready_when_the_phone_registers() -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from appliance.callflow.strategies.base import STRATEGIES, Candidate, Strategy, get
+from appliance.callflow.strategies.base import STRATEGIES, Caller, Candidate, Strategy, get
 
 for _info in pkgutil.iter_modules(__path__):
     if _info.name != "base":
         importlib.import_module(f"{__name__}.{_info.name}")
 
-__all__ = ["STRATEGIES", "Candidate", "Strategy", "get"]
+__all__ = ["STRATEGIES", "Caller", "Candidate", "Strategy", "get"]

@@ -1,0 +1,97 @@
+"""ACD behaviour with real calls: ring-all, longest-idle order, wrap-up, live strategy change."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from boxharness import Box, wait_for
+
+from appliance.engine.control import ControlError
+from appliance.store.models import Queue
+
+pytestmark = pytest.mark.e2e
+
+MENU_MS = 3000
+
+
+def set_queue(box: Box, **fields: object) -> None:
+    """Change the support queue in the store and apply it live."""
+    Queue.update(**fields).where(Queue.name == "support").execute()
+    box.control.call("reload")
+
+
+def rung(box: Box, call_id: str) -> list[str]:
+    return [e["data"]["agent"] for e in box.events(call_id) if e["kind"] == "agent.ringing"]
+
+
+def test_ring_all_rings_everyone_and_the_first_answer_wins(box: Box) -> None:
+    set_queue(box, strategy="ring_all")
+    with box.agent("1001", answer_ms=-1), box.agent("1002", answer_ms=800):
+        sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=3000)
+        assert sipp.returncode == 0, sipp.stdout[-2000:]
+        cdr = box.wait_cdr()
+        # The phone that kept ringing was stopped without blame: ready for the next call.
+        assert box.agent_status("1001")["state"] == "ready"
+    events = box.events(cdr["call_id"])
+    assert sorted(rung(box, cdr["call_id"])) == ["1001", "1002"]
+    assert (cdr["outcome"], cdr["agent"]) == ("answered", "1002")
+    assert "agent.no_answer" not in [e["kind"] for e in events]
+
+
+def test_longest_idle_agent_takes_each_next_call(box: Box) -> None:
+    with box.agent("1001"):
+        time.sleep(0.3)  # registration order is idle order
+        with box.agent("1002"):
+            answered = []
+            for n in range(1, 4):
+                sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
+                assert sipp.returncode == 0, sipp.stdout[-2000:]
+                answered.append(box.wait_cdr(n)["agent"])
+    assert answered == ["1001", "1002", "1001"]
+
+
+def test_wrap_up_keeps_the_agent_from_the_next_call(box: Box) -> None:
+    set_queue(box, wrap_up_seconds=4)
+    with box.agent("1001"):
+        first = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
+        assert first.returncode == 0
+        assert box.agent_status("1001")["state"] == "wrap_up"
+        second = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
+        assert second.returncode == 0
+    cdrs = [box.wait_cdr(1), box.wait_cdr(2)]
+    assert [c["agent"] for c in cdrs] == ["1001", "1001"]
+    # The second caller waited for the wrap-up that began when the first call ended.
+    answered_at = cdrs[1]["ended_at"] - cdrs[1]["talk_seconds"]
+    assert answered_at - cdrs[0]["ended_at"] >= 3.5, (answered_at, cdrs[0]["ended_at"])
+
+
+def test_strategy_change_applies_to_callers_already_waiting(box: Box) -> None:
+    with box.agent("1001", answer_ms=-1), box.agent("1002", answer_ms=800):
+        for ext in ("1001", "1002"):
+            box.control.call("agent.state", extension=ext, state="not_ready")
+        caller = box.sipp_background("caller_menu", menu_ms=MENU_MS, talk_ms=2000)
+        try:
+            queues = lambda: box.control.call("queues")["queues"]  # noqa: E731
+            wait_for(lambda: any(q["waiting"] for q in queues()), 15, "a waiting caller")
+            set_queue(box, strategy="ring_all")  # live, while the caller waits
+            for ext in ("1001", "1002"):
+                box.control.call("agent.state", extension=ext, state="ready")
+            assert caller.wait(30) == 0
+        finally:
+            caller.kill()
+    cdr = box.wait_cdr()
+    assert sorted(rung(box, cdr["call_id"])) == ["1001", "1002"]
+    assert cdr["agent"] == "1002"
+
+
+def test_unknown_strategy_is_refused_by_reload_and_calls_go_on(box: Box) -> None:
+    Queue.update(strategy="telepathy").where(Queue.name == "support").execute()
+    with pytest.raises(ControlError, match="unknown strategy 'telepathy'") as refused:
+        box.control.call("reload")
+    assert refused.value.error_id == "bad-config"
+    Queue.update(strategy="longest_idle").where(Queue.name == "support").execute()
+    with box.agent("1001"):
+        sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
+        assert sipp.returncode == 0
+    assert box.wait_cdr()["outcome"] == "answered"
