@@ -39,6 +39,7 @@ class QueueConfig:
     wrap_up_seconds: int = 0
     record: bool = True
     music_class: str = "default"
+    autopause_after: int = 3  # unanswered rings in a row before the agent is paused; 0: never
 
 
 @dataclass
@@ -56,6 +57,9 @@ class AgentStatus:
     answered_at: float = 0.0
     call_id: str | None = None
     auto_ready: bool = False  # logged in and ready as soon as the phone registers
+    reason: str = ""  # why not ready (a reason code chosen by the agent, or the box's)
+    wrap_up_seconds: int | None = None  # the agent's own wrap-up, over the queue's
+    unanswered: int = 0  # rings not answered in a row
 
     def available(self, now: float) -> bool:
         """Return true if the agent can be rung now."""
@@ -98,8 +102,9 @@ class Acd:
                 self.agents[ext] = fresh
             else:
                 live.name, live.auto_ready = fresh.name, fresh.auto_ready
+                live.wrap_up_seconds = fresh.wrap_up_seconds
                 if live.state not in (AgentState.RINGING, AgentState.ON_CALL):
-                    live.state = fresh.state
+                    live.state, live.reason = fresh.state, fresh.reason
         for ext in set(self.agents) - set(agents):
             del self.agents[ext]
 
@@ -126,12 +131,14 @@ class Acd:
                 agent.state = AgentState.READY
         return True
 
-    def set_state(self, extension: str, state: AgentState, now: float) -> None:
-        """Set an agent's working state (ready, not ready, logged out) by their choice."""
+    def set_state(self, extension: str, state: AgentState, now: float, reason: str = "") -> None:
+        """Set an agent's working state (ready, not ready, logged out) and its reason."""
         agent = self.agents[extension]
         if state == AgentState.READY and agent.state != AgentState.READY:
             agent.idle_since = now
+            agent.unanswered = 0
         agent.state = state
+        agent.reason = "" if state == AgentState.READY else reason
 
     def staffed(self, queue: str) -> bool:
         """Return true if any member of queue is registered and logged in."""
@@ -224,10 +231,24 @@ class Acd:
             default=0,
         )
 
-    def ring_failed(self, extension: str, now: float) -> None:
-        """Free an agent whose phone did not answer; skip them for a few seconds."""
-        if self.ring_stopped(extension):
-            self.agents[extension].retry_after = now + RING_RETRY_SECONDS
+    def ring_failed(self, extension: str, now: float, queue: str | None = None) -> bool:
+        """Free an agent whose phone did not answer; return true if that paused them.
+
+        The agent is skipped for a few seconds; after the queue's `autopause_after`
+        unanswered rings in a row they are set not ready, so one absent agent does
+        not make every caller wait through their ringing.
+        """
+        if not self.ring_stopped(extension):
+            return False
+        agent = self.agents[extension]
+        agent.retry_after = now + RING_RETRY_SECONDS
+        agent.unanswered += 1
+        limit = self.queues[queue].autopause_after if queue in self.queues else 0
+        if limit and agent.unanswered >= limit:
+            reason = f"auto-pause: {agent.unanswered} unanswered rings"
+            self.set_state(extension, AgentState.NOT_READY, now, reason)
+            return True
+        return False
 
     def ring_stopped(self, extension: str) -> bool:
         """Free a ringing agent with no blame (a colleague answered, the caller left)."""
@@ -243,6 +264,7 @@ class Acd:
         agent.state, agent.call_id = AgentState.ON_CALL, call_id
         agent.calls_taken += 1
         agent.answered_at = now
+        agent.unanswered = 0
         entry = self.leave(call_id)
         if entry is not None:
             self._strategies[entry.queue].answered(extension)
@@ -252,7 +274,8 @@ class Acd:
         agent = self.agents.get(extension)
         if agent is None:
             return 0.0
-        wrap = float(self.queues[queue].wrap_up_seconds) if queue in self.queues else 0.0
+        queue_wrap = self.queues[queue].wrap_up_seconds if queue in self.queues else 0
+        wrap = float(queue_wrap if agent.wrap_up_seconds is None else agent.wrap_up_seconds)
         agent.talk_seconds += max(0.0, now - agent.answered_at)
         agent.call_id = None
         agent.state = AgentState.WRAP_UP if wrap > 0 else AgentState.READY

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from appliance.engine.manager import Engine
 
 REPLY_SECONDS = 5.0
+MAX_REASON = 64
 SETTABLE_STATES = {AgentState.READY, AgentState.NOT_READY, AgentState.LOGGED_OUT}
 
 
@@ -94,15 +95,23 @@ class Commands:
             "agents": len(directory.agents),
         }
 
-    def agent_state(self, extension: str = "", state: str = "") -> dict[str, Any]:
-        """Set an agent ready, not ready or logged out (kept in the store)."""
+    def agent_state(self, extension: str = "", state: str = "", reason: str = "") -> dict[str, Any]:
+        """Set an agent ready, not ready (with a reason code) or logged out; kept in the store."""
         try:
             wanted = AgentState(state)
         except ValueError:
             wanted = None
         if wanted not in SETTABLE_STATES:
             raise CommandError("bad-state", f"state must be one of {sorted(SETTABLE_STATES)}")
-        if Agent.update(state=wanted).where(Agent.extension == extension).execute() == 0:
+        if not isinstance(reason, str) or len(reason) > MAX_REASON:
+            raise CommandError(
+                "bad-reason", f"reason must be text of at most {MAX_REASON} characters"
+            )
+        reason = "" if wanted == AgentState.READY else reason.strip()
+        updated = Agent.update(state=wanted, state_reason=reason).where(
+            Agent.extension == extension
+        )
+        if updated.execute() == 0:
             raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
-        self._on_engine(lambda: self.engine.set_agent_state(extension, wanted))
-        return {"extension": extension, "state": wanted}
+        self._on_engine(lambda: self.engine.set_agent_state(extension, wanted, reason))
+        return {"extension": extension, "state": wanted, "reason": reason}

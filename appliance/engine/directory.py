@@ -64,11 +64,19 @@ def load_directory() -> Directory:
             q.wrap_up_seconds,
             q.record,
             q.music_class,
+            q.autopause_after,
         )
         for q in Queue.select()
     ]
     agents = {
-        a.extension: AgentStatus(a.extension, a.name, AgentState(a.state), auto_ready=a.auto_ready)
+        a.extension: AgentStatus(
+            a.extension,
+            a.name,
+            AgentState(a.state),
+            auto_ready=a.auto_ready,
+            reason=a.state_reason,
+            wrap_up_seconds=a.wrap_up_seconds,
+        )
         for a in Agent.select()
     }
     peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712

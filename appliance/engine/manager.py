@@ -132,11 +132,11 @@ class Engine:
                 self.board.emit_agent(ext, kind, {"contact": contact})
         self.board.desk.dispatch()
 
-    def set_agent_state(self, extension: str, state: AgentState) -> None:
-        """Change an agent's working state (engine thread)."""
+    def set_agent_state(self, extension: str, state: AgentState, reason: str = "") -> None:
+        """Change an agent's working state and its reason (engine thread)."""
         if extension in self.board.acd.agents:
-            self.board.acd.set_state(extension, state, time.time())
-            self.board.emit_agent(extension, "agent.state", {"state": state})
+            self.board.acd.set_state(extension, state, time.time(), reason)
+            self.board.agent_changed(extension)
             self.board.desk.dispatch()
 
     def agent_snapshot(self) -> list[dict[str, Any]]:
@@ -149,6 +149,7 @@ class Engine:
                 "registered": a.registered,
                 "contact": self.contacts.get(a.extension),
                 "state": str(a.state),
+                "reason": a.reason,
                 "queues": acd.queues_of(a.extension),
                 "call_id": a.call_id,
             }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
+from appliance.callflow.acd import RING_RETRY_SECONDS
 from appliance.callflow.const import AgentState
 from appliance.engine.legs import Leg
 from appliance.engine.media import PromptMissing
@@ -207,14 +208,21 @@ class QueueDesk:
     ) -> None:
         """Forget a ring that ended unanswered; a real no-answer rests the agent a while."""
         session.ringing.pop(leg.extension, None)
+        paused = False
         if not leg.stopped:
-            self.board.acd.ring_failed(leg.extension, now)
+            queue = session.queue.name if session.queue else None
+            paused = self.board.acd.ring_failed(leg.extension, now, queue)
             data = {"agent": leg.extension, "code": code, "reason": reason}
             self.board.emit(session, "agent.no_answer", data, leg.leg_id)
-        self.board.emit_agent(leg.extension, "agent.state", {"state": AgentState.READY})
+        if paused:
+            self.board.agent_changed(leg.extension, keep=True)
+        else:
+            self.board.emit_agent(leg.extension, "agent.state", {"state": AgentState.READY})
         if session.state == "ringing" and not session.ringing and session.agent_leg is None:
             session.state = "queued"
         self.board.reactor.call_later(0.05, self.dispatch)
+        if not leg.stopped:  # serve the queue again when the agent's rest is over
+            self.board.reactor.call_later(RING_RETRY_SECONDS + 0.05, self.dispatch)
 
     def _wrap_up_done(self, extension: str) -> None:
         """Make an agent ready after wrap-up and serve waiting callers."""

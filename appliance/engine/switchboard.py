@@ -97,6 +97,13 @@ class Switchboard:
         """Record a step of a call."""
         session.events.append(self.writer.event(session.call_id, kind, data, leg))
 
+    def agent_changed(self, extension: str, keep: bool = False) -> None:
+        """Announce an agent's state and reason; keep it in the store if the box chose it."""
+        agent = self.acd.agents[extension]
+        if keep:
+            self.writer.agent_state(extension, agent.state, agent.reason)
+        self.emit_agent(extension, "agent.state", {"state": agent.state, "reason": agent.reason})
+
     def emit_agent(self, extension: str, kind: str, data: dict[str, Any]) -> None:
         """Record an agent event (call_id is empty; the extension is the leg)."""
         self.writer.event("", kind, {"agent": extension, **data}, leg=extension)

@@ -79,7 +79,9 @@ class Agent(BaseModel):
     name = CharField()
     sip_password = CharField()
     state = CharField(default="logged_out")  # logged_out | ready | not_ready
+    state_reason = CharField(default="")  # why not ready: a reason code, or the box's own
     auto_ready = BooleanField(default=False)  # ready as soon as the phone registers
+    wrap_up_seconds = IntegerField(null=True)  # overrides the queue's wrap-up when set
     created_at = DateTimeField(default=utcnow)
 
 
@@ -94,6 +96,7 @@ class Queue(BaseModel):
     max_wait_seconds = IntegerField(default=600)
     wrap_up_seconds = IntegerField(default=0)
     record = BooleanField(default=True)
+    autopause_after = IntegerField(default=3)  # unanswered rings in a row; 0: never pause
 
 
 class QueueMember(BaseModel):

@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import Database
 
-from appliance.store.models import CallEvent, CallLeg, Cdr
+from appliance.store.models import Agent, CallEvent, CallLeg, Cdr
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -57,6 +57,10 @@ class EventWriter:
     def cdr(self, row: Row) -> None:
         """Queue a CDR (replacing any earlier one for the call)."""
         self._put("cdr", row)
+
+    def agent_state(self, extension: str, state: str, reason: str) -> None:
+        """Queue an agent state the box itself decided (e.g. an auto-pause), to keep it."""
+        self._put("agent", {"extension": extension, "state": state, "state_reason": reason})
 
     def _put(self, kind: str, row: Row) -> None:
         """Queue one item and note that work is pending."""
@@ -127,6 +131,9 @@ class EventWriter:
                 CallLeg.insert(**row).on_conflict_replace().execute()
             elif kind == "cdr":
                 Cdr.insert(**row).on_conflict_replace().execute()
+            elif kind == "agent":
+                fields = {"state": row["state"], "state_reason": row["state_reason"]}
+                Agent.update(**fields).where(Agent.extension == row["extension"]).execute()
 
     def _publish(self, events: list[Row]) -> None:
         """Hand committed events on, never letting a subscriber's fault stop the writer."""

@@ -130,3 +130,54 @@ def test_auto_ready_agent_becomes_ready_when_the_phone_registers() -> None:
     acd.set_registered("2", True, now=5)
     assert acd.agents["1"].state == AgentState.READY
     assert acd.agents["2"].state == AgentState.LOGGED_OUT  # must log in first
+
+
+def test_agent_who_keeps_not_answering_is_paused_with_a_reason() -> None:
+    acd = Acd()
+    acd.configure([QueueConfig("q", members={"1": 0}, autopause_after=3)],
+                  {"1": AgentStatus("1", state=AgentState.READY)})  # fmt: skip
+    acd.set_registered("1", True, now=1)
+    acd.join("c1", "q", now=2)
+    paused = []
+    for n in range(3):
+        now = 10.0 * (n + 1)  # past the 5 s rest after each unanswered ring
+        assert acd.assignments(now) == [("c1", "1")]
+        paused.append(acd.ring_failed("1", now, queue="q"))
+    assert paused == [False, False, True]
+    agent = acd.agents["1"]
+    assert (agent.state, agent.reason) == (AgentState.NOT_READY, "auto-pause: 3 unanswered rings")
+    assert acd.assignments(now=100) == []
+    acd.set_state("1", AgentState.READY, now=100)
+    assert (agent.reason, agent.unanswered) == ("", 0)
+
+
+def test_an_answer_resets_the_unanswered_count() -> None:
+    acd = make_acd()
+    acd.join("c1", "support", now=200)
+    acd.assignments(now=200)
+    acd.ring_failed("1001", now=201, queue="support")
+    acd.ring_failed("1001", now=202, queue="support")  # not ringing any more: ignored
+    assert acd.agents["1001"].unanswered == 1
+    acd.agents["1001"].retry_after = 0
+    acd.assignments(now=203)
+    acd.answered("1002", "c1", now=204)
+    assert acd.agents["1002"].unanswered == 0
+
+
+def test_agent_wrap_up_overrides_the_queue() -> None:
+    acd = make_acd()
+    acd.agents["1001"].wrap_up_seconds = 0
+    acd.join("c1", "support", now=200)
+    acd.assignments(now=200)
+    acd.answered("1001", "c1", now=201)
+    assert acd.call_finished("1001", "support", now=260) == 0  # queue says 5
+    assert acd.agents["1001"].state == AgentState.READY
+    assert acd.agents["1001"].talk_seconds == 59
+
+
+def test_not_ready_keeps_its_reason_until_ready() -> None:
+    acd = make_acd()
+    acd.set_state("1002", AgentState.NOT_READY, now=1, reason="lunch")
+    assert acd.agents["1002"].reason == "lunch"
+    acd.set_state("1002", AgentState.READY, now=2, reason="ignored")
+    assert acd.agents["1002"].reason == ""

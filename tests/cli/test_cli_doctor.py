@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from appliance.store import migrations
 from appliance.supervisor.doctor import database_finding, package_finding
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
@@ -40,7 +41,7 @@ def test_doctor_all_fine(callbox: Runner) -> None:
     assert len(lines) == 4 + 7 + 1
     assert all(line.startswith("ok") for line in lines)
     assert any("package kamailio-sqlite-modules" in line for line in lines)
-    assert "schema v1" in lines[-1]
+    assert f"schema v{migrations.latest_version()}" in lines[-1]
 
 
 def test_doctor_reports_a_port_in_use(callbox: Runner) -> None:

@@ -8,7 +8,7 @@ import pytest
 from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
-from appliance.store.models import Queue
+from appliance.store.models import Agent, Queue
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +95,29 @@ def test_unknown_strategy_is_refused_by_reload_and_calls_go_on(box: Box) -> None
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
         assert sipp.returncode == 0
     assert box.wait_cdr()["outcome"] == "answered"
+
+
+def test_agent_not_answering_is_paused_and_the_pause_is_kept(box: Box) -> None:
+    set_queue(box, ring_seconds=2, autopause_after=2)
+    with box.agent("1001", answer_ms=-1):
+        sipp = box.sipp("caller_abandon", menu_ms=MENU_MS, wait_ms=12000)
+        assert sipp.returncode == 0, sipp.stdout[-2000:]
+        status = wait_for(
+            lambda: (s := box.agent_status("1001"))["state"] == "not_ready" and s, 10, "a pause"
+        )
+    assert status["reason"] == "auto-pause: 2 unanswered rings"
+    agent = Agent.get(Agent.extension == "1001")  # kept: a restart does not unpause
+    assert (agent.state, agent.state_reason) == ("not_ready", "auto-pause: 2 unanswered rings")
+    cdr = box.wait_cdr()
+    assert rung(box, cdr["call_id"]) == ["1001", "1001"]
+
+
+def test_not_ready_reason_from_the_control_api(box: Box) -> None:
+    events = box.control.events(timeout=10)
+    box.control.call("agent.state", extension="1002", state="not_ready", reason="lunch")
+    event = next(e for e in events if e["event"] == "agent.state")
+    assert event["data"] == {"agent": "1002", "state": "not_ready", "reason": "lunch"}
+    assert Agent.get(Agent.extension == "1002").state_reason == "lunch"
+    with pytest.raises(ControlError, match="at most 64") as refused:
+        box.control.call("agent.state", extension="1002", state="not_ready", reason="x" * 65)
+    assert refused.value.error_id == "bad-reason"

@@ -18,6 +18,7 @@ from appliance.store.manager import open_store
 from appliance.store.models import ALL_MODELS, Agent
 
 ORIGINAL_AVAILABLE = migrations.available
+NEXT = migrations.latest_version() + 1  # a test migration after the real ones
 
 
 @pytest.fixture
@@ -87,18 +88,18 @@ def test_copy_taken_before_upgrading(
         database.execute_sql('ALTER TABLE "agent" ADD COLUMN "skill" VARCHAR(255)')
 
     monkeypatch.setattr(
-        migrations, "available", lambda: [*ORIGINAL_AVAILABLE(), extra_migration(2, up)]
+        migrations, "available", lambda: [*ORIGINAL_AVAILABLE(), extra_migration(NEXT, up)]
     )
     database = open_store(settings, migrate=False)
     opened.append(database)
     applied = migrations.migrate(database, Path(settings.paths.backups))
-    assert [m.version for m in applied] == [2]
+    assert [m.version for m in applied] == [NEXT]
     (copy,) = (Path(settings.paths.backups) / "pre-migrate").glob("*.db")
     conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert conn.execute("SELECT name FROM agent").fetchall() == [("Kept Before Upgrade",)]
-        assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == (1,)
+        assert conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == (NEXT - 1,)
     finally:
         conn.close()
     assert copy.stat().st_mode & 0o777 == 0o600
@@ -145,11 +146,11 @@ def test_failing_migration_rolls_back(
         raise RuntimeError("boom halfway")
 
     monkeypatch.setattr(
-        migrations, "available", lambda: [*ORIGINAL_AVAILABLE(), extra_migration(2, up)]
+        migrations, "available", lambda: [*ORIGINAL_AVAILABLE(), extra_migration(NEXT, up)]
     )
     database = open_store(settings, migrate=False)
     opened.append(database)
     with pytest.raises(MigrationFailed, match="boom halfway"):
         migrations.migrate(database, Path(settings.paths.backups))
-    assert migrations.current_version(database) == 1
+    assert migrations.current_version(database) == NEXT - 1
     assert "half_done" not in table_names(Path(settings.paths.database))
