@@ -6,6 +6,7 @@ Commands that read or change live state are handed to the engine thread with
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from appliance.callflow.const import AgentState
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
+from appliance.sipedge import subscribers
 from appliance.store.models import Agent
 
 if TYPE_CHECKING:
@@ -83,13 +85,15 @@ class Commands:
         return {"queues": self._on_engine(snapshot)}
 
     def reload(self) -> dict[str, Any]:
-        """Re-read configuration from the store and apply it live."""
+        """Re-read configuration from the store and apply it live, phones' credentials too."""
         directory = load_directory()
         try:
             self._on_engine(lambda: self.engine.board.configure(directory))
         except KeyError as exc:  # e.g. a queue names a strategy that does not exist
             raise CommandError("bad-config", f"not applied: {exc.args[0]}") from None
+        synced = subscribers.sync_from_store(self.engine.settings)  # Kamailio reads it per request
         return {
+            "subscribers": dataclasses.asdict(synced),
             "numbers": len(directory.routes),
             "queues": len(directory.queues),
             "agents": len(directory.agents),

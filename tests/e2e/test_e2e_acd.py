@@ -8,7 +8,7 @@ import pytest
 from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
-from appliance.store.models import Agent, Queue
+from appliance.store.models import Agent, Queue, QueueMember
 
 pytestmark = pytest.mark.e2e
 
@@ -121,3 +121,14 @@ def test_not_ready_reason_from_the_control_api(box: Box) -> None:
     with pytest.raises(ControlError, match="at most 64") as refused:
         box.control.call("agent.state", extension="1002", state="not_ready", reason="x" * 65)
     assert refused.value.error_id == "bad-reason"
+
+
+def test_agent_added_in_the_store_can_register_after_reload(box: Box) -> None:
+    new = Agent.create(extension="1099", name="New Hire", sip_password="Nh1099pass", state="ready")
+    QueueMember.create(queue=Queue.get(Queue.name == "support"), agent=new)
+    assert box.control.call("reload")["subscribers"]["added"] == 1
+    box.demo["agents"].append({"extension": "1099", "sip_password": "Nh1099pass"})
+    with box.agent("1099"):  # registers through Kamailio: no restart of anything
+        sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
+        assert sipp.returncode == 0, sipp.stdout[-2000:]
+    assert box.wait_cdr()["agent"] == "1099"
