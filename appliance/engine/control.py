@@ -60,16 +60,17 @@ class _Handler(socketserver.StreamRequestHandler):
         for raw in self.rfile:
             request = _parse(raw)
             if isinstance(request, dict) and request.get("cmd") == "subscribe":
-                self._send({"id": request.get("id"), "ok": True, "result": {}})
-                self._stream_events()
+                self._stream_events(request.get("id"))
                 return
             self._send(self.server.answer(request))
 
-    def _stream_events(self) -> None:
+    def _stream_events(self, request_id: Any) -> None:
         """Relay published events to this peer until it goes away."""
         inbox: queue.Queue[dict[str, Any] | None] = queue.Queue(SUBSCRIBER_BACKLOG)
+        # Subscribed before the reply: every event after the reply reaches the peer.
         self.server.subscribers.add(inbox)
         try:
+            self._send({"id": request_id, "ok": True, "result": {}})
             while (event := inbox.get()) is not None:
                 self._send(event)
         except OSError:
@@ -186,15 +187,23 @@ class ControlClient:
         return reply.get("result")
 
     def events(self, timeout: float | None = None) -> Iterator[dict[str, Any]]:
-        """Yield engine events as they are committed; ends when the engine goes away.
+        """Subscribe now; return an iterator of the events committed from then on.
 
-        With a timeout, a quiet period that long raises TimeoutError (socket.timeout).
+        The subscription is in place when this returns, so a command sent next has
+        its events in the stream.  The iterator ends when the engine goes away; with a
+        timeout, a quiet period that long raises TimeoutError.
         """
         sock = self._connect()
         sock.settimeout(timeout)
-        with sock, sock.makefile("rwb") as stream:
-            stream.write(b'{"id": 0, "cmd": "subscribe"}\n')
-            stream.flush()
-            stream.readline()  # the subscribe reply
+        stream = sock.makefile("rwb")
+        stream.write(b'{"id": 0, "cmd": "subscribe"}\n')
+        stream.flush()
+        stream.readline()  # the reply: subscribed
+        return self._read_events(sock, stream)
+
+    @staticmethod
+    def _read_events(sock: socket.socket, stream: Any) -> Iterator[dict[str, Any]]:
+        """Yield events from an open subscription, closing it at the end."""
+        with sock, stream:
             for line in stream:
                 yield json.loads(line)
