@@ -31,6 +31,10 @@ class EngineStartError(Exception):
     """The engine cannot start; the message says why and what to do."""
 
 
+def _nothing() -> None:
+    """Do nothing (what a cancelled timer calls)."""
+
+
 @dataclass(order=True)
 class Timer:
     """A callback due at a time; cancel() stops it from running."""
@@ -41,8 +45,13 @@ class Timer:
     cancelled: bool = field(default=False, compare=False)
 
     def cancel(self) -> None:
-        """Stop the timer from firing."""
+        """Stop the timer from firing, and let go of what its callback holds now.
+
+        A cancelled timer stays in the heap until its due time (a queue's maximum wait
+        can be minutes); keeping its closure would keep the whole finished call alive.
+        """
         self.cancelled = True
+        self.callback = _nothing
 
 
 class Reactor:
