@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from appliance.callflow import strategies
 from appliance.callflow.const import AgentState
+from appliance.callflow.targets import overflow_target
 
 # After a ring that was not answered, the agent is skipped this long, so one
 # absent agent does not hold up the queue by being rung again and again.
@@ -40,6 +41,8 @@ class QueueConfig:
     record: bool = True
     music_class: str = "default"
     autopause_after: int = 3  # unanswered rings in a row before the agent is paused; 0: never
+    max_callers: int = 0  # callers waiting at most (0: no limit)
+    overflow: str = ""  # past max wait or max callers: "queue:<name>", "ivr:<node>", "" (end)
 
 
 @dataclass
@@ -94,6 +97,11 @@ class Acd:
         changes.
         """
         chosen = {q.name: self._strategy_for(q) for q in queues}
+        names = {q.name for q in queues}
+        for q in queues:
+            target = overflow_target(q.overflow)
+            if target[0] == "queue" and target[1] not in names:
+                raise KeyError(f"queue {q.name!r} overflows to unknown queue {target[1]!r}")
         self.queues = {q.name: q for q in queues}
         self._strategies = chosen
         for ext, fresh in agents.items():
@@ -147,6 +155,11 @@ class Acd:
             (a := self.agents.get(ext)) is not None and a.registered and a.state in LOGGED_IN
             for ext in config.members
         )
+
+    def full(self, queue: str) -> bool:
+        """Return true if queue has as many callers waiting as it takes."""
+        limit = self.queues[queue].max_callers
+        return bool(limit) and sum(w.queue == queue for w in self.waiting) >= limit
 
     def join(
         self, call_id: str, queue: str, now: float, priority: int = 0, number: str = ""

@@ -3,7 +3,7 @@
 The events are the record of truth; the CDR is a summary that can always be
 rebuilt from them.  Event kinds used here (each a dict with ``kind``, ``at``,
 ``data``): ``call.started`` {from, to, direction}, ``queue.joined`` {queue},
-``queue.empty`` {queue} (nobody staffs it),
+``queue.empty`` {queue, reason} (nobody staffs it, or it is full),
 ``agent.answered`` {agent, queue}, ``recording.started`` {file}, ``call.ended``
 {by: caller|agent|system, reason, outcome?}.
 """

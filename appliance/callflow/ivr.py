@@ -77,6 +77,10 @@ class FlowRun:
         """Return the first instruction."""
         return self._enter(str(self.flow.get("start", "")))
 
+    def goto(self, node_id: str) -> Instruction:
+        """Continue the flow at node_id (an overflow back into the IVR)."""
+        return self._enter(node_id)
+
     def on_played(self) -> Instruction:
         """Return what follows a prompt that played to its end (and its wait, if any)."""
         node = self._node()

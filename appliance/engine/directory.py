@@ -65,6 +65,8 @@ def load_directory() -> Directory:
             q.record,
             q.music_class,
             q.autopause_after,
+            q.max_callers,
+            q.overflow,
         )
         for q in Queue.select()
     ]

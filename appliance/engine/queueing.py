@@ -10,6 +10,7 @@ import pjsua2 as pj
 
 from appliance.callflow.acd import RING_RETRY_SECONDS
 from appliance.callflow.const import AgentState
+from appliance.callflow.targets import overflow_target
 from appliance.engine.legs import Leg
 from appliance.engine.media import PromptMissing
 from appliance.engine.session import CallSession
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
 log = logging.getLogger(__name__)
+MAX_OVERFLOWS = 5  # a caller passed on more often than this is in a loop: end the call
 
 
 class QueueDesk:
@@ -33,8 +35,13 @@ class QueueDesk:
             self.board.end_call(session, "system", f"unknown queue {name!r}")
             return
         session.queue = config
-        if not self.board.acd.staffed(name):
-            self.board.emit(session, "queue.empty", {"queue": name})
+        staffed, full = self.board.acd.staffed(name), self.board.acd.full(name)
+        if config.overflow and (full or not staffed):
+            self.overflow(session, "queue full" if full else "no agents")
+            return
+        if not staffed or full:
+            reason = "queue full" if full else "no agents"
+            self.board.emit(session, "queue.empty", {"queue": name, "reason": reason})
             session.state = "ivr"
             self.board.ivr.play(
                 session,
@@ -54,7 +61,7 @@ class QueueDesk:
         )
         session.timers.append(
             self.board.reactor.call_later(
-                config.max_wait_seconds, lambda: self.board.end_call(session, "system", "max wait")
+                config.max_wait_seconds, lambda: self.overflow(session, "max wait")
             )
         )
         self.dispatch()
@@ -68,6 +75,25 @@ class QueueDesk:
                 0.0,
                 lambda: self.start_music(session),
             )
+
+    def overflow(self, session: CallSession, why: str) -> None:
+        """Send a caller on to the queue's overflow target, or end the call if it has none."""
+        config = session.queue
+        kind, name = overflow_target(config.overflow) if config else ("", "")
+        session.overflows += 1
+        if not kind or session.overflows > MAX_OVERFLOWS or (kind == "ivr" and not session.run):
+            self.board.end_call(session, "system", why)
+            return
+        assert config is not None
+        data = {"queue": config.name, "to": config.overflow, "reason": why}
+        self.board.emit(session, "queue.overflow", data)
+        self.leave_queue(session, why)
+        session.cancel_timers()  # the old queue's maximum wait
+        if kind == "queue":
+            self.enter_queue(session, name)
+        else:
+            session.state, session.queue = "ivr", None
+            self.board.ivr.follow(session, lambda run: run.goto(name))
 
     @staticmethod
     def _language(session: CallSession) -> str:

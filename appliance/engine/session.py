@@ -35,6 +35,7 @@ class CallSession:
     agent_leg: Leg | None = None  # the agent who answered
     agent: str = ""
     ringing: dict[str, Leg] = field(default_factory=dict)  # extension -> leg still ringing
+    overflows: int = 0  # times passed on from a queue
     prompt: Player | None = None
     prompt_timer: Timer | None = None
     music: Player | None = None

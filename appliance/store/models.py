@@ -97,6 +97,8 @@ class Queue(BaseModel):
     wrap_up_seconds = IntegerField(default=0)
     record = BooleanField(default=True)
     autopause_after = IntegerField(default=3)  # unanswered rings in a row; 0: never pause
+    max_callers = IntegerField(default=0)  # callers waiting at most; 0: no limit
+    overflow = CharField(default="")  # where callers go past max wait or max callers (see acd)
 
 
 class QueueMember(BaseModel):

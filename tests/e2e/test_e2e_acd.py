@@ -132,3 +132,25 @@ def test_agent_added_in_the_store_can_register_after_reload(box: Box) -> None:
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
         assert sipp.returncode == 0, sipp.stdout[-2000:]
     assert box.wait_cdr()["agent"] == "1099"
+
+
+def test_caller_past_max_wait_overflows_to_another_queue(box: Box) -> None:
+    set_queue(box, max_wait_seconds=3, overflow="queue:sales")
+    with box.agent("1001"), box.agent("1004"):
+        box.control.call("agent.state", extension="1001", state="not_ready", reason="meeting")
+        sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=7000)
+        assert sipp.returncode == 0, sipp.stdout[-2000:]
+    cdr = box.wait_cdr()
+    events = box.events(cdr["call_id"])
+    overflow = next(e["data"] for e in events if e["kind"] == "queue.overflow")
+    assert overflow == {"queue": "support", "to": "queue:sales", "reason": "max wait"}
+    joined = [e["data"]["queue"] for e in events if e["kind"] == "queue.joined"]
+    assert joined == ["support", "sales"]
+    assert (cdr["outcome"], cdr["queue"], cdr["agent"]) == ("answered", "sales", "1004")
+
+
+def test_overflow_to_a_missing_queue_is_refused_by_reload(box: Box) -> None:
+    Queue.update(overflow="queue:nowhere").where(Queue.name == "support").execute()
+    with pytest.raises(ControlError, match="overflows to unknown queue 'nowhere'") as refused:
+        box.control.call("reload")
+    assert refused.value.error_id == "bad-config"
