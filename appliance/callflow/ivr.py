@@ -6,7 +6,7 @@ node has a ``type``:
 - ``play``:   ``prompt``, ``next``
 - ``menu``:   ``prompt``, ``choices`` {digit: node}, ``timeout`` s, ``retries``,
               ``invalid_prompt`` (optional), ``failed`` (node when retries run out)
-- ``queue``:  ``queue`` (name)
+- ``queue``:  ``queue`` (name), ``priority`` (optional, default 0: higher is served first)
 - ``hangup``
 
 `FlowRun` answers each happening with the next `Instruction` for the engine.  The
@@ -36,9 +36,10 @@ class Play:
 
 @dataclass(frozen=True)
 class EnterQueue:
-    """Put the caller in a queue."""
+    """Put the caller in a queue; a higher priority is served before earlier callers."""
 
     queue: str
+    priority: int = 0
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class FlowRun:
                 return self._choose(node, self._typeahead.pop(0))
             return self._menu_prompt(node)
         if kind == "queue":
-            return EnterQueue(node["queue"])
+            return EnterQueue(node["queue"], int(node.get("priority", 0)))
         if kind == "hangup":
             return Hangup()
         raise FlowError(f"node '{node_id}': unknown type {kind!r}")

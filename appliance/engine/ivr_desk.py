@@ -69,6 +69,7 @@ class IvrDesk:
                 lambda: self.follow(session, lambda run: run.on_played()),
             )
         elif isinstance(instruction, EnterQueue):
+            session.priority = instruction.priority
             self.board.desk.enter_queue(session, instruction.queue)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)

@@ -52,13 +52,11 @@ class QueueDesk:
             )
             return
         now = time.time()
-        self.board.acd.join(session.call_id, name, now, number=session.from_number)
+        self.board.acd.join(session.call_id, name, now, session.priority, session.from_number)
         session.state = "queued"
-        self.board.emit(
-            session,
-            "queue.joined",
-            {"queue": name, "position": self.board.acd.position(session.call_id)},
-        )
+        position = self.board.acd.position(session.call_id)
+        data = {"queue": name, "position": position, "priority": session.priority}
+        self.board.emit(session, "queue.joined", data)
         session.timers.append(
             self.board.reactor.call_later(
                 config.max_wait_seconds, lambda: self.overflow(session, "max wait")

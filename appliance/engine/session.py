@@ -36,6 +36,7 @@ class CallSession:
     agent: str = ""
     ringing: dict[str, Leg] = field(default_factory=dict)  # extension -> leg still ringing
     overflows: int = 0  # times passed on from a queue
+    priority: int = 0  # in queues: higher is served before earlier callers
     prompt: Player | None = None
     prompt_timer: Timer | None = None
     music: Player | None = None

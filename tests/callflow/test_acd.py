@@ -181,3 +181,17 @@ def test_not_ready_keeps_its_reason_until_ready() -> None:
     assert acd.agents["1002"].reason == "lunch"
     acd.set_state("1002", AgentState.READY, now=2, reason="ignored")
     assert acd.agents["1002"].reason == ""
+
+
+def test_priority_callers_are_served_first_then_by_arrival() -> None:
+    acd = make_acd()
+    for ext in ("1001", "1002", "1003"):
+        acd.set_state(ext, AgentState.NOT_READY, now=1)
+    acd.join("early", "support", now=10)
+    acd.join("vip", "support", now=20, priority=5)
+    acd.join("later", "support", now=30)
+    assert [acd.position(c) for c in ("vip", "early", "later")] == [1, 2, 3]
+    acd.set_state("1001", AgentState.READY, now=40)
+    assert acd.assignments(now=40) == [("vip", "1001")]
+    acd.set_state("1002", AgentState.READY, now=41)
+    assert acd.assignments(now=41) == [("early", "1002")]

@@ -56,3 +56,9 @@ def test_dangling_target_names_the_node() -> None:
 def test_unknown_node_type_is_an_error() -> None:
     with pytest.raises(FlowError, match="unknown type 'dance'"):
         FlowRun({"start": "a", "nodes": {"a": {"type": "dance"}}}).start()
+
+
+def test_a_queue_node_can_give_the_caller_priority() -> None:
+    flow = {"start": "vip", "nodes": {"vip": {"type": "queue", "queue": "support", "priority": 5}}}
+    assert FlowRun(flow).start() == EnterQueue("support", priority=5)
+    assert FlowRun(FLOW).goto("sales") == EnterQueue("sales", priority=0)

@@ -8,7 +8,7 @@ import pytest
 from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
-from appliance.store.models import Agent, Queue, QueueMember
+from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember
 
 pytestmark = pytest.mark.e2e
 
@@ -154,3 +154,28 @@ def test_overflow_to_a_missing_queue_is_refused_by_reload(box: Box) -> None:
     with pytest.raises(ControlError, match="overflows to unknown queue 'nowhere'") as refused:
         box.control.call("reload")
     assert refused.value.error_id == "bad-config"
+
+
+def test_a_vip_line_jumps_the_queue(box: Box) -> None:
+    vip = {"start": "q", "nodes": {"q": {"type": "queue", "queue": "support", "priority": 5}}}
+    IvrFlow.create(name="vip", graph=vip)
+    InboundNumber.create(number="101", target_type="ivr", target="vip")
+    box.control.call("reload")
+    waiting = lambda: sum(len(q["waiting"]) for q in box.control.call("queues")["queues"])  # noqa: E731
+    with box.agent("1001"):
+        box.control.call("agent.state", extension="1001", state="not_ready")
+        early = box.sipp_background("caller_abandon", menu_ms=MENU_MS, wait_ms=12000)
+        wait_for(lambda: waiting() == 1, 15, "the first caller waiting")
+        vip_caller = box.sipp_background("caller_menu", number="101", menu_ms=500, talk_ms=3000)
+        try:
+            wait_for(lambda: waiting() == 2, 15, "the VIP caller waiting")
+            box.control.call("agent.state", extension="1001", state="ready")
+            assert vip_caller.wait(30) == 0
+        finally:
+            for proc in (early, vip_caller):
+                proc.kill()
+                proc.wait()
+    served = next(c for c in box.cdrs() if c["to_number"] == "101")
+    assert (served["outcome"], served["agent"]) == ("answered", "1001")
+    joined = next(e for e in box.events(served["call_id"]) if e["kind"] == "queue.joined")
+    assert joined["data"] == {"queue": "support", "position": 1, "priority": 5}
