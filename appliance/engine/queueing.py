@@ -35,12 +35,12 @@ class QueueDesk:
             self.board.end_call(session, "system", f"unknown queue {name!r}")
             return
         session.queue = config
-        staffed, full = self.board.acd.staffed(name), self.board.acd.full(name)
-        if config.overflow and (full or not staffed):
-            self.overflow(session, "queue full" if full else "no agents")
-            return
-        if not staffed or full:
+        full = self.board.acd.full(name)
+        if full or not self.board.acd.staffed(name):
             reason = "queue full" if full else "no agents"
+            if config.overflow:
+                self.overflow(session, reason)
+                return
             self.board.emit(session, "queue.empty", {"queue": name, "reason": reason})
             session.state = "ivr"
             self.board.ivr.play(
@@ -238,10 +238,7 @@ class QueueDesk:
             paused = self.board.acd.ring_failed(leg.extension, now, queue)
             data = {"agent": leg.extension, "code": code, "reason": reason}
             self.board.emit(session, "agent.no_answer", data, leg.leg_id)
-        if paused:
-            self.board.agent_changed(leg.extension, keep=True)
-        else:
-            self.board.emit_agent(leg.extension, "agent.state", {"state": AgentState.READY})
+        self.board.agent_changed(leg.extension, keep=paused)  # ready, paused, or as set meanwhile
         if session.state == "ringing" and not session.ringing and session.agent_leg is None:
             session.state = "queued"
         self.board.reactor.call_later(0.05, self.dispatch)

@@ -99,7 +99,9 @@ class Switchboard:
 
     def agent_changed(self, extension: str, keep: bool = False) -> None:
         """Announce an agent's state and reason; keep it in the store if the box chose it."""
-        agent = self.acd.agents[extension]
+        agent = self.acd.agents.get(extension)
+        if agent is None:  # removed by a reload while its phone rang
+            return
         if keep:
             self.writer.agent_state(extension, agent.state, agent.reason)
         self.emit_agent(extension, "agent.state", {"state": agent.state, "reason": agent.reason})

@@ -152,16 +152,18 @@ def test_agent_who_keeps_not_answering_is_paused_with_a_reason() -> None:
 
 
 def test_an_answer_resets_the_unanswered_count() -> None:
-    acd = make_acd()
-    acd.join("c1", "support", now=200)
-    acd.assignments(now=200)
-    acd.ring_failed("1001", now=201, queue="support")
-    acd.ring_failed("1001", now=202, queue="support")  # not ringing any more: ignored
-    assert acd.agents["1001"].unanswered == 1
-    acd.agents["1001"].retry_after = 0
-    acd.assignments(now=203)
-    acd.answered("1002", "c1", now=204)
-    assert acd.agents["1002"].unanswered == 0
+    acd = Acd()
+    acd.configure([QueueConfig("q", members={"1": 0})],
+                  {"1": AgentStatus("1", state=AgentState.READY)})  # fmt: skip
+    acd.set_registered("1", True, now=1)
+    acd.join("c1", "q", now=2)
+    acd.assignments(now=2)
+    acd.ring_failed("1", now=3, queue="q")
+    acd.ring_failed("1", now=4, queue="q")  # not ringing any more: not counted
+    assert acd.agents["1"].unanswered == 1
+    assert acd.assignments(now=10) == [("c1", "1")]
+    acd.answered("1", "c1", now=11)
+    assert acd.agents["1"].unanswered == 0
 
 
 def test_agent_wrap_up_overrides_the_queue() -> None:
