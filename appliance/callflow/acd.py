@@ -25,7 +25,9 @@ LOGGED_IN = {
     AgentState.RINGING,
     AgentState.ON_CALL,
     AgentState.WRAP_UP,
+    AgentState.DND,
 }
+BUSY = {AgentState.RINGING, AgentState.ON_CALL}
 
 
 @dataclass
@@ -63,10 +65,17 @@ class AgentStatus:
     reason: str = ""  # why not ready (a reason code chosen by the agent, or the box's)
     wrap_up_seconds: int | None = None  # the agent's own wrap-up, over the queue's
     unanswered: int = 0  # rings not answered in a row
+    after_call: tuple[AgentState, str] | None = None  # state chosen during a call, for after it
+    engaged: str = ""  # a call the agent's phone is in outside queue service (own, monitoring)
 
     def available(self, now: float) -> bool:
         """Return true if the agent can be rung now."""
-        return self.registered and self.state == AgentState.READY and now >= self.retry_after
+        return (
+            self.registered
+            and self.state == AgentState.READY
+            and now >= self.retry_after
+            and not self.engaged
+        )
 
 
 @dataclass
@@ -140,8 +149,16 @@ class Acd:
         return True
 
     def set_state(self, extension: str, state: AgentState, now: float, reason: str = "") -> None:
-        """Set an agent's working state (ready, not ready, logged out) and its reason."""
+        """Set an agent's working state (ready, not ready, DND, logged out) and its reason.
+
+        Chosen while ringing or on a call, it applies when the call ends: the state
+        supervisors see stays what the agent is doing.
+        """
         agent = self.agents[extension]
+        if agent.state in BUSY:
+            agent.after_call = None if state == AgentState.READY else (state, reason)
+            return
+        agent.after_call = None
         if state == AgentState.READY and agent.state != AgentState.READY:
             agent.idle_since = now
             agent.unanswered = 0
@@ -269,7 +286,24 @@ class Acd:
         if agent is None or agent.state != AgentState.RINGING:
             return False
         agent.state, agent.call_id = AgentState.READY, None
+        if agent.after_call is not None:
+            (agent.state, agent.reason), agent.after_call = agent.after_call, None
         return True
+
+    def reserve(self, extension: str, call_id: str, now: float) -> None:
+        """Mark an agent ringing for a call sent to them by name (a transfer, a pickup).
+
+        Raise KeyError for an unknown extension and ValueError, saying why, for an
+        agent who cannot take it now.
+        """
+        agent = self.agents.get(extension)
+        if agent is None:
+            raise KeyError(f"no agent with extension {extension!r}")
+        if not agent.registered:
+            raise ValueError(f"agent {extension} has no phone registered")
+        if agent.state != AgentState.READY:
+            raise ValueError(f"agent {extension} is {agent.state.value.replace('_', ' ')}")
+        agent.state, agent.call_id = AgentState.RINGING, call_id
 
     def answered(self, extension: str, call_id: str, now: float) -> None:
         """Record that extension answered call_id."""
@@ -293,6 +327,9 @@ class Acd:
         agent.call_id = None
         agent.state = AgentState.WRAP_UP if wrap > 0 else AgentState.READY
         agent.idle_since = now + wrap
+        if agent.after_call is not None:
+            (agent.state, agent.reason), agent.after_call = agent.after_call, None
+            return 0.0
         return wrap
 
     def wrap_up_done(self, extension: str) -> None:

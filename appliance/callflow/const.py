@@ -14,6 +14,15 @@ class AgentState(StrEnum):
     RINGING = "ringing"
     ON_CALL = "on_call"
     WRAP_UP = "wrap_up"
+    DND = "dnd"  # do not disturb: logged in, takes no queue or direct calls
+
+
+class MonitorMode(StrEnum):
+    """How a supervisor joins an agent's call."""
+
+    LISTEN = "listen"  # hears both sides, nobody hears them
+    WHISPER = "whisper"  # hears both sides, only the agent hears them
+    BARGE = "barge"  # a third voice in the call: everyone hears everyone
 
 
 class Outcome(StrEnum):

@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from appliance.callflow.const import AgentState
+from appliance.engine.call_commands import CallCommands
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.sipedge import subscribers
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 REPLY_SECONDS = 5.0
 MAX_REASON = 64
-SETTABLE_STATES = {AgentState.READY, AgentState.NOT_READY, AgentState.LOGGED_OUT}
+SETTABLE_STATES = {AgentState.READY, AgentState.NOT_READY, AgentState.DND, AgentState.LOGGED_OUT}
 
 
 class Commands:
@@ -38,6 +39,7 @@ class Commands:
             "queues": self.queues,
             "reload": self.reload,
             "agent.state": self.agent_state,
+            **CallCommands(engine).table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
@@ -48,7 +50,12 @@ class Commands:
                 "unknown-command",
                 f"unknown command {cmd!r} (known: {', '.join(sorted(self.table))})",
             )
-        return handler(**args)
+        try:
+            return handler(**args)
+        except TypeError as exc:  # missing or unknown arguments
+            if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+                raise CommandError("bad-args", f"{cmd}: {exc}") from None
+            raise
 
     def _on_engine(self, fn: Any) -> Any:
         """Run fn on the engine thread and return its result."""

@@ -29,6 +29,7 @@ class Directory:
     queues: list[QueueConfig] = field(default_factory=list)
     agents: dict[str, AgentStatus] = field(default_factory=dict)
     trunk_peers: set[str] = field(default_factory=set)  # IP addresses
+    outbound: str = ""  # host:port of the trunk external numbers are called on ("" if none)
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
@@ -81,5 +82,7 @@ def load_directory() -> Directory:
         )
         for a in Agent.select()
     }
-    peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712
-    return Directory(routes, queues, agents, peers)
+    trunks = list(Trunk.select().where(Trunk.enabled == True).order_by(Trunk.id))  # noqa: E712
+    peers = {t.host for t in trunks}
+    outbound = f"{trunks[0].host}:{trunks[0].port}" if trunks else ""
+    return Directory(routes, queues, agents, peers, outbound)

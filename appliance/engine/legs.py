@@ -98,6 +98,7 @@ class Leg:
         self.answered_at: float | None = None
         self.ended = False
         self.extension = ""  # agent legs: the agent rung
+        self.number = ""  # external legs: the number called on the trunk
         self.stopped = ""  # why the engine stopped this leg ringing ("" if it did not)
         self.rtp: dict[str, int] = {}  # last RTP counters read from the stream
 

@@ -151,7 +151,7 @@ class Engine:
                 "state": str(a.state),
                 "reason": a.reason,
                 "queues": acd.queues_of(a.extension),
-                "call_id": a.call_id,
+                "call_id": a.call_id or a.engaged or None,
             }
             for a in sorted(acd.agents.values(), key=lambda a: a.extension)
         ]

@@ -104,3 +104,8 @@ class Recorder:
     def add(self, source: pj.AudioMedia) -> None:
         """Mix source into the recording."""
         source.startTransmit(self._recorder)
+
+    def remove(self, source: pj.AudioMedia) -> None:
+        """Stop mixing source into the recording (ignore a source already gone)."""
+        with contextlib.suppress(pj.Error):
+            source.stopTransmit(self._recorder)

@@ -196,18 +196,19 @@ class QueueDesk:
             self.bridge(session)
 
     def bridge(self, session: CallSession) -> None:
-        """Join caller and agent audio both ways and start the recording."""
-        caller, agent = session.caller.audio, session.agent_leg.audio if session.agent_leg else None
-        if caller is None or agent is None or session.recorder is not None:
+        """Join caller and agent audio both ways and start the recording (once per call)."""
+        agent = session.agent_leg.audio if session.agent_leg else None
+        if session.caller.audio is None or agent is None:
             return
-        caller.startTransmit(agent)
-        agent.startTransmit(caller)
-        self.board.emit(session, "bridge.joined", {"agent": session.agent})
-        self.board.start_recording(session)
+        self.board.ops.remix(session)
+        if not session.bridged:
+            session.bridged = True
+            self.board.emit(session, "bridge.joined", {"agent": session.agent})
+            self.board.start_recording(session)
 
     def unbridge(self, session: CallSession) -> None:
         """Stop the recording: dropping the recorder closes its WAV and its bridge port."""
-        session.recorder = None
+        session.recorder, session.recorded = None, set()
 
     def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """Handle an agent leg ending: before answer, try again; after, end the call."""
@@ -215,16 +216,20 @@ class QueueDesk:
         if leg.answered_at is None or leg is not session.agent_leg:
             self._ring_ended(session, leg, code, reason, now)
             return
-        wrap = self.board.acd.call_finished(
-            leg.extension, session.queue.name if session.queue else None, now
-        )
-        state = AgentState.WRAP_UP if wrap else AgentState.READY
-        self.board.emit_agent(leg.extension, "agent.state", {"state": state})
-        if wrap:
-            self.board.reactor.call_later(wrap, lambda: self._wrap_up_done(leg.extension))
-        if session.state != "ending":
+        self.agent_free(session, leg.extension)
+        if session.state != "ending" and not self.board.ops.hand_over(session):
             session.ended_by, session.end_reason = "agent", "agent hung up"
             self.board.end_call(session, "agent", "agent hung up")
+
+    def agent_free(self, session: CallSession, extension: str) -> None:
+        """Put an agent who left a call into wrap-up (or their chosen state); serve queues."""
+        if extension not in self.board.acd.agents:
+            return  # an external party, or an agent removed by a reload
+        queue = session.queue.name if session.queue else None
+        wrap = self.board.acd.call_finished(extension, queue, time.time())
+        self.board.agent_changed(extension)
+        if wrap:
+            self.board.reactor.call_later(wrap, lambda: self._wrap_up_done(extension))
         self.board.reactor.call_later(0.05, self.dispatch)
 
     def _ring_ended(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.callflow.acd import QueueConfig
+from appliance.callflow.const import MonitorMode
 from appliance.callflow.ivr import FlowRun
 from appliance.engine.directory import Route
 from appliance.engine.legs import Leg
@@ -35,6 +36,17 @@ class CallSession:
     agent_leg: Leg | None = None  # the agent who answered
     agent: str = ""
     ringing: dict[str, Leg] = field(default_factory=dict)  # extension -> leg still ringing
+    consult: Leg | None = None  # who the agent consults before a transfer or a conference
+    consult_for: str = ""  # "transfer" | "conference": what the consultation is for
+    third: Leg | None = None  # a party joined to the conversation (three-way)
+    supervisor: Leg | None = None  # a supervisor listening, whispering or barging
+    monitor: MonitorMode | None = None
+    held: bool = False  # the agent put the caller on hold
+    links: set[tuple[Leg, Leg]] = field(default_factory=set)  # audio links now in the bridge
+    recorded: set[Leg] = field(default_factory=set)  # legs the recorder takes in
+    notes: list[str] = field(default_factory=list)  # agents' notes, which follow transfers
+    released: list[Leg] = field(default_factory=list)  # agents who left the call before its end
+    bridged: bool = False  # caller and agent were joined (and the recording started)
     overflows: int = 0  # times passed on from a queue
     priority: int = 0  # in queues: higher is served before earlier callers
     prompt: Player | None = None
@@ -49,9 +61,20 @@ class CallSession:
     finished: bool = False
 
     def legs(self) -> list[Leg]:
-        """Return every leg of the call: caller, answered agent, agents still ringing."""
-        answered = [self.agent_leg] if self.agent_leg is not None else []
-        return [self.caller, *answered, *self.ringing.values()]
+        """Return every leg of the call: caller, agent, others joined, agents still ringing."""
+        others = (self.agent_leg, self.consult, self.third, self.supervisor)
+        return [self.caller, *(leg for leg in others if leg is not None), *self.ringing.values()]
+
+    def role_of(self, leg: Leg) -> str:
+        """Return the part a leg plays in the call now ("" if none)."""
+        parts = {
+            "caller": self.caller,
+            "agent": self.agent_leg,
+            "consult": self.consult,
+            "third": self.third,
+            "supervisor": self.supervisor,
+        }
+        return next((role for role, held in parts.items() if held is leg), "")
 
     def cancel_timers(self) -> None:
         """Cancel every pending timer of the call."""

@@ -21,6 +21,7 @@ from appliance.engine.directory import Directory
 from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
 from appliance.engine.media import MusicOnHold, Prompts, Recorder
+from appliance.engine.operations import CallOps
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
 from appliance.engine.session import CallSession, new_call_id
@@ -47,6 +48,7 @@ class Switchboard:
         self._leg_seq = 0
         self.desk = QueueDesk(self)
         self.ivr = IvrDesk(self)
+        self.ops = CallOps(self)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -151,6 +153,7 @@ class Switchboard:
             self.end_call(session, "system", reason, code)
             return
         session.route = self.directory.route(session.to_number)
+        self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
 
     def _refusal(
@@ -166,6 +169,41 @@ class Switchboard:
         if route.target_type == "ivr" and route.flow is None:
             return 480, f"number {session.to_number} points at IVR {route.target!r}, not active"
         return None
+
+    def dial(self, session: CallSession, name: str, role: str, external: bool = False) -> Leg:
+        """Call a phone through the SIP edge, or a number on the trunk, for a call.
+
+        A leg that could not be dialled comes back already ended.
+        """
+        account = self.trunk_account if external else self.edge_account
+        assert account is not None
+        leg = self.new_leg(account, pj.PJSUA_INVALID_ID, role)
+        leg.call_id = session.call_id
+        if external:
+            leg.number, host = name, self.directory.outbound
+        else:
+            leg.extension, host = name, f"{self.settings.sip.listen}:{self.settings.sip.port}"
+        try:
+            leg.dial(f"sip:{name}@{host}")
+        except pj.Error as exc:
+            log.error("call %s: cannot call %s: %s", session.call_id, name, exc.info())
+        return leg
+
+    def engage(self, extension: str, call_id: str) -> None:
+        """Keep an agent's phone out of queue service while it is in a call of its own.
+
+        An agent who dials out or monitors a call is not free, whatever their state.
+        """
+        agent = self.acd.agents.get(extension)
+        if agent is not None:
+            agent.engaged = call_id
+
+    def disengage(self, call_id: str) -> None:
+        """Put the phones a finished call engaged back into queue service."""
+        for agent in self.acd.agents.values():
+            if agent.engaged == call_id:
+                agent.engaged = ""
+                self.reactor.call_later(0.05, self.desk.dispatch)
 
     def new_leg(self, account: pj.Account, pj_call_id: int, role: str) -> Leg:
         """Return a new leg, kept referenced until it ends."""
@@ -186,13 +224,19 @@ class Switchboard:
             self.ivr.start_route(session)
         elif leg is session.agent_leg:
             self.desk.bridge(session)
+        elif session.role_of(leg):
+            self.ops.remix(session)
 
     def leg_confirmed(self, leg: Leg) -> None:
         """Note an answer; an agent answering is connected to the caller."""
         leg.answered_at = time.time()
         session = self.sessions.get(leg.call_id)
-        if session is not None and leg.role == "agent":
+        if session is None:
+            return
+        if leg.role == "agent":
             self.desk.agent_answered(session, leg)
+        elif session.role_of(leg) in ("consult", "third", "supervisor"):
+            self.ops.leg_answered(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow."""
@@ -214,10 +258,13 @@ class Switchboard:
         session = self.sessions.get(leg.call_id)
         if session is None:
             return
-        if leg.role == "caller":
+        part = session.role_of(leg)
+        if part == "caller":
             by = session.ended_by or "caller"
             self.end_call(session, by, session.end_reason or "caller hung up")
-        elif leg.role == "agent":
+        elif part in ("consult", "third", "supervisor"):
+            self.ops.leg_ended(session, leg, part, code, reason)
+        elif part == "agent" or (leg.role == "agent" and leg not in session.released):
             self.desk.agent_leg_ended(session, leg, code, reason)
         self._maybe_finish(session)
 
@@ -251,7 +298,8 @@ class Switchboard:
             {"by": session.ended_by, "reason": session.end_reason, "rtp": session.rtp()},
         )
         self.writer.cdr(derive_cdr(session.call_id, session.events))
-        for leg in (session.caller, session.agent_leg):
+        self.disengage(session.call_id)
+        for leg in (session.caller, *session.released, session.agent_leg):
             if leg is not None:
                 self.writer.leg(self._leg_row(session, leg))
         del self.sessions[session.call_id]
@@ -262,7 +310,7 @@ class Switchboard:
             "call_id": session.call_id,
             "leg_id": f"{session.call_id}-{leg.leg_id}",
             "role": leg.role,
-            "remote": leg.extension or session.from_number,
+            "remote": leg.extension or leg.number or session.from_number,
             "started_at": session.started_at,
             "answered_at": leg.answered_at,
             "ended_at": time.time(),
@@ -280,10 +328,8 @@ class Switchboard:
         if not (self.settings.engine.record_calls and session.queue and session.queue.record):
             return
         path, relative = self.recording_path(session)
-        session.recorder = Recorder(path)
-        for leg in session.legs():
-            if leg.audio is not None:
-                session.recorder.add(leg.audio)
+        session.recorder, session.recorded = Recorder(path), set()
+        self.ops.remix(session)  # the plan says which legs the recording takes in
         self.emit(session, "recording.started", {"file": relative})
 
     def release_calls(self) -> None:

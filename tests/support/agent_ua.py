@@ -10,8 +10,11 @@ prints one JSON object per line on stdout for the test to read:
     {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
 
 ``max_rx_level`` is the loudest audio level heard from the box (0 = silence): proof
-that the caller's voice reached the agent through the bridge.  The process ends on
-SIGTERM or after ``--seconds``.
+that the caller's voice reached the agent through the bridge.  With ``--record DIR``
+the audio each call receives is written to ``DIR/call-<n>.wav`` (n from 1), for tests
+that measure which tones reached whom.  With ``--call NUMBER`` the phone dials that
+number through the edge once registered (a caller, a feature code such as ``*8``).
+The process ends on SIGTERM or after ``--seconds``.
 """
 
 from __future__ import annotations
@@ -40,14 +43,16 @@ class AgentCall(pj.Call):
         self.audio: pj.AudioMedia | None = None
         self.max_rx_level = 0
         self.stats = {"rx": 0, "tx": 0}
+        self.recorder: pj.AudioMediaRecorder | None = None
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report state changes."""
         try:
             info = self.getInfo()
             if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
-                say("confirmed")
+                say("confirmed", at=time.time())
             elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
+                self.recorder = None  # closes the WAV
                 say("disconnected", code=info.lastStatusCode, max_rx_level=self.max_rx_level,
                     **self.stats)  # fmt: skip
                 self.phone.finished(self)
@@ -63,11 +68,24 @@ class AgentCall(pj.Call):
                     media.type == pj.PJMEDIA_TYPE_AUDIO
                     and media.status == pj.PJSUA_CALL_MEDIA_ACTIVE
                 ):
+                    first = self.audio is None
                     self.audio = self.getAudioMedia(media.index)
                     if self.phone.player is not None:
                         self.phone.player.startTransmit(self.audio)
+                    if first and self.phone.args.record:
+                        self.record()
         except Exception as exc:
             say("error", message=repr(exc))
+
+    def record(self) -> None:
+        """Write the audio this call receives to the next call-<n>.wav."""
+        assert self.audio is not None
+        self.phone.recorded += 1
+        path = f"{self.phone.args.record}/call-{self.phone.recorded}.wav"
+        self.recorder = pj.AudioMediaRecorder()
+        self.recorder.createRecorder(path)
+        self.audio.startTransmit(self.recorder)
+        say("recording", path=path, at=time.time())
 
     def sample(self) -> None:
         """Remember the RTP counters and the loudest level heard."""
@@ -91,11 +109,25 @@ class Phone(pj.Account):
         self.calls: dict[int, AgentCall] = {}
         self.pending: list[tuple[float, AgentCall]] = []
         self.player: pj.AudioMediaPlayer | None = None
+        self.recorded = 0  # calls recorded so far
+        self.dialled = False
 
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
         """Report the registration result."""
-        say("registered" if prm.code // 100 == 2 and prm.expiration > 0 else "registration",
-            code=prm.code, reason=prm.reason)  # fmt: skip
+        ok = prm.code // 100 == 2 and prm.expiration > 0
+        say("registered" if ok else "registration", code=prm.code, reason=prm.reason)
+        if ok and self.args.call and not self.dialled:
+            self.dialled = True
+            self.dial(self.args.call)
+
+    def dial(self, number: str) -> None:
+        """Call a number through the SIP edge."""
+        call = AgentCall(self, pj.PJSUA_INVALID_ID)
+        prm = pj.CallOpParam(True)
+        prm.opt.audioCount, prm.opt.videoCount = 1, 0
+        call.makeCall(f"sip:{number}@{self.args.registrar}", prm)
+        self.calls[call.getId()] = call
+        say("dialling", number=number)
 
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         """Ring, and answer after the configured delay."""
@@ -140,6 +172,8 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--rtp-port", type=int, required=True)
     ap.add_argument("--answer-ms", type=int, default=300, help="-1: never answer")
     ap.add_argument("--tone", default="")
+    ap.add_argument("--record", default="", help="folder for the WAV of each call received")
+    ap.add_argument("--call", default="", help="number to dial once registered")
     ap.add_argument("--seconds", type=float, default=120)
     return ap.parse_args()
 

@@ -69,15 +69,27 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, step: floa
 class AgentPhone:
     """A registered agent phone (pjsua2 UA process) and the events it printed."""
 
-    def __init__(self, box: Box, extension: str, answer_ms: int = 300) -> None:
+    def __init__(
+        self,
+        box: Box,
+        extension: str,
+        answer_ms: int = 300,
+        tone_hz: int = 1000,
+        record: bool = False,
+        call: str = "",
+    ) -> None:
         password = box.agent_password(extension)
         self.extension = extension
         self.lines: list[dict[str, Any]] = []
         self.log = box.var / f"agent-{extension}.log"
+        self.recordings = box.var / f"heard-{extension}"
         args = [sys.executable, str(AGENT_UA), "--extension", extension, "--password", password,
                 "--registrar", f"127.0.0.1:{box.settings.sip.port}", "--port", str(free_port()),
                 "--rtp-port", str(box.next_rtp()), "--answer-ms", str(answer_ms),
-                "--tone", str(box.tone())]  # fmt: skip
+                "--tone", str(box.tone(tone_hz)), "--call", call]  # fmt: skip
+        if record:
+            self.recordings.mkdir(exist_ok=True)
+            args += ["--record", str(self.recordings)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log.open("wb"),
                                      text=True, bufsize=1)  # fmt: skip
 
@@ -200,18 +212,21 @@ class Box:
         self._rtp = free_port(both=False) // 2 * 2
         return self._rtp
 
-    def tone(self) -> Path:
-        """Return a 1 kHz tone WAV the agent phones send."""
-        path = self.var / "tone.wav"
+    def tone(self, hz: int = 1000) -> Path:
+        """Return a tone WAV the test phones send (1 kHz unless told)."""
+        path = self.var / f"tone-{hz}.wav"
         if not path.exists():
             subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16", str(path),
-                            "synth", "60", "sine", "1000", "vol", "0.3"], check=True)  # fmt: skip
+                            "synth", "60", "sine", str(hz), "vol", "0.3"], check=True)  # fmt: skip
         return path
 
     @contextlib.contextmanager
-    def agent(self, extension: str, answer_ms: int = 300) -> Iterator[AgentPhone]:
-        """Register an agent phone and wait until the engine sees it."""
-        phone = AgentPhone(self, extension, answer_ms)
+    def agent(self, extension: str, answer_ms: int = 300, **options: Any) -> Iterator[AgentPhone]:
+        """Register an agent phone and wait until the engine sees it.
+
+        options: tone_hz, record (keep what each call hears), call (a number to dial).
+        """
+        phone = AgentPhone(self, extension, answer_ms, **options)
         try:
             phone.read_until("registered")
             wait_for(lambda: self.agent_status(extension)["registered"], 10, "registration")

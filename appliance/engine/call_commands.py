@@ -1,0 +1,87 @@
+"""Control-socket commands that operate on live calls (agent console and supervisor).
+
+Each runs the operation on the engine thread; an operation that cannot be done
+raises `CommandError` there, which reaches the client as a clear error while the
+call goes on as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from appliance.engine.control import CommandError
+
+if TYPE_CHECKING:
+    from appliance.engine.manager import Engine
+
+REPLY_SECONDS = 5.0
+MAX_NOTE = 2000
+
+
+class CallCommands:
+    """Call operations of one engine, by command name."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.table: dict[str, Callable[..., Any]] = {
+            "call.hold": self.hold,
+            "call.resume": self.resume,
+            "call.transfer": self.transfer,
+            "call.transfer.complete": self.complete,
+            "call.transfer.cancel": self.cancel,
+            "call.conference": self.conference,
+            "call.monitor": self.monitor,
+            "call.takeover": self.take_over,
+            "call.note": self.note,
+        }
+
+    def _run(self, fn: Callable[[], Any]) -> Any:
+        """Run fn on the engine thread and return its result (or raise its error)."""
+        return self.engine.reactor.submit(fn).result(REPLY_SECONDS)
+
+    def hold(self, call_id: str) -> Any:
+        """Put the caller on hold with music."""
+        return self._run(lambda: self.engine.board.ops.hold(call_id, True))
+
+    def resume(self, call_id: str) -> Any:
+        """Take the caller off hold."""
+        return self._run(lambda: self.engine.board.ops.hold(call_id, False))
+
+    def transfer(self, call_id: str, target: str, attended: bool = False) -> Any:
+        """Transfer the caller: blind, or attended (consult first, then complete or cancel)."""
+        _text("target", target)
+        return self._run(lambda: self.engine.board.ops.transfer(call_id, target, bool(attended)))
+
+    def complete(self, call_id: str) -> Any:
+        """Complete an attended transfer."""
+        return self._run(lambda: self.engine.board.ops.complete_transfer(call_id))
+
+    def cancel(self, call_id: str) -> Any:
+        """Cancel an attended transfer and go back to the caller."""
+        return self._run(lambda: self.engine.board.ops.cancel_transfer(call_id))
+
+    def conference(self, call_id: str, target: str) -> Any:
+        """Add a third party (an agent or an external number) to the call."""
+        _text("target", target)
+        return self._run(lambda: self.engine.board.ops.conference(call_id, target))
+
+    def monitor(self, call_id: str, supervisor: str, mode: str = "listen") -> Any:
+        """Listen, whisper or barge: ring the supervisor's phone, or change the mode."""
+        _text("supervisor", supervisor)
+        return self._run(lambda: self.engine.board.ops.monitor(call_id, supervisor, mode))
+
+    def take_over(self, call_id: str, supervisor: str) -> Any:
+        """The monitoring supervisor takes the call; the agent leaves it."""
+        return self._run(lambda: self.engine.board.ops.take_over(call_id, supervisor))
+
+    def note(self, call_id: str, text: str) -> Any:
+        """Attach a note to the call (it follows the call through transfers)."""
+        _text("text", text, MAX_NOTE)
+        return self._run(lambda: self.engine.board.ops.add_note(call_id, text))
+
+
+def _text(name: str, value: object, limit: int = 64) -> None:
+    """Raise CommandError unless value is non-empty text of at most limit characters."""
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise CommandError("bad-args", f"{name} must be text of 1 to {limit} characters")

@@ -1,0 +1,403 @@
+"""Agent and supervisor operations on a connected call: hold, transfer, conference, monitor.
+
+Runs on the engine thread.  The audio of every call follows one plan
+(`appliance.callflow.mixing`): each operation changes the call's situation and
+`remix` brings the conference bridge in line, so no operation wires audio itself.
+Errors a user can cause (a call that just ended, an unknown target, an agent who is
+busy) raise `CommandError` before anything changes: the call goes on unharmed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from appliance.callflow.const import AgentState, MonitorMode
+from appliance.callflow.mixing import Situation, plan
+from appliance.callflow.targets import call_target
+from appliance.engine.control import CommandError
+from appliance.engine.legs import Leg
+from appliance.engine.media import PromptMissing
+from appliance.engine.session import CallSession
+
+if TYPE_CHECKING:
+    from appliance.engine.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+CONSULT_RING_SECONDS = 30  # a consulted party that does not answer in time is given up
+
+
+class CallOps:
+    """Operations on connected calls, for one switchboard."""
+
+    def __init__(self, board: Switchboard) -> None:
+        self.board = board
+
+    # --- audio ----------------------------------------------------------------------------
+
+    def remix(self, session: CallSession) -> None:
+        """Bring the bridge, the music and the recording in line with the call's plan."""
+        if session.state == "ending":
+            return
+        parts = {
+            role: leg
+            for role in ("caller", "agent", "consult", "third", "supervisor")
+            if (leg := _part(session, role)) is not None
+        }
+        wanted = plan(
+            Situation(
+                frozenset(parts),
+                held=session.held,
+                consulting=session.consult is not None,
+                monitor=session.monitor,
+            )
+        )
+        links = {(parts[a], parts[b]) for a, b in wanted.links}
+        self._relink(session, links)
+        self._music(session, wanted.music)
+        self._record(session, {parts[role] for role in wanted.recorded})
+
+    @staticmethod
+    def _relink(session: CallSession, links: set[tuple[Leg, Leg]]) -> None:
+        """Stop the links no longer wanted and start the new ones."""
+        for src, sink in session.links - links:
+            if src.audio is not None and sink.audio is not None:
+                with contextlib.suppress(pj.Error):
+                    src.audio.stopTransmit(sink.audio)
+        for src, sink in links - session.links:
+            assert src.audio is not None and sink.audio is not None
+            src.audio.startTransmit(sink.audio)
+        session.links = links
+
+    def _music(self, session: CallSession, wanted: bool) -> None:
+        """Play or stop the music a caller on hold hears."""
+        if wanted and session.music is None and session.caller.audio is not None:
+            music_class = session.queue.music_class if session.queue else "default"
+            try:
+                session.music = self.board.music.start(music_class, session.caller.audio)
+            except (PromptMissing, pj.Error) as exc:
+                log.warning("call %s: no music on hold: %s", session.call_id, exc)
+        elif not wanted and session.music is not None:
+            self.board.desk.stop_music(session)
+
+    @staticmethod
+    def _record(session: CallSession, legs: set[Leg]) -> None:
+        """Make the recording take in exactly legs."""
+        if session.recorder is None:
+            session.recorded = set()
+            return
+        for leg in session.recorded - legs:
+            if leg.audio is not None:
+                session.recorder.remove(leg.audio)
+        for leg in legs - session.recorded:
+            assert leg.audio is not None
+            session.recorder.add(leg.audio)
+        session.recorded = legs
+
+    # --- commands -------------------------------------------------------------------------
+
+    def connected(self, call_id: str) -> CallSession:
+        """Return a call talking with an agent, or raise CommandError."""
+        session = self.board.sessions.get(call_id)
+        if session is None or session.state == "ending":
+            raise CommandError("no-such-call", f"no call {call_id!r} in progress")
+        if session.state != "talking" or session.agent_leg is None:
+            raise CommandError("not-connected", f"call {call_id} is {session.state}, not talking")
+        return session
+
+    def hold(self, call_id: str, on: bool) -> dict[str, object]:
+        """Put the caller on hold with music, or take them off it."""
+        session = self.connected(call_id)
+        if session.held != on:
+            session.held = on
+            self.remix(session)
+            kind = "call.held" if on else "call.resumed"
+            self.board.emit(session, kind, {"agent": session.agent})
+        return {"call_id": call_id, "held": on}
+
+    def transfer(self, call_id: str, target: str, attended: bool) -> dict[str, object]:
+        """Send the caller to an agent, queue, IVR node or number; attended: consult first."""
+        session = self.connected(call_id)
+        if session.consult is not None:
+            raise CommandError("busy", f"call {call_id} already has a transfer in progress")
+        kind, name = self._target(session, target)
+        data = {"to": f"{kind}:{name}", "attended": attended, "by": session.agent}
+        data["notes"] = list(session.notes)
+        if kind in ("queue", "ivr"):
+            if attended:
+                raise CommandError("bad-target", f"an attended transfer needs a person, not {kind}")
+            self.board.emit(session, "transfer.started", data)
+            self._release_agent(session)
+            self._send_on(session, kind, name)
+            return {"call_id": call_id, "to": data["to"]}
+        leg = self._dial(session, kind, name, "consult")
+        session.consult, session.consult_for = leg, "transfer" if attended else "blind"
+        self.board.emit(session, "transfer.started", data, leg.leg_id)
+        if not attended:
+            self._release_agent(session)
+        self.remix(session)
+        return {"call_id": call_id, "to": data["to"], "leg": leg.leg_id}
+
+    def complete_transfer(self, call_id: str) -> dict[str, object]:
+        """Hand the caller to the consulted party (still ringing: when they answer)."""
+        session = self.connected(call_id)
+        leg = session.consult
+        if leg is None or session.consult_for != "transfer":
+            raise CommandError("no-transfer", f"call {call_id} has no attended transfer to finish")
+        session.consult_for = "blind"
+        self._release_agent(session)
+        if leg.answered_at is not None:
+            self._promote(session, leg)
+        else:
+            self.remix(session)
+        return {"call_id": call_id, "completed": leg.answered_at is not None}
+
+    def cancel_transfer(self, call_id: str) -> dict[str, object]:
+        """Hang up on the consulted party and go back to the caller."""
+        session = self.connected(call_id)
+        leg = session.consult
+        if leg is None or session.consult_for != "transfer":
+            raise CommandError("no-transfer", f"call {call_id} has no attended transfer to cancel")
+        leg.stopped = "transfer cancelled"  # leg_ended frees the agent and goes back
+        leg.end()
+        self.board.emit(session, "transfer.cancelled", {"to": leg.extension or leg.number})
+        return {"call_id": call_id, "cancelled": True}
+
+    def conference(self, call_id: str, target: str) -> dict[str, object]:
+        """Call a third party and join them to the conversation when they answer."""
+        session = self.connected(call_id)
+        if session.third is not None or session.consult is not None:
+            raise CommandError("busy", f"call {call_id} already has a third party or a transfer")
+        kind, name = self._target(session, target)
+        if kind not in ("agent", "external"):
+            raise CommandError("bad-target", "a conference needs a person: agent or external")
+        session.third = self._dial(session, kind, name, "third")
+        data = {"to": f"{kind}:{name}", "by": session.agent}
+        self.board.emit(session, "conference.started", data, session.third.leg_id)
+        return {"call_id": call_id, "to": data["to"], "leg": session.third.leg_id}
+
+    def monitor(self, call_id: str, supervisor: str, mode: str) -> dict[str, object]:
+        """Have a supervisor listen to, whisper to or barge into a call (or change how)."""
+        session = self.connected(call_id)
+        try:
+            wanted = MonitorMode(mode)
+        except ValueError:
+            modes = ", ".join(m.value for m in MonitorMode)
+            raise CommandError("bad-mode", f"mode must be one of {modes}") from None
+        current = session.supervisor
+        if current is not None and current.extension != supervisor:
+            raise CommandError("busy", f"call {call_id} is monitored by {current.extension}")
+        if supervisor == session.agent:
+            raise CommandError("bad-target", "an agent cannot monitor their own call")
+        session.monitor = wanted
+        if current is None:
+            session.supervisor = self._dial(session, "supervisor", supervisor, "supervisor")
+            self.board.engage(supervisor, session.call_id)
+        self.board.emit(
+            session, "monitor.mode", {"supervisor": supervisor, "mode": wanted}, _id(current)
+        )
+        self.remix(session)
+        return {"call_id": call_id, "supervisor": supervisor, "mode": wanted}
+
+    def take_over(self, call_id: str, supervisor: str) -> dict[str, object]:
+        """Let the monitoring supervisor take the call from the agent."""
+        session = self.connected(call_id)
+        leg = session.supervisor
+        if leg is None or leg.extension != supervisor or leg.answered_at is None:
+            raise CommandError("not-monitoring", f"{supervisor} is not on call {call_id}")
+        agent = session.agent
+        session.supervisor, session.monitor = None, None
+        self.board.engage(supervisor, "")  # now the call's agent, counted as such
+        self._release_agent(session)
+        if leg.extension in self.board.acd.agents:
+            self._agent_took(session, leg)
+        self._become_agent(session, leg)
+        self.board.emit(session, "call.taken_over", {"supervisor": supervisor, "agent": agent})
+        self.remix(session)
+        return {"call_id": call_id, "agent": supervisor}
+
+    def add_note(self, call_id: str, text: str) -> dict[str, object]:
+        """Attach an agent's note to the call; it follows the call through transfers."""
+        session = self.board.sessions.get(call_id)
+        if session is None or session.state == "ending":
+            raise CommandError("no-such-call", f"no call {call_id!r} in progress")
+        session.notes.append(text)
+        self.board.emit(session, "call.note", {"text": text, "by": session.agent})
+        return {"call_id": call_id, "notes": len(session.notes)}
+
+    # --- legs of the operations -----------------------------------------------------------
+
+    def leg_answered(self, session: CallSession, leg: Leg) -> None:
+        """A consulted, third or supervising party answered."""
+        part = session.role_of(leg)
+        if part == "consult" and session.consult_for == "blind":
+            self._promote(session, leg)
+            return
+        if leg.extension in self.board.acd.agents and part in ("consult", "third"):
+            self._agent_took(session, leg)
+        kind = {"consult": "transfer.consulting", "third": "conference.joined"}
+        self.board.emit(session, kind.get(part, "monitor.started"), _who(leg), leg.leg_id)
+        self.remix(session)
+
+    def leg_ended(self, session: CallSession, leg: Leg, part: str, code: int, reason: str) -> None:
+        """A consulted, third or supervising party left (or never answered)."""
+        answered = leg.answered_at is not None
+        if not answered and leg.extension:
+            self.board.acd.ring_stopped(leg.extension)
+            self.board.agent_changed(leg.extension)
+        elif answered and leg.extension in self.board.acd.agents:
+            self._agent_done(session, leg)
+        data = {**_who(leg), "code": code, "reason": leg.stopped or reason}
+        if part == "consult":
+            session.consult = None
+            if not leg.stopped:
+                self.board.emit(session, "transfer.failed", data, leg.leg_id)
+            if session.agent_leg is None:  # blind: nobody left to go back to
+                self._fall_back(session)
+                return
+        elif part == "third":
+            session.third = None
+            self.board.emit(session, "conference.left" if answered else "conference.failed", data)
+        else:
+            session.supervisor, session.monitor = None, None
+            self.board.engage(leg.extension, "")
+            self.board.emit(session, "monitor.ended", data, leg.leg_id)
+        self.remix(session)
+
+    def hand_over(self, session: CallSession) -> bool:
+        """When the agent leaves a three-way call, leave the caller with the third party."""
+        third = session.third
+        if third is None or third.answered_at is None or third.ended:
+            return False
+        session.third = None
+        self._become_agent(session, third)
+        self.board.emit(session, "conference.handed_over", _who(third), third.leg_id)
+        self.remix(session)
+        return True
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _target(self, session: CallSession, target: str) -> tuple[str, str]:
+        """Return a checked (kind, name) target, or raise CommandError."""
+        try:
+            kind, name = call_target(target)
+        except KeyError as exc:
+            raise CommandError("bad-target", exc.args[0]) from None
+        if kind == "queue" and name not in self.board.acd.queues:
+            raise CommandError("bad-target", f"no queue {name!r}")
+        if kind == "ivr" and (session.run is None or name not in session.run.flow.get("nodes", {})):
+            raise CommandError("bad-target", f"the caller's IVR flow has no node {name!r}")
+        if kind == "agent" and name == session.agent:
+            raise CommandError("bad-target", "the call is already with that agent")
+        if kind == "external" and not self.board.directory.outbound:
+            raise CommandError("no-trunk", "no enabled trunk to call an external number on")
+        return kind, name
+
+    def _dial(self, session: CallSession, kind: str, name: str, role: str) -> Leg:
+        """Call a party for an operation on the edge (phones) or the trunk (numbers)."""
+        if kind == "agent":
+            try:
+                self.board.acd.reserve(name, session.call_id, time.time())
+            except (KeyError, ValueError) as exc:
+                raise CommandError("agent-unavailable", str(exc.args[0])) from None
+        external = kind == "external"
+        leg = self.board.dial(session, name, role, external)
+        if leg.ended:
+            if kind == "agent":
+                self.board.acd.ring_stopped(name)
+            raise CommandError("dial-failed", f"cannot call {name}")
+        if kind == "agent":
+            self.board.emit_agent(name, "agent.state", {"state": AgentState.RINGING})
+        timer = self.board.reactor.call_later(CONSULT_RING_SECONDS, lambda: _give_up(leg))
+        session.timers.append(timer)
+        return leg
+
+    def _release_agent(self, session: CallSession) -> None:
+        """Let the agent go from a call that continues without them (wrap-up as usual)."""
+        leg = session.agent_leg
+        if leg is None:
+            return
+        session.agent_leg, session.held = None, False
+        session.released.append(leg)
+        self._agent_done(session, leg)
+        leg.end()
+
+    def _agent_done(self, session: CallSession, leg: Leg) -> None:
+        """Put an agent who leaves a call into wrap-up and serve the queues."""
+        self.board.desk.agent_free(session, leg.extension)
+
+    def _agent_took(self, session: CallSession, leg: Leg) -> None:
+        """Count an agent answering a call sent to them."""
+        self.board.acd.answered(leg.extension, session.call_id, time.time())
+        data = {"state": AgentState.ON_CALL, "call_id": session.call_id}
+        self.board.emit_agent(leg.extension, "agent.state", data)
+
+    def _become_agent(self, session: CallSession, leg: Leg) -> None:
+        """Make leg the party the caller talks with."""
+        session.agent_leg, session.agent = leg, leg.extension or leg.number
+        self.board.emit(
+            session, "agent.answered", {"agent": session.agent, "queue": None}, leg.leg_id
+        )
+
+    def _promote(self, session: CallSession, leg: Leg) -> None:
+        """Finish a transfer: the consulted party now talks with the caller."""
+        session.consult = None
+        if leg.extension in self.board.acd.agents:
+            self._agent_took(session, leg)
+        self._become_agent(session, leg)
+        data = {**_who(leg), "notes": session.notes}  # the record follows the call
+        self.board.emit(session, "transfer.completed", data, leg.leg_id)
+        self.remix(session)
+
+    def _fall_back(self, session: CallSession) -> None:
+        """A blind transfer failed: back into the queue the caller came from, or end."""
+        self.board.desk.stop_music(session)
+        if session.queue is not None:
+            session.priority += 1  # they waited once already
+            self._send_on(session, "queue", session.queue.name)
+        else:
+            self.board.end_call(session, "system", "transfer not answered")
+
+    def _send_on(self, session: CallSession, kind: str, name: str) -> None:
+        """Send a caller with no agent to a queue or an IVR node."""
+        session.links, session.held = set(), False
+        self.board.desk.unbridge(session)
+        if kind == "queue":
+            self.board.desk.enter_queue(session, name)
+        else:
+            session.state, session.queue = "ivr", None
+            self.board.ivr.follow(session, lambda run: run.goto(name))
+
+
+def _part(session: CallSession, role: str) -> Leg | None:
+    """Return the leg playing role if its audio is up and it answered."""
+    leg = {
+        "caller": session.caller,
+        "agent": session.agent_leg,
+        "consult": session.consult,
+        "third": session.third,
+        "supervisor": session.supervisor,
+    }[role]
+    if leg is None or leg.audio is None or leg.ended:
+        return None
+    return leg if leg is session.caller or leg.answered_at is not None else None
+
+
+def _who(leg: Leg) -> dict[str, str]:
+    """Return who a leg reaches, for events."""
+    return {"agent": leg.extension} if leg.extension else {"number": leg.number}
+
+
+def _id(leg: Leg | None) -> str:
+    """Return a leg's id, or '' for none."""
+    return leg.leg_id if leg is not None else ""
+
+
+def _give_up(leg: Leg) -> None:
+    """Stop ringing a party that has not answered."""
+    if leg.answered_at is None and not leg.ended:
+        leg.end(487)
