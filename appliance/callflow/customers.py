@@ -67,13 +67,6 @@ class CallerBook:
             return region_matches(names, region)
         return bool(number) and region_matches(region_names(number), region)
 
-    def region(self, number: str) -> str:
-        """Return the caller's region as shown to people (English, "" if unknown)."""
-        customer = self.customer(number)
-        if customer is not None and customer.region:
-            return customer.region
-        return region_names(number)[0] if number else ""
-
     def merge_from(self, older: CallerBook) -> None:
         """Keep answers the older book knows of that are newer than this one's.
 

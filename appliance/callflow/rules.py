@@ -26,6 +26,7 @@ example, a rule of queue ``group1``::
 from __future__ import annotations
 
 import operator
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -66,12 +67,12 @@ class Situation:
     in_region: Callable[[str], bool] = field(default=lambda region: False)
 
 
-class Clause:
+class Clause(ABC):
     """One condition of a rule."""
 
+    @abstractmethod
     def holds(self, situation: Situation) -> bool:
         """Return true if the condition holds."""
-        raise NotImplementedError
 
     def queues(self) -> set[str]:
         """Return the queues the condition names."""
