@@ -45,3 +45,21 @@ def test_a_rule_naming_a_missing_queue_is_refused_by_reload_and_calls_go_on(box:
         assert sipp.returncode == 0, sipp.stdout[-2000:]
     cdr = box.wait_cdr()
     assert (cdr["outcome"], cdr["queue"]) == ("answered", "support")
+
+
+def test_a_rule_sends_support_callers_to_sales_and_says_so(box: Box) -> None:
+    support = Queue.get(name="support")
+    office = [{"time": "00:00-24:00"}]  # always, by the box's clock
+    RoutingRule.create(queue=support, conditions=office, action={"target": "queue:sales"})
+    box.control.call("reload")
+    with box.agent("1001"), box.agent("1004"):
+        sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)  # presses 2: support
+        assert sipp.returncode == 0, sipp.stdout[-2000:]
+    cdr = box.wait_cdr()
+    assert (cdr["outcome"], cdr["queue"], cdr["agent"]) == ("answered", "sales", "1004")
+    routed = next(e for e in box.events(cdr["call_id"]) if e["kind"] == "queue.routed")
+    assert routed["data"] == {
+        "queue": "support",
+        "to": "queue:sales",
+        "rules": ["rule 1 of queue 'support'"],
+    }
