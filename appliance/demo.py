@@ -19,7 +19,9 @@ from appliance.health.address import connect_host
 from appliance.store import db
 from appliance.store.models import (
     Agent,
+    AgentSkill,
     ApiToken,
+    Customer,
     InboundNumber,
     IvrFlow,
     Queue,
@@ -39,6 +41,10 @@ AGENTS = [
 ]
 QUEUES = {"support": ["1001", "1002", "1003"], "sales": ["1004", "1005"]}
 QUEUE_TITLES = {"support": "Support", "sales": "Sales"}
+# Skill levels and customers for trying skills, sticky and owner routing (docs/routing.md);
+# no demo queue requires skills or routes by owner until an admin says so.
+SKILLS = {"1001": {"billing": 4, "zh": 5}, "1002": {"billing": 2, "en": 4}, "1003": {"tech": 5}}
+CUSTOMERS = [("13900139000", "ACME Trading", "1002", 1), ("13700137000", "Li Wei", "1004", 0)]
 TRUNK_NAME = "demo-carrier"
 TRUNK_HOST = "127.0.0.1"
 IVR_NAME = "main"
@@ -162,6 +168,11 @@ def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
         )
         for ext, name in AGENTS
     }
+    for ext, levels in SKILLS.items():
+        for skill, level in levels.items():
+            AgentSkill.create(agent=agents[ext], skill=skill, level=level)
+    for number, name, owner, vip in CUSTOMERS:
+        Customer.create(number=number, name=name, owner=agents[owner], vip=vip)
     for queue_name, members in QUEUES.items():
         queue = Queue.create(
             name=queue_name, title=QUEUE_TITLES[queue_name], strategy="longest_idle"
@@ -179,6 +190,7 @@ def _remove_demo_rows() -> None:
     IvrFlow.delete().where(IvrFlow.name == IVR_NAME).execute()
     Trunk.delete().where(Trunk.name == TRUNK_NAME).execute()
     Queue.delete().where(Queue.name.in_(list(QUEUES))).execute()
+    Customer.delete().where(Customer.number.in_([n for n, *_ in CUSTOMERS])).execute()
     Agent.delete().where(Agent.extension.in_([ext for ext, _ in AGENTS])).execute()
     User.delete().where(User.username == ADMIN_USERNAME).execute()
 

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import Any
 
-from appliance.callflow import strategies
+from appliance.callflow import rules, strategies
 from appliance.callflow.const import AgentState
+from appliance.callflow.customers import CallerBook
+from appliance.callflow.routing import compile_rules
+from appliance.callflow.skills import check_requirements, qualifies, relaxation
 from appliance.callflow.targets import overflow_target
 
 # After a ring that was not answered, the agent is skipped this long, so one
@@ -27,7 +31,8 @@ LOGGED_IN = {
     AgentState.WRAP_UP,
     AgentState.DND,
 }
-BUSY = {AgentState.RINGING, AgentState.ON_CALL}
+BUSY = {AgentState.RINGING, AgentState.ON_CALL}  # a state chosen now applies after the call
+OCCUPIED = {*BUSY, AgentState.WRAP_UP}  # still on their last call: worth waiting for
 
 
 @dataclass
@@ -45,6 +50,12 @@ class QueueConfig:
     autopause_after: int = 3  # unanswered rings in a row before the agent is paused; 0: never
     max_callers: int = 0  # callers waiting at most (0: no limit)
     overflow: str = ""  # past max wait or max callers: "queue:<name>", "ivr:<node>", "" (end)
+    skills: dict[str, int] = field(default_factory=dict)  # required levels (see skills.py)
+    skill_widen: list[Any] = field(default_factory=list)  # [[seconds waited, levels relaxed]]
+    sticky_days: int = 30  # how far back the sticky strategy remembers who served a caller
+    preferred_wait_seconds: int = 0  # how long a caller is kept for a busy owner / last agent
+    rules: list[dict[str, Any]] = field(default_factory=list)  # {position, conditions, action}
+    regions: dict[str, str] = field(default_factory=dict)  # caller's region -> target
 
 
 @dataclass
@@ -67,6 +78,7 @@ class AgentStatus:
     unanswered: int = 0  # rings not answered in a row
     after_call: tuple[AgentState, str] | None = None  # state chosen during a call, for after it
     engaged: str = ""  # a call the agent's phone is in outside queue service (own, monitoring)
+    skills: dict[str, int] = field(default_factory=dict)  # skill -> level
 
     def available(self, now: float) -> bool:
         """Return true if the agent can be rung now."""
@@ -76,6 +88,10 @@ class AgentStatus:
             and now >= self.retry_after
             and not self.engaged
         )
+
+    def logged_in(self) -> bool:
+        """Return true if the agent's phone is registered and they are logged in."""
+        return self.registered and self.state in LOGGED_IN
 
 
 @dataclass
@@ -87,6 +103,9 @@ class Waiting:
     joined_at: float
     priority: int = 0
     number: str = ""
+    vip: int = 0  # the customer's VIP tier
+    owner: str = ""  # the customer's owner agent
+    last_agent: str = ""  # who answered this number last, within the queue's sticky days
 
 
 class Acd:
@@ -97,13 +116,23 @@ class Acd:
         self.agents: dict[str, AgentStatus] = {}
         self.waiting: list[Waiting] = []
         self._strategies: dict[str, strategies.Strategy] = {}
+        self._rules: dict[str, list[rules.Rule]] = {}
+        self._widen: dict[str, list[tuple[float, int]]] = {}
+        self.callers = CallerBook()
 
-    def configure(self, queues: list[QueueConfig], agents: dict[str, AgentStatus]) -> None:
+    def configure(
+        self,
+        queues: list[QueueConfig],
+        agents: dict[str, AgentStatus],
+        callers: CallerBook | None = None,
+    ) -> None:
         """Apply configuration from the store, keeping live state of agents that remain.
 
         A queue that keeps its strategy keeps the strategy object (and its memory, e.g.
-        round-robin's last agent).  An unknown strategy raises KeyError before anything
-        changes.
+        round-robin's last agent).  An unknown strategy, a malformed skill requirement
+        or rule, or a target naming a missing queue raises KeyError before anything
+        changes.  `callers` (customers, who served whom) replaces the book, keeping
+        answers the live book knows of and the new one does not.
         """
         chosen = {q.name: self._strategy_for(q) for q in queues}
         names = {q.name for q in queues}
@@ -111,8 +140,16 @@ class Acd:
             target = overflow_target(q.overflow)
             if target[0] == "queue" and target[1] not in names:
                 raise KeyError(f"queue {q.name!r} overflows to unknown queue {target[1]!r}")
+        compiled = {q.name: compile_rules(q) for q in queues}
+        for queue_rules in compiled.values():
+            rules.check_rules(queue_rules, names)
+        widen = {q.name: check_requirements(q.name, q.skills, q.skill_widen) for q in queues}
         self.queues = {q.name: q for q in queues}
         self._strategies = chosen
+        self._rules, self._widen = compiled, widen
+        if callers is not None:
+            callers.merge_from(self.callers)
+            self.callers = callers
         for ext, fresh in agents.items():
             live = self.agents.get(ext)
             if live is None:
@@ -120,6 +157,7 @@ class Acd:
             else:
                 live.name, live.auto_ready = fresh.name, fresh.auto_ready
                 live.wrap_up_seconds = fresh.wrap_up_seconds
+                live.skills = fresh.skills
                 if live.state not in (AgentState.RINGING, AgentState.ON_CALL):
                     live.state, live.reason = fresh.state, fresh.reason
         for ext in set(self.agents) - set(agents):
@@ -188,8 +226,29 @@ class Acd:
         """
         if queue not in self.queues:
             raise KeyError(f"unknown queue {queue!r}")
-        entry = Waiting(call_id, queue, now, priority, number)
+        customer = self.callers.customer(number)
+        vip, owner = (customer.vip, customer.owner) if customer else (0, "")
+        last = self.callers.last_agent(number, now, self.queues[queue].sticky_days)
+        entry = Waiting(call_id, queue, now, max(priority, vip), number, vip, owner, last)
         bisect.insort(self.waiting, entry, key=_serving_order)
+
+    def rules_of(self, queue: str) -> list[rules.Rule]:
+        """Return the routing rules of a queue (its region map last)."""
+        return self._rules.get(queue, [])
+
+    def wake_delays(self, queue: str) -> list[float]:
+        """Return when (seconds after joining) a waiting caller's options widen by time.
+
+        Skill requirements relax at their steps, and a caller kept for a busy preferred
+        agent is let go; the engine serves the queue again at these times.
+        """
+        config = self.queues.get(queue)
+        if config is None:
+            return []
+        delays = [after for after, _ in self._widen.get(queue, [])]
+        if config.preferred_wait_seconds > 0:
+            delays.append(float(config.preferred_wait_seconds))
+        return sorted(set(delays))
 
     def leave(self, call_id: str) -> Waiting | None:
         """Take a caller out of its queue; return its entry if it was waiting."""
@@ -236,18 +295,44 @@ class Acd:
     def _choose(self, entry: Waiting, now: float, cap: int | None = None) -> list[AgentStatus]:
         """Return the agents entry's queue strategy picks (none if nobody is free)."""
         config = self.queues[entry.queue]
+        relax = relaxation(self._widen.get(entry.queue, []), now - entry.joined_at)
         candidates = [
-            strategies.Candidate(ext, a.idle_since, penalty, a.calls_taken, a.talk_seconds, order)
+            strategies.Candidate(
+                ext, a.idle_since, penalty, a.calls_taken, a.talk_seconds, order, a.skills
+            )
             for order, (ext, penalty) in enumerate(config.members.items())
             if (a := self.agents.get(ext)) is not None
             and a.available(now)
             and (cap is None or penalty <= cap)
+            and (not config.skills or qualifies(a.skills, config.skills, relax))
         ]
         if not candidates:
             return []
-        caller = strategies.Caller(entry.call_id, entry.number, entry.joined_at, entry.priority)
-        chosen = self._strategies[entry.queue].choose(candidates, caller, now)
+        caller = strategies.Caller(
+            entry.call_id, entry.number, entry.joined_at, entry.priority,
+            entry.vip, entry.owner, entry.last_agent, config.skills,
+        )  # fmt: skip
+        strategy = self._strategies[entry.queue]
+        if self._kept_for_preferred(strategy.preferred(caller), entry, candidates, now):
+            return []
+        chosen = strategy.choose(candidates, caller, now)
         return [self.agents[c.extension] for c in chosen]
+
+    def _kept_for_preferred(
+        self, wanted: str, entry: Waiting, candidates: list[strategies.Candidate], now: float
+    ) -> bool:
+        """Return true if the caller should wait for its preferred agent, who is busy."""
+        if not wanted or any(c.extension == wanted for c in candidates):
+            return False
+        config = self.queues[entry.queue]
+        agent = self.agents.get(wanted)
+        return (
+            agent is not None
+            and wanted in config.members
+            and agent.registered
+            and (agent.state in OCCUPIED or bool(agent.engaged))
+            and now - entry.joined_at < config.preferred_wait_seconds
+        )
 
     def _ringing_penalty(self, entry: Waiting) -> int:
         """Return the lowest penalty among the agents ringing for a caller."""
@@ -315,6 +400,7 @@ class Acd:
         entry = self.leave(call_id)
         if entry is not None:
             self._strategies[entry.queue].answered(extension)
+            self.callers.answered(entry.number, extension, now)
 
     def call_finished(self, extension: str, queue: str | None, now: float) -> float:
         """Put the agent into wrap-up after a call; return its length in seconds."""

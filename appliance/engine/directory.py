@@ -7,6 +7,8 @@ from typing import Any
 
 from appliance.callflow.acd import AgentStatus, QueueConfig
 from appliance.callflow.const import AgentState
+from appliance.callflow.customers import CallerBook
+from appliance.engine.routing_data import load_callers, load_queue_routing, load_skills
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
 
 
@@ -29,6 +31,7 @@ class Directory:
     queues: list[QueueConfig] = field(default_factory=list)
     agents: dict[str, AgentStatus] = field(default_factory=dict)
     trunk_peers: set[str] = field(default_factory=set)  # IP addresses
+    callers: CallerBook = field(default_factory=CallerBook)  # customers, who served whom
     outbound: str = ""  # host:port of the trunk external numbers are called on ("" if none)
 
     def route(self, number: str) -> Route | None:
@@ -55,6 +58,7 @@ def load_directory() -> Directory:
     )
     for m in query:
         members.setdefault(m.queue.name, {})[m.agent.extension] = m.penalty
+    rules, regions = load_queue_routing()
     queues = [
         QueueConfig(
             q.name,
@@ -68,9 +72,16 @@ def load_directory() -> Directory:
             q.autopause_after,
             q.max_callers,
             q.overflow,
+            skills=q.skills,
+            skill_widen=q.skill_widen,
+            sticky_days=q.sticky_days,
+            preferred_wait_seconds=q.preferred_wait_seconds,
+            rules=rules.get(q.name, []),
+            regions=regions.get(q.name, {}),
         )
         for q in Queue.select()
     ]
+    skills = load_skills()
     agents = {
         a.extension: AgentStatus(
             a.extension,
@@ -79,10 +90,11 @@ def load_directory() -> Directory:
             auto_ready=a.auto_ready,
             reason=a.state_reason,
             wrap_up_seconds=a.wrap_up_seconds,
+            skills=skills.get(a.extension, {}),
         )
         for a in Agent.select()
     }
     trunks = list(Trunk.select().where(Trunk.enabled == True).order_by(Trunk.id))  # noqa: E712
     peers = {t.host for t in trunks}
     outbound = f"{trunks[0].host}:{trunks[0].port}" if trunks else ""
-    return Directory(routes, queues, agents, peers, outbound)
+    return Directory(routes, queues, agents, peers, load_callers(queues), outbound)

@@ -13,6 +13,7 @@ from appliance.callflow.const import AgentState
 from appliance.callflow.targets import overflow_target
 from appliance.engine.legs import Leg
 from appliance.engine.media import PromptMissing
+from appliance.engine.routing import route_caller
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ class QueueDesk:
 
     def enter_queue(self, session: CallSession, name: str) -> None:
         """Put the caller in a queue with music, or tell them nobody is there."""
+        routed = route_caller(self.board, session, name)  # rules, region groups, VIP tier
+        if routed is None:  # sent on to an IVR node
+            return
+        name = routed
         config = self.board.acd.queues.get(name)
         if config is None:
             self.board.end_call(session, "system", f"unknown queue {name!r}")

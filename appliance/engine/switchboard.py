@@ -88,7 +88,7 @@ class Switchboard:
     def configure(self, directory: Directory) -> None:
         """Apply a new configuration snapshot (live: calls in progress keep theirs)."""
         self.directory = directory
-        self.acd.configure(directory.queues, directory.agents)
+        self.acd.configure(directory.queues, directory.agents, directory.callers)
         self.desk.dispatch()
 
     # --- events ---------------------------------------------------------------------------

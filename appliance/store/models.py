@@ -99,6 +99,10 @@ class Queue(BaseModel):
     autopause_after = IntegerField(default=3)  # unanswered rings in a row; 0: never pause
     max_callers = IntegerField(default=0)  # callers waiting at most; 0: no limit
     overflow = CharField(default="")  # where callers go past max wait or max callers (see acd)
+    skills = JSONField(default=dict)  # required skill levels, {"billing": 3} (callflow/skills.py)
+    skill_widen = JSONField(default=list)  # [[seconds waited, levels relaxed], ...]
+    sticky_days = IntegerField(default=30)  # sticky strategy: who served the caller this recently
+    preferred_wait_seconds = IntegerField(default=0)  # keep a caller for a busy owner / last agent
 
 
 class QueueMember(BaseModel):
@@ -110,6 +114,51 @@ class QueueMember(BaseModel):
 
     class Meta:
         indexes = ((("queue", "agent"), True),)
+
+
+class AgentSkill(BaseModel):
+    """An agent's level in one skill (0 is the same as not having it)."""
+
+    agent = ForeignKeyField(Agent, backref="skills", on_delete="CASCADE")
+    skill = CharField()
+    level = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("agent", "skill"), True),)
+
+
+class Customer(BaseModel):
+    """A customer known by calling number: their owner agent and VIP tier (按客户转接)."""
+
+    number = CharField(unique=True)  # as dialled in; matched in E.164 form
+    name = CharField(default="")
+    owner = ForeignKeyField(Agent, null=True, backref="customers", on_delete="SET NULL")
+    vip = IntegerField(default=0)  # VIP tier: callers' queue priority is at least this
+    region = CharField(default="")  # overrides the region of the number's prefix
+    notes = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class RoutingRule(BaseModel):
+    """A conditional routing rule of a queue, looked at when a caller enters it (rules.py)."""
+
+    queue = ForeignKeyField(Queue, backref="routing_rules", on_delete="CASCADE")
+    position = IntegerField(default=1)  # lower first; the first rule that matches decides
+    conditions = JSONField(default=list)
+    action = JSONField(default=dict)
+    enabled = BooleanField(default=True)
+    note = CharField(default="")
+
+
+class RegionGroup(BaseModel):
+    """Callers entering a queue from a region (按归属地) go to a target instead."""
+
+    queue = ForeignKeyField(Queue, backref="region_groups", on_delete="CASCADE")
+    region = CharField()  # "Beijing", "Guangdong" or "广东": see callflow/numbers.py
+    target = CharField()  # "queue:<name>" or "ivr:<node>"
+
+    class Meta:
+        indexes = ((("queue", "region"), True),)
 
 
 class Trunk(BaseModel):
@@ -199,4 +248,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     CallEvent,
     CallLeg,
     Cdr,
+    AgentSkill,
+    Customer,
+    RoutingRule,
+    RegionGroup,
 ]

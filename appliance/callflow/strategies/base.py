@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 STRATEGIES: dict[str, type[Strategy]] = {}
@@ -20,6 +21,7 @@ class Candidate:
     calls_taken: int = 0  # calls answered since the engine started
     talk_seconds: float = 0.0  # talk time since the engine started
     order: int = 0  # position in the queue's member list (0 first)
+    skills: Mapping[str, int] = field(default_factory=dict, hash=False)  # skill -> level
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class Caller:
     number: str = ""
     joined_at: float = 0.0
     priority: int = 0
+    vip: int = 0  # the customer's VIP tier (0: none)
+    owner: str = ""  # the extension of the customer's owner agent ("" none)
+    last_agent: str = ""  # who answered this number last, within the queue's sticky days
+    skills: Mapping[str, int] = field(default_factory=dict, hash=False)  # the queue requires
 
 
 class Strategy(ABC):
@@ -49,6 +55,14 @@ class Strategy(ABC):
     - One object serves one queue and lives as long as the queue keeps its strategy.
     - A strategy that rings several agents sets `rings_many`: agents who become free
       while its caller is ringing are offered to it too (they join the ringing).
+    - A strategy that prefers one agent for a caller (the customer's owner, the agent
+      who served them last) names them in `preferred`.  While that agent is busy
+      (ringing, on a call, in wrap-up) and the caller has waited less than the
+      queue's `preferred_wait_seconds`, the ACD keeps the caller for them and does
+      not call `choose`; after that `choose` falls back on whoever is free.
+    - Candidates have already met the queue's skill requirements (widened as the
+      caller waits); `caller.skills` is what the queue requires, for strategies
+      that weigh skill levels.
     """
 
     name: ClassVar[str] = ""
@@ -70,11 +84,20 @@ class Strategy(ABC):
     def answered(self, extension: str) -> None:  # noqa: B027  (optional hook)
         """Note that extension took a call (default: nothing to remember)."""
 
+    def preferred(self, caller: Caller) -> str:
+        """Return the extension this strategy would keep caller for ("" none)."""
+        return ""
+
 
 def lowest_penalty(candidates: list[Candidate]) -> list[Candidate]:
     """Return the candidates with the lowest penalty, in their given order."""
     best = min(c.penalty for c in candidates)
     return [c for c in candidates if c.penalty == best]
+
+
+def longest_idle(candidates: list[Candidate]) -> Candidate:
+    """Return the lowest-penalty candidate free longest (then first in member order)."""
+    return min(candidates, key=lambda c: (c.penalty, c.idle_since, c.order))
 
 
 def get(name: str, rng: random.Random | None = None) -> Strategy:

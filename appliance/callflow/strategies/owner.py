@@ -1,0 +1,27 @@
+"""Customer owner (按客户转接): the agent who owns the customer's record takes the call."""
+
+from __future__ import annotations
+
+from appliance.callflow.strategies.base import Caller, Candidate, Strategy, longest_idle
+
+
+class Owner(Strategy):
+    """Ring the agent the calling customer belongs to.
+
+    That agent is rung whatever their penalty.  If they are not free, the caller is
+    kept for them while they are busy, up to the queue's `preferred_wait_seconds`
+    (0: not at all); otherwise, or for a caller with no owner, the agent free longest
+    takes it.  VIP tiers act in every queue, through the caller's priority.
+    """
+
+    name = "owner"
+    title = "Customer owner"
+
+    def choose(self, candidates: list[Candidate], caller: Caller, now: float) -> list[Candidate]:
+        """Return the customer's owner if free, else the longest-idle agent."""
+        owner = [c for c in candidates if caller.owner and c.extension == caller.owner]
+        return owner or [longest_idle(candidates)]
+
+    def preferred(self, caller: Caller) -> str:
+        """Return the customer's owner."""
+        return caller.owner
