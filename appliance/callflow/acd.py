@@ -79,6 +79,7 @@ class AgentStatus:
     after_call: tuple[AgentState, str] | None = None  # state chosen during a call, for after it
     engaged: str = ""  # a call the agent's phone is in outside queue service (own, monitoring)
     skills: dict[str, int] = field(default_factory=dict)  # skill -> level
+    forward_to: str = ""  # direct calls go to this number instead
 
     def available(self, now: float) -> bool:
         """Return true if the agent can be rung now."""
@@ -157,6 +158,7 @@ class Acd:
             else:
                 live.name, live.auto_ready = fresh.name, fresh.auto_ready
                 live.wrap_up_seconds = fresh.wrap_up_seconds
+                live.forward_to = fresh.forward_to
                 live.skills = fresh.skills
                 if live.state not in (AgentState.RINGING, AgentState.ON_CALL):
                     live.state, live.reason = fresh.state, fresh.reason

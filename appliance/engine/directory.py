@@ -91,6 +91,7 @@ def load_directory() -> Directory:
             reason=a.state_reason,
             wrap_up_seconds=a.wrap_up_seconds,
             skills=skills.get(a.extension, {}),
+            forward_to=a.forward_to,
         )
         for a in Agent.select()
     }

@@ -30,6 +30,9 @@ class IvrDesk:
         if route.target_type == "queue":
             self.board.desk.enter_queue(session, route.target)
             return
+        if route.target_type == "agent":
+            self.board.ops.direct(session, route.target)
+            return
         session.state = "ivr"
         session.run = FlowRun(route.flow or {})
         self.board.emit(

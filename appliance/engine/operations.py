@@ -1,27 +1,22 @@
 """Agent and supervisor operations on a connected call: hold, transfer, conference, monitor.
 
-Runs on the engine thread.  The audio of every call follows one plan
-(`appliance.callflow.mixing`): each operation changes the call's situation and
-`remix` brings the conference bridge in line, so no operation wires audio itself.
+Runs on the engine thread.  Each operation changes the call's situation and asks
+the mixer (`appliance.engine.mixer`) to bring the bridge in line with it, so no
+operation wires audio itself.
 Errors a user can cause (a call that just ended, an unknown target, an agent who is
 busy) raise `CommandError` before anything changes: the call goes on unharmed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from typing import TYPE_CHECKING
 
-import pjsua2 as pj
-
 from appliance.callflow.const import AgentState, MonitorMode
-from appliance.callflow.mixing import Situation, plan
 from appliance.callflow.targets import call_target
 from appliance.engine.control import CommandError
 from appliance.engine.legs import Leg
-from appliance.engine.media import PromptMissing
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
@@ -36,67 +31,6 @@ class CallOps:
 
     def __init__(self, board: Switchboard) -> None:
         self.board = board
-
-    # --- audio ----------------------------------------------------------------------------
-
-    def remix(self, session: CallSession) -> None:
-        """Bring the bridge, the music and the recording in line with the call's plan."""
-        if session.state == "ending":
-            return
-        parts = {
-            role: leg
-            for role in ("caller", "agent", "consult", "third", "supervisor")
-            if (leg := _part(session, role)) is not None
-        }
-        wanted = plan(
-            Situation(
-                frozenset(parts),
-                held=session.held,
-                consulting=session.consult is not None,
-                monitor=session.monitor,
-            )
-        )
-        links = {(parts[a], parts[b]) for a, b in wanted.links}
-        self._relink(session, links)
-        self._music(session, wanted.music)
-        self._record(session, {parts[role] for role in wanted.recorded})
-
-    @staticmethod
-    def _relink(session: CallSession, links: set[tuple[Leg, Leg]]) -> None:
-        """Stop the links no longer wanted and start the new ones."""
-        for src, sink in session.links - links:
-            if src.audio is not None and sink.audio is not None:
-                with contextlib.suppress(pj.Error):
-                    src.audio.stopTransmit(sink.audio)
-        for src, sink in links - session.links:
-            assert src.audio is not None and sink.audio is not None
-            src.audio.startTransmit(sink.audio)
-        session.links = links
-
-    def _music(self, session: CallSession, wanted: bool) -> None:
-        """Play or stop the music a caller on hold hears."""
-        if wanted and session.music is None and session.caller.audio is not None:
-            music_class = session.queue.music_class if session.queue else "default"
-            try:
-                session.music = self.board.music.start(music_class, session.caller.audio)
-            except (PromptMissing, pj.Error) as exc:
-                log.warning("call %s: no music on hold: %s", session.call_id, exc)
-        elif not wanted and session.music is not None:
-            self.board.desk.stop_music(session)
-
-    @staticmethod
-    def _record(session: CallSession, legs: set[Leg]) -> None:
-        """Make the recording take in exactly legs."""
-        if session.recorder is None:
-            session.recorded = set()
-            return
-        for leg in session.recorded - legs:
-            if leg.audio is not None:
-                session.recorder.remove(leg.audio)
-        for leg in legs - session.recorded:
-            assert leg.audio is not None
-            session.recorder.add(leg.audio)
-        session.recorded = legs
 
     # --- commands -------------------------------------------------------------------------
 
@@ -114,7 +48,7 @@ class CallOps:
         session = self.connected(call_id)
         if session.held != on:
             session.held = on
-            self.remix(session)
+            self.board.mixer.remix(session)
             kind = "call.held" if on else "call.resumed"
             self.board.emit(session, kind, {"agent": session.agent})
         return {"call_id": call_id, "held": on}
@@ -139,7 +73,7 @@ class CallOps:
         self.board.emit(session, "transfer.started", data, leg.leg_id)
         if not attended:
             self._release_agent(session)
-        self.remix(session)
+        self.board.mixer.remix(session)
         return {"call_id": call_id, "to": data["to"], "leg": leg.leg_id}
 
     def complete_transfer(self, call_id: str) -> dict[str, object]:
@@ -153,7 +87,7 @@ class CallOps:
         if leg.answered_at is not None:
             self._promote(session, leg)
         else:
-            self.remix(session)
+            self.board.mixer.remix(session)
         return {"call_id": call_id, "completed": leg.answered_at is not None}
 
     def cancel_transfer(self, call_id: str) -> dict[str, object]:
@@ -200,7 +134,7 @@ class CallOps:
         self.board.emit(
             session, "monitor.mode", {"supervisor": supervisor, "mode": wanted}, _id(current)
         )
-        self.remix(session)
+        self.board.mixer.remix(session)
         return {"call_id": call_id, "supervisor": supervisor, "mode": wanted}
 
     def take_over(self, call_id: str, supervisor: str) -> dict[str, object]:
@@ -217,8 +151,31 @@ class CallOps:
             self._agent_took(session, leg)
         self._become_agent(session, leg)
         self.board.emit(session, "call.taken_over", {"supervisor": supervisor, "agent": agent})
-        self.remix(session)
+        self.board.mixer.remix(session)
         return {"call_id": call_id, "agent": supervisor}
+
+    def direct(self, session: CallSession, extension: str) -> None:
+        """Ring one agent for a call to their own number; forward it if they asked."""
+        agent = self.board.acd.agents.get(extension)
+        if agent is not None and agent.forward_to and self.board.directory.outbound:
+            self.board.emit(session, "call.forwarded", {"agent": extension, "to": agent.forward_to})
+            self._ring_for(session, "external", agent.forward_to)
+            return
+        try:
+            self._ring_for(session, "agent", extension)
+        except CommandError as exc:
+            why = str(exc)
+            self.board.emit(session, "agent.unavailable", {"agent": extension, "reason": why})
+            session.state = "ivr"
+            language = session.run.language if session.run else self.board.settings.language
+            end = lambda: self.board.end_call(session, "system", why)  # noqa: E731
+            self.board.ivr.play(session, "agent-unavailable", language, 0.0, end)
+
+    def _ring_for(self, session: CallSession, kind: str, name: str) -> None:
+        """Ring a party for a caller who has nobody yet (they hear music meanwhile)."""
+        session.consult = self._dial(session, kind, name, "consult")
+        session.consult_for, session.state = "blind", "ringing"
+        self.board.mixer.remix(session)
 
     def add_note(self, call_id: str, text: str) -> dict[str, object]:
         """Attach an agent's note to the call; it follows the call through transfers."""
@@ -241,7 +198,7 @@ class CallOps:
             self._agent_took(session, leg)
         kind = {"consult": "transfer.consulting", "third": "conference.joined"}
         self.board.emit(session, kind.get(part, "monitor.started"), _who(leg), leg.leg_id)
-        self.remix(session)
+        self.board.mixer.remix(session)
 
     def leg_ended(self, session: CallSession, leg: Leg, part: str, code: int, reason: str) -> None:
         """A consulted, third or supervising party left (or never answered)."""
@@ -266,7 +223,7 @@ class CallOps:
             session.supervisor, session.monitor = None, None
             self.board.engage(leg.extension, "")
             self.board.emit(session, "monitor.ended", data, leg.leg_id)
-        self.remix(session)
+        self.board.mixer.remix(session)
 
     def hand_over(self, session: CallSession) -> bool:
         """When the agent leaves a three-way call, leave the caller with the third party."""
@@ -276,7 +233,7 @@ class CallOps:
         session.third = None
         self._become_agent(session, third)
         self.board.emit(session, "conference.handed_over", _who(third), third.leg_id)
-        self.remix(session)
+        self.board.mixer.remix(session)
         return True
 
     # --- helpers --------------------------------------------------------------------------
@@ -345,13 +302,13 @@ class CallOps:
 
     def _promote(self, session: CallSession, leg: Leg) -> None:
         """Finish a transfer: the consulted party now talks with the caller."""
-        session.consult = None
+        session.consult, session.state = None, "talking"
         if leg.extension in self.board.acd.agents:
             self._agent_took(session, leg)
         self._become_agent(session, leg)
         data = {**_who(leg), "notes": session.notes}  # the record follows the call
         self.board.emit(session, "transfer.completed", data, leg.leg_id)
-        self.remix(session)
+        self.board.mixer.remix(session)
 
     def _fall_back(self, session: CallSession) -> None:
         """A blind transfer failed: back into the queue the caller came from, or end."""
@@ -360,7 +317,7 @@ class CallOps:
             session.priority += 1  # they waited once already
             self._send_on(session, "queue", session.queue.name)
         else:
-            self.board.end_call(session, "system", "transfer not answered")
+            self.board.end_call(session, "system", "not answered")
 
     def _send_on(self, session: CallSession, kind: str, name: str) -> None:
         """Send a caller with no agent to a queue or an IVR node."""
@@ -371,20 +328,6 @@ class CallOps:
         else:
             session.state, session.queue = "ivr", None
             self.board.ivr.follow(session, lambda run: run.goto(name))
-
-
-def _part(session: CallSession, role: str) -> Leg | None:
-    """Return the leg playing role if its audio is up and it answered."""
-    leg = {
-        "caller": session.caller,
-        "agent": session.agent_leg,
-        "consult": session.consult,
-        "third": session.third,
-        "supervisor": session.supervisor,
-    }[role]
-    if leg is None or leg.audio is None or leg.ended:
-        return None
-    return leg if leg is session.caller or leg.answered_at is not None else None
 
 
 def _who(leg: Leg) -> dict[str, str]:

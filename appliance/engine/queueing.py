@@ -205,7 +205,7 @@ class QueueDesk:
         agent = session.agent_leg.audio if session.agent_leg else None
         if session.caller.audio is None or agent is None:
             return
-        self.board.ops.remix(session)
+        self.board.mixer.remix(session)
         if not session.bridged:
             session.bridged = True
             self.board.emit(session, "bridge.joined", {"agent": session.agent})

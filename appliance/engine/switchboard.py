@@ -18,9 +18,11 @@ from appliance.callflow.acd import Acd
 from appliance.callflow.cdr import derive_cdr
 from appliance.config import Settings
 from appliance.engine.directory import Directory
+from appliance.engine.feature_desk import FeatureDesk
 from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
 from appliance.engine.media import MusicOnHold, Prompts, Recorder
+from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
@@ -49,6 +51,8 @@ class Switchboard:
         self.desk = QueueDesk(self)
         self.ivr = IvrDesk(self)
         self.ops = CallOps(self)
+        self.mixer = Mixer(self)
+        self.features = FeatureDesk(self)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -118,6 +122,9 @@ class Switchboard:
         """Take a new INVITE: check who sent it, find its route, answer it."""
         leg = self.new_leg(account, pj_call_id, "caller")
         info = leg.info()
+        if account.kind == "edge" and uri_user(info.localUri).startswith("*"):
+            self.features.dialled(leg, uri_user(info.remoteUri), uri_user(info.localUri))
+            return
         session = CallSession(
             new_call_id(),
             leg,
@@ -217,6 +224,9 @@ class Switchboard:
 
     def leg_media_ready(self, leg: Leg) -> None:
         """Start the caller's flow once audio flows; bridge an agent once it does."""
+        if leg.role == "feature":
+            self.features.media_ready(leg)
+            return
         session = self.sessions.get(leg.call_id)
         if session is None:
             return
@@ -225,7 +235,7 @@ class Switchboard:
         elif leg is session.agent_leg:
             self.desk.bridge(session)
         elif session.role_of(leg):
-            self.ops.remix(session)
+            self.mixer.remix(session)
 
     def leg_confirmed(self, leg: Leg) -> None:
         """Note an answer; an agent answering is connected to the caller."""
@@ -255,6 +265,9 @@ class Switchboard:
     def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
         """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""
         self.legs.pop(leg.leg_id, None)
+        if leg.role == "feature":
+            self.features.ended(leg)
+            return
         session = self.sessions.get(leg.call_id)
         if session is None:
             return
@@ -329,7 +342,7 @@ class Switchboard:
             return
         path, relative = self.recording_path(session)
         session.recorder, session.recorded = Recorder(path), set()
-        self.ops.remix(session)  # the plan says which legs the recording takes in
+        self.mixer.remix(session)  # the plan says which legs the recording takes in
         self.emit(session, "recording.started", {"file": relative})
 
     def release_calls(self) -> None:

@@ -21,6 +21,16 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "No agent is available right now. Goodbye.",
         "zh": "现在没有可以接听的座席，再见。",
     },
+    "agent-unavailable": {
+        "en": "The person you are calling is not available. Goodbye.",
+        "zh": "您呼叫的座席暂时无法接听，再见。",
+    },
+    "agent-ready": {"en": "You are ready.", "zh": "您已示闲。"},
+    "agent-not-ready": {"en": "You are not ready.", "zh": "您已示忙。"},
+    "agent-logged-out": {"en": "You are logged out.", "zh": "您已签出。"},
+    "agent-dnd": {"en": "Do not disturb is on.", "zh": "免打扰已开启。"},
+    "forward-on": {"en": "Your calls are forwarded.", "zh": "呼叫转移已开启。"},
+    "forward-off": {"en": "Call forwarding is off.", "zh": "呼叫转移已取消。"},
     "recording-notice": {
         "en": "This call may be recorded for quality purposes.",
         "zh": "为了保证服务质量，您的通话可能会被录音。",

@@ -78,10 +78,11 @@ class Agent(BaseModel):
     extension = CharField(unique=True)
     name = CharField()
     sip_password = CharField()
-    state = CharField(default="logged_out")  # logged_out | ready | not_ready
+    state = CharField(default="logged_out")  # logged_out | ready | not_ready | dnd
     state_reason = CharField(default="")  # why not ready: a reason code, or the box's own
     auto_ready = BooleanField(default=False)  # ready as soon as the phone registers
     wrap_up_seconds = IntegerField(null=True)  # overrides the queue's wrap-up when set
+    forward_to = CharField(default="")  # direct calls go to this number when set
     created_at = DateTimeField(default=utcnow)
 
 

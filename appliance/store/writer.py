@@ -62,6 +62,10 @@ class EventWriter:
         """Queue an agent state the box itself decided (e.g. an auto-pause), to keep it."""
         self._put("agent", {"extension": extension, "state": state, "state_reason": reason})
 
+    def agent_forward(self, extension: str, number: str) -> None:
+        """Queue an agent's forward number set from their phone (a feature code), to keep it."""
+        self._put("agent", {"extension": extension, "forward_to": number})
+
     def _put(self, kind: str, row: Row) -> None:
         """Queue one item and note that work is pending."""
         with self._lock:
@@ -132,7 +136,7 @@ class EventWriter:
             elif kind == "cdr":
                 Cdr.insert(**row).on_conflict_replace().execute()
             elif kind == "agent":
-                fields = {"state": row["state"], "state_reason": row["state_reason"]}
+                fields = {k: v for k, v in row.items() if k != "extension"}
                 Agent.update(**fields).where(Agent.extension == row["extension"]).execute()
 
     def _publish(self, events: list[Row]) -> None:

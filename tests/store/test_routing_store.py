@@ -53,7 +53,7 @@ def test_a_version_3_database_gains_the_routing_tables_with_defaults(settings: S
                          " max_wait_seconds, wrap_up_seconds, record) VALUES"
                          " ('old', '', 'linear', 'default', 20, 600, 0, 1)")  # fmt: skip
     applied = migrations.migrate(database, Path(settings.paths.backups))
-    assert [m.version for m in applied] == [4]
+    assert [m.version for m in applied] == [m.version for m in migrations.available()][3:]
     old = Queue.get(Queue.name == "old")
     assert (old.skills, old.skill_widen, old.sticky_days, old.preferred_wait_seconds) == (
         {}, [], 30, 0)  # fmt: skip

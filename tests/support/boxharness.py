@@ -29,6 +29,7 @@ from appliance.prompts.manager import generate_missing
 from appliance.sipedge import options
 from appliance.sipedge.manager import Kamailio
 from appliance.store.manager import open_store
+from appliance.store.models import Trunk
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "scenarios"
@@ -299,6 +300,28 @@ class Box:
         return subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True, cwd=self.var
         )
+
+    @contextlib.contextmanager
+    def far_end(self, calls: int = 1) -> Iterator[subprocess.Popen[str]]:
+        """Answer the box's calls out on the trunk: a SIPp UAS echoing RTP, on loopback.
+
+        The demo trunk is pointed at it (and the engine reloaded) for the duration.
+        """
+        port = free_port()
+        args = ["sipp", "-sf", str(SCENARIOS / "agent_answer.xml"), "-i", "127.0.0.1",
+                "-p", str(port), "-mp", str(self.next_rtp()), "-rtp_echo", "-m", str(calls),
+                "-nostdin", "-timeout", "120s", "-trace_err",
+                "-error_file", str(self.var / "far-end-errors.log")]  # fmt: skip
+        uas = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               text=True, cwd=self.var)  # fmt: skip
+        Trunk.update(port=port).where(Trunk.name == demo.TRUNK_NAME).execute()
+        self.control.call("reload")
+        try:
+            yield uas
+        finally:
+            if uas.poll() is None:
+                uas.kill()
+            uas.wait()
 
     def db(self) -> sqlite3.Connection:
         """Return a read connection to the store."""

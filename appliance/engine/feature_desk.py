@@ -1,0 +1,127 @@
+"""Feature codes dialled on agents' phones: state toggles, DND, forwarding, call pickup.
+
+A feature call is not a customer call: it writes agent events, not a CDR.  State
+features answer, play a short confirmation and hang up; `*8` turns the dialling
+phone's own call into the answer of a call ringing for a colleague (搶接).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from appliance.callflow.acd import BUSY
+from appliance.callflow.const import AgentState
+from appliance.callflow.features import Feature, next_state, parse
+from appliance.engine.legs import Leg
+from appliance.engine.media import Player, PromptMissing
+from appliance.engine.session import CallSession
+
+if TYPE_CHECKING:
+    from appliance.engine.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+STATE_PROMPTS = {
+    AgentState.READY: "agent-ready",
+    AgentState.NOT_READY: "agent-not-ready",
+    AgentState.LOGGED_OUT: "agent-logged-out",
+    AgentState.DND: "agent-dnd",
+}
+
+
+class FeatureDesk:
+    """Phones dialling feature codes, for one switchboard."""
+
+    def __init__(self, board: Switchboard) -> None:
+        self.board = board
+        self._prompts: dict[str, str] = {}  # leg id -> confirmation to play once audio is up
+        self._players: dict[str, Player] = {}  # leg id -> confirmation playing
+
+    def dialled(self, leg: Leg, extension: str, code: str) -> None:
+        """Carry out the feature a phone dialled, or refuse it."""
+        feature = parse(code)
+        agent = self.board.acd.agents.get(extension)
+        if feature is None:
+            leg.end(404, "Unknown feature code")
+        elif agent is None:
+            leg.end(403, "Feature codes are for agents")
+        elif feature.action == "pickup":
+            self.pickup(leg, extension)
+        else:
+            leg.role = "feature"
+            self._prompts[leg.leg_id] = self._apply(extension, feature)
+            leg.answer(200)
+
+    def _apply(self, extension: str, feature: Feature) -> str:
+        """Change the agent as the feature says; return the confirmation prompt."""
+        agent = self.board.acd.agents[extension]
+        if feature.action in ("forward", "unforward"):
+            agent.forward_to = feature.argument
+            self.board.writer.agent_forward(extension, feature.argument)
+            data = {"forward_to": feature.argument}
+            self.board.emit_agent(extension, "agent.forward", data)
+            return "forward-on" if feature.argument else "forward-off"
+        state = next_state(feature.action, agent.state)
+        self.board.acd.set_state(extension, state, time.time())
+        self.board.agent_changed(extension, keep=True)
+        self.board.desk.dispatch()
+        return STATE_PROMPTS[state]
+
+    def media_ready(self, leg: Leg) -> None:
+        """Play the confirmation, then hang up."""
+        prompt = self._prompts.pop(leg.leg_id, "")
+        if not prompt or leg.audio is None:
+            return
+        try:
+            player = Player(self.board.prompts.path(prompt, self.board.settings.language))
+        except (PromptMissing, pj.Error) as exc:
+            log.error("feature confirmation: %s", exc)
+            leg.end()
+            return
+        player.play_to(leg.audio)
+        self._players[leg.leg_id] = player
+        self.board.reactor.call_later(player.seconds + 0.3, leg.end)
+
+    def ended(self, leg: Leg) -> None:
+        """Forget a finished feature call."""
+        self._prompts.pop(leg.leg_id, None)
+        self._players.pop(leg.leg_id, None)
+
+    def pickup(self, leg: Leg, extension: str) -> None:
+        """Answer, from this phone, the oldest call ringing for a colleague in my queues."""
+        agent = self.board.acd.agents[extension]
+        session = self._ringing_for(extension)
+        if session is None:
+            leg.end(404, "Nothing to pick up")
+            return
+        if agent.state in BUSY or agent.engaged:
+            leg.end(486, "Busy")
+            return
+        own = session.ringing.pop(extension, None)
+        if own is not None:  # they were being rung too: this call replaces that ring
+            own.stopped = "picked up"
+            self.board.acd.ring_stopped(extension)
+            own.end(487)
+        others = sorted(session.ringing)
+        agent.state, agent.call_id = AgentState.RINGING, session.call_id
+        leg.role, leg.call_id, leg.extension = "agent", session.call_id, extension
+        session.ringing[extension] = leg
+        self.board.emit(session, "call.picked_up", {"agent": extension, "from": others}, leg.leg_id)
+        leg.answer(200)  # confirmed → the queue desk connects it like any answering agent
+
+    def _ringing_for(self, extension: str) -> CallSession | None:
+        """Return the oldest call ringing agents of one of extension's queues."""
+        queues = set(self.board.acd.queues_of(extension))
+        ringing = [
+            s
+            for s in self.board.sessions.values()
+            if s.state == "ringing"
+            and s.agent_leg is None
+            and s.ringing
+            and s.queue is not None
+            and s.queue.name in queues
+        ]
+        return min(ringing, key=lambda s: s.started_at, default=None)

@@ -1,0 +1,104 @@
+"""The call's audio in the conference bridge, kept in line with its plan.
+
+The plan (`appliance.callflow.mixing`) says who hears whom for the call's situation;
+`Mixer.remix` diffs it against the links, music and recording inputs the call has
+now and changes only what differs.  Runs on the engine thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from appliance.callflow.mixing import Situation, plan
+from appliance.engine.legs import Leg
+from appliance.engine.media import PromptMissing
+from appliance.engine.session import CallSession
+
+if TYPE_CHECKING:
+    from appliance.engine.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+
+
+class Mixer:
+    """The audio of every call of one switchboard."""
+
+    def __init__(self, board: Switchboard) -> None:
+        self.board = board
+
+    def remix(self, session: CallSession) -> None:
+        """Bring the bridge, the music and the recording in line with the call's plan."""
+        if session.state == "ending":
+            return
+        parts = {
+            role: leg
+            for role in ("caller", "agent", "consult", "third", "supervisor")
+            if (leg := _part(session, role)) is not None
+        }
+        wanted = plan(
+            Situation(
+                frozenset(parts),
+                held=session.held,
+                consulting=session.consult is not None,
+                monitor=session.monitor,
+            )
+        )
+        links = {(parts[a], parts[b]) for a, b in wanted.links}
+        self._relink(session, links)
+        self._music(session, wanted.music)
+        self._record(session, {parts[role] for role in wanted.recorded})
+
+    @staticmethod
+    def _relink(session: CallSession, links: set[tuple[Leg, Leg]]) -> None:
+        """Stop the links no longer wanted and start the new ones."""
+        for src, sink in session.links - links:
+            if src.audio is not None and sink.audio is not None:
+                with contextlib.suppress(pj.Error):
+                    src.audio.stopTransmit(sink.audio)
+        for src, sink in links - session.links:
+            assert src.audio is not None and sink.audio is not None
+            src.audio.startTransmit(sink.audio)
+        session.links = links
+
+    def _music(self, session: CallSession, wanted: bool) -> None:
+        """Play or stop the music a caller on hold hears."""
+        if wanted and session.music is None and session.caller.audio is not None:
+            music_class = session.queue.music_class if session.queue else "default"
+            try:
+                session.music = self.board.music.start(music_class, session.caller.audio)
+            except (PromptMissing, pj.Error) as exc:
+                log.warning("call %s: no music on hold: %s", session.call_id, exc)
+        elif not wanted and session.music is not None:
+            self.board.desk.stop_music(session)
+
+    @staticmethod
+    def _record(session: CallSession, legs: set[Leg]) -> None:
+        """Make the recording take in exactly legs."""
+        if session.recorder is None:
+            session.recorded = set()
+            return
+        for leg in session.recorded - legs:
+            if leg.audio is not None:
+                session.recorder.remove(leg.audio)
+        for leg in legs - session.recorded:
+            assert leg.audio is not None
+            session.recorder.add(leg.audio)
+        session.recorded = legs
+
+
+def _part(session: CallSession, role: str) -> Leg | None:
+    """Return the leg playing role if its audio is up and it answered."""
+    leg = {
+        "caller": session.caller,
+        "agent": session.agent_leg,
+        "consult": session.consult,
+        "third": session.third,
+        "supervisor": session.supervisor,
+    }[role]
+    if leg is None or leg.audio is None or leg.ended:
+        return None
+    return leg if leg is session.caller or leg.answered_at is not None else None

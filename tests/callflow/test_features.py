@@ -1,0 +1,72 @@
+"""Feature codes and call targets: parsing and the states they lead to."""
+
+from __future__ import annotations
+
+import pytest
+
+from appliance.callflow.const import AgentState
+from appliance.callflow.features import Feature, next_state, parse
+from appliance.callflow.targets import call_target
+
+
+@pytest.mark.parametrize(
+    ("dialled", "feature"),
+    [
+        ("*45", Feature("login")),
+        ("*46", Feature("ready")),
+        ("*8", Feature("pickup")),
+        ("*78", Feature("dnd_on")),
+        ("*79", Feature("dnd_off")),
+        ("*7213900139000", Feature("forward", "13900139000")),
+        ("*72+8613900139000", Feature("forward", "+8613900139000")),
+        ("*73", Feature("unforward")),
+        ("*72", None),
+        ("*72abc", None),
+        ("*99", None),
+        ("100", None),
+    ],
+)
+def test_parse(dialled: str, feature: Feature | None) -> None:
+    assert parse(dialled) == feature
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "after"),
+    [
+        ("login", AgentState.LOGGED_OUT, AgentState.READY),
+        ("login", AgentState.NOT_READY, AgentState.LOGGED_OUT),
+        ("ready", AgentState.READY, AgentState.NOT_READY),
+        ("ready", AgentState.NOT_READY, AgentState.READY),
+        ("ready", AgentState.LOGGED_OUT, AgentState.READY),
+        ("dnd_on", AgentState.READY, AgentState.DND),
+        ("dnd_off", AgentState.DND, AgentState.READY),
+        ("dnd_off", AgentState.NOT_READY, AgentState.NOT_READY),
+    ],
+)
+def test_next_state(action: str, state: AgentState, after: AgentState) -> None:
+    assert next_state(action, state) == after
+
+
+def test_next_state_refuses_non_state_features() -> None:
+    with pytest.raises(ValueError, match="pickup"):
+        next_state("pickup", AgentState.READY)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("1002", ("agent", "1002")),
+        ("agent:1002", ("agent", "1002")),
+        ("queue:sales", ("queue", "sales")),
+        ("ivr:menu", ("ivr", "menu")),
+        ("external:+8613800138000", ("external", "+8613800138000")),
+    ],
+)
+def test_call_target(text: str, target: tuple[str, str]) -> None:
+    assert call_target(text) == target
+
+
+@pytest.mark.parametrize("text", ["", "fax:1", "queue:", "external:12ab"])
+def test_call_target_refuses(text: str) -> None:
+    with pytest.raises(KeyError):
+        call_target(text)
