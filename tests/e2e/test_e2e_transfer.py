@@ -209,3 +209,75 @@ def test_bad_transfers_get_clear_errors_and_the_call_goes_on(box: Box) -> None:
     }
     assert incomplete.value.error_id == "no-transfer"
     assert missing.value.error_id == "bad-args"
+
+
+def conference_event(box: Box, call_id: str) -> str:
+    """Wait for the outcome of a conference call-out and return its event kind."""
+    outcomes = {"conference.joined", "conference.failed"}
+    found = wait_for(lambda: outcomes & set(kinds(box, call_id)), 20, "the third party")
+    return str(found.pop())
+
+
+def test_external_three_way_goes_on_as_two_way_when_the_agent_leaves(box: Box) -> None:
+    """Seed §19: the agent brings a mobile into the call, then drops out."""
+    with connected(box) as (caller, first, call_id), box.far_end():
+        box.control.call("call.conference", call_id=call_id, target="external:13900139000")
+        assert conference_event(box, call_id) == "conference.joined"
+        t0 = time.time()
+        time.sleep(2)
+        first.stop()
+        t1 = time.time()
+        time.sleep(2)
+        t2 = time.time()
+        assert box.control.call("calls")["calls"][0]["agent"] == "13900139000"
+    # The far end echoes what it hears: the caller hears their own voice come back only
+    # through it, with the agent as well while all three are in the call.
+    assert level(caller, t0, t0 + 2, CALLER_HZ) > PRESENT
+    assert level(caller, t0, t0 + 2, FIRST_HZ) > PRESENT
+    assert level(caller, t1, t2, CALLER_HZ) > PRESENT
+    assert "conference.handed_over" in kinds(box, box.wait_cdr()["call_id"])
+
+
+def test_external_three_way_that_is_refused_leaves_the_two_way_call(box: Box) -> None:
+    with connected(box) as (caller, _first, call_id), box.far_end(scenario="far_end_busy"):
+        box.control.call("call.conference", call_id=call_id, target="external:13900139000")
+        assert conference_event(box, call_id) == "conference.failed"
+        t0 = time.time()
+        time.sleep(2)
+        t1 = time.time()
+        assert box.control.call("calls")["calls"][0]["state"] == "talking"
+    assert level(caller, t0, t1, FIRST_HZ) > PRESENT
+
+
+def test_blind_transfer_to_an_external_number(box: Box) -> None:
+    with connected(box) as (caller, first, call_id), box.far_end():
+        box.control.call("call.transfer", call_id=call_id, target="external:13900139000")
+        first.read_until("disconnected", 10)
+        wait_for(lambda: "transfer.completed" in kinds(box, call_id), 10, "the far end")
+        t0 = time.time()
+        time.sleep(2)
+        t1 = time.time()
+    assert level(caller, t0, t1, CALLER_HZ) > PRESENT  # the far end echoes the caller
+    assert level(caller, t0, t1, FIRST_HZ) < ABSENT
+    cdr = box.wait_cdr()
+    answered = [
+        e["data"]["agent"] for e in box.events(cdr["call_id"]) if e["kind"] == "agent.answered"
+    ]
+    assert answered == ["1001", "13900139000"]
+
+
+def test_transfer_back_into_the_ivr_menu(box: Box) -> None:
+    with box.agent("1001") as agent:
+        caller = box.sipp_background("caller_menu", menu_ms=3000, talk_ms=8000)
+        agent.read_until("confirmed", 20)
+        call_id = str(wait_for(lambda: box.control.call("calls")["calls"], 5, "call")[0]["call_id"])
+        box.control.call("call.transfer", call_id=call_id, target="ivr:menu")
+        agent.read_until("disconnected", 10)
+        caller.wait(30)
+    events = box.events(call_id)
+    after = [
+        e
+        for e in events
+        if e["id"] > next(x["id"] for x in events if x["kind"] == "transfer.started")
+    ]
+    assert ("ivr.prompt", "menu") in [(e["kind"], e["data"].get("node")) for e in after]

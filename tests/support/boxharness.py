@@ -302,13 +302,16 @@ class Box:
         )
 
     @contextlib.contextmanager
-    def far_end(self, calls: int = 1) -> Iterator[subprocess.Popen[str]]:
+    def far_end(
+        self, calls: int = 1, scenario: str = "agent_answer"
+    ) -> Iterator[subprocess.Popen[str]]:
         """Answer the box's calls out on the trunk: a SIPp UAS echoing RTP, on loopback.
 
-        The demo trunk is pointed at it (and the engine reloaded) for the duration.
+        The demo trunk is pointed at it (and the engine reloaded) for the duration;
+        scenario "far_end_busy" refuses the calls instead.
         """
         port = free_port()
-        args = ["sipp", "-sf", str(SCENARIOS / "agent_answer.xml"), "-i", "127.0.0.1",
+        args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
                 "-p", str(port), "-mp", str(self.next_rtp()), "-rtp_echo", "-m", str(calls),
                 "-nostdin", "-timeout", "120s", "-trace_err",
                 "-error_file", str(self.var / "far-end-errors.log")]  # fmt: skip
