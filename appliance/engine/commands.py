@@ -16,7 +16,7 @@ from appliance.engine.call_commands import CallCommands
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.sipedge import subscribers
-from appliance.store.models import Agent
+from appliance.store.models import Agent, ReasonCode
 
 if TYPE_CHECKING:
     from appliance.engine.manager import Engine
@@ -119,6 +119,8 @@ class Commands:
                 "bad-reason", f"reason must be text of at most {MAX_REASON} characters"
             )
         reason = "" if wanted == AgentState.READY else reason.strip()
+        if wanted == AgentState.NOT_READY and reason:
+            _check_reason(reason)
         updated = Agent.update(state=wanted, state_reason=reason).where(
             Agent.extension == extension
         )
@@ -126,3 +128,10 @@ class Commands:
             raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
         self._on_engine(lambda: self.engine.set_agent_state(extension, wanted, reason))
         return {"extension": extension, "state": wanted, "reason": reason}
+
+
+def _check_reason(reason: str) -> None:
+    """Raise CommandError unless reason is an enabled reason code (any, if none are set)."""
+    codes = [r.code for r in ReasonCode.select().where(ReasonCode.enabled == True)]  # noqa: E712
+    if codes and reason not in codes:
+        raise CommandError("bad-reason", f"reason must be one of: {', '.join(sorted(codes))}")

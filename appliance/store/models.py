@@ -237,6 +237,16 @@ class Cdr(BaseModel):
     recording = CharField(null=True)  # path relative to paths.recordings
 
 
+class ReasonCode(BaseModel):
+    """A reason agents may give for not being ready (示忙原因)."""
+
+    code = CharField(unique=True, max_length=64)
+    title = CharField()
+    title_zh = CharField(default="")
+    paid = BooleanField(default=True)  # reports count paid pauses as working time
+    enabled = BooleanField(default=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -253,4 +263,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Customer,
     RoutingRule,
     RegionGroup,
+    ReasonCode,
 ]

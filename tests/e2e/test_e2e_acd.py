@@ -8,7 +8,14 @@ import pytest
 from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
-from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember
+from appliance.store.models import (
+    Agent,
+    InboundNumber,
+    IvrFlow,
+    Queue,
+    QueueMember,
+    ReasonCode,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -121,6 +128,12 @@ def test_not_ready_reason_from_the_control_api(box: Box) -> None:
     with pytest.raises(ControlError, match="at most 64") as refused:
         box.control.call("agent.state", extension="1002", state="not_ready", reason="x" * 65)
     assert refused.value.error_id == "bad-reason"
+    with pytest.raises(ControlError, match="one of: after-call-work, break") as unknown:
+        box.control.call("agent.state", extension="1002", state="not_ready", reason="nap")
+    assert unknown.value.error_id == "bad-reason"
+    ReasonCode.update(enabled=False).execute()  # no list: any short reason goes
+    box.control.call("agent.state", extension="1002", state="not_ready", reason="nap")
+    assert Agent.get(Agent.extension == "1002").state_reason == "nap"
 
 
 def test_agent_added_in_the_store_can_register_after_reload(box: Box) -> None:
