@@ -22,10 +22,15 @@ class StandInEngine:
         self.path = path
         self.calls: list[dict[str, Any]] = []
         self.agents: list[dict[str, Any]] = []
+        self.commands: dict[str, Callable[..., Any]] = {}  # more commands, set by a test
+        self.received: list[tuple[str, dict[str, Any]]] = []
         self.server = ControlServer(path, self.dispatch)
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
         """Answer one command."""
+        self.received.append((cmd, args))
+        if cmd in self.commands:
+            return self.commands[cmd](**args)
         if cmd == "ping":
             return {"pid": 4242, "uptime": 12.5}
         if cmd == "calls":

@@ -1,0 +1,38 @@
+"""Send an operation to the engine and turn its refusal into an HTTP error.
+
+The engine checks everything (the call, the target, the agent) before it changes
+anything; this layer only carries the request and maps the engine's error ids to
+statuses, keeping the engine's message for the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
+from web.context import current_settings
+from web.exceptions import WebError
+
+STATUS = {
+    "no-such-call": 404,
+    "no-such-agent": 404,
+    "bad-args": 400,
+    "bad-target": 400,
+    "bad-mode": 400,
+    "bad-state": 400,
+    "bad-reason": 400,
+    "engine-unavailable": 503,
+    "no-trunk": 503,
+}
+CONFLICT = 409  # the call or agent is not in a state that allows it (busy, not talking...)
+
+
+def run(cmd: str, **args: Any) -> Any:
+    """Run one engine command; raise WebError with the engine's id and message if refused."""
+    client = ControlClient(current_settings().engine.control_socket, timeout=8)
+    try:
+        return client.call(cmd, **args)
+    except EngineUnavailable as exc:
+        raise WebError(str(exc), 503, "engine-unavailable") from None
+    except ControlError as exc:
+        raise WebError(str(exc), STATUS.get(exc.error_id, CONFLICT), exc.error_id) from None
