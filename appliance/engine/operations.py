@@ -203,11 +203,15 @@ class CallOps:
     def leg_ended(self, session: CallSession, leg: Leg, part: str, code: int, reason: str) -> None:
         """A consulted, third or supervising party left (or never answered)."""
         answered = leg.answered_at is not None
-        if not answered and leg.extension:
+        if part == "supervisor":
+            self.board.engage(leg.extension, "")
+        elif not answered and leg.extension:
             self.board.acd.ring_stopped(leg.extension)
             self.board.agent_changed(leg.extension)
         elif answered and leg.extension in self.board.acd.agents:
             self._agent_done(session, leg)
+        if session.state == "ending":  # the call is over: nothing to go back to
+            return
         data = {**_who(leg), "code": code, "reason": leg.stopped or reason}
         if part == "consult":
             session.consult = None
@@ -221,7 +225,6 @@ class CallOps:
             self.board.emit(session, "conference.left" if answered else "conference.failed", data)
         else:
             session.supervisor, session.monitor = None, None
-            self.board.engage(leg.extension, "")
             self.board.emit(session, "monitor.ended", data, leg.leg_id)
         self.board.mixer.remix(session)
 
