@@ -1,4 +1,8 @@
-"""Routing at queue entry: a queue's rules and region map, over the ACD's live state.
+"""Routing by a queue's rules and region map, over the ACD's live state.
+
+At queue entry (`route`), and again for callers already waiting (`reroute_waiting`):
+"if group 1 has more than 25 waiting and group 2 has at least 4 idle agents" can
+become true while people wait, and it should move them then, not only newcomers.
 
 Region routing (按归属地转接) is done here, not by a strategy: a strategy picks one
 of a queue's agents, while a region picks the group (queue).  A queue's region map
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING
 from appliance.callflow import rules
 
 if TYPE_CHECKING:
-    from appliance.callflow.acd import Acd, QueueConfig
+    from appliance.callflow.acd import Acd, QueueConfig, Waiting
 
 
 def compile_rules(queue: QueueConfig) -> list[rules.Rule]:
@@ -32,7 +36,9 @@ def compile_rules(queue: QueueConfig) -> list[rules.Rule]:
     return compiled
 
 
-def route(acd: Acd, queue: str, number: str, now: float, clock: datetime) -> rules.Decision:
+def route(
+    acd: Acd, queue: str, number: str, now: float, clock: datetime, caller: str = ""
+) -> rules.Decision:
     """Return where a caller entering queue goes, by the queues' rules and region maps.
 
     `clock` is the box's local time (time-of-day conditions).  The priority the
@@ -44,7 +50,7 @@ def route(acd: Acd, queue: str, number: str, now: float, clock: datetime) -> rul
     def situation() -> rules.Situation:
         """Return the state the rules look at, taken once when first needed."""
         in_region: Callable[[str], bool] = lambda r: acd.callers.in_region(number, r)  # noqa: E731
-        return rules.Situation(loads(acd, now), clock, vip, in_region)
+        return rules.Situation(loads(acd, now, caller), clock, vip, in_region)
 
     decision = rules.resolve(queue, acd.rules_of, situation)
     if vip and (decision.priority is None or decision.priority < vip):
@@ -52,11 +58,36 @@ def route(acd: Acd, queue: str, number: str, now: float, clock: datetime) -> rul
     return decision
 
 
-def loads(acd: Acd, now: float) -> dict[str, rules.QueueLoad]:
-    """Return each queue's waiting callers, longest wait, idle and logged-in agents."""
+def reroute_waiting(
+    acd: Acd, now: float, clock: datetime, move: Callable[[Waiting, rules.Decision], None]
+) -> int:
+    """Apply the rules again to callers waiting (not being rung); return how many moved.
+
+    Callers are taken in serving order, one decision at a time: `move` carries out
+    each (taking the caller out of line and into their new queue, ringing whom it
+    can), so the next decision sees the queues as that move left them.  As at entry,
+    the caller being routed is not among the waiting callers the rules count.
+    """
+    rung = {a.call_id for a in acd.agents.values() if a.call_id}
+    moved = 0
+    for entry in list(acd.waiting):
+        if entry.call_id in rung or not acd.rules_of(entry.queue) or entry not in acd.waiting:
+            continue
+        decision = route(acd, entry.queue, entry.number, now, clock, entry.call_id)
+        if decision.hops:
+            move(entry, decision)
+            moved += 1
+            rung = {a.call_id for a in acd.agents.values() if a.call_id}
+    return moved
+
+
+def loads(acd: Acd, now: float, caller: str = "") -> dict[str, rules.QueueLoad]:
+    """Return each queue's waiting callers (but caller), longest wait, idle and logged-in agents."""
     waiting = dict.fromkeys(acd.queues, 0)
     oldest: dict[str, float] = {}
     for entry in acd.waiting:
+        if entry.call_id == caller:
+            continue
         waiting[entry.queue] = waiting.get(entry.queue, 0) + 1
         oldest[entry.queue] = min(oldest.get(entry.queue, now), entry.joined_at)
     result = {}

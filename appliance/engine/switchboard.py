@@ -26,6 +26,7 @@ from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
+from appliance.engine.routing import RuleChecker
 from appliance.engine.session import CallSession, new_call_id
 from appliance.store.writer import EventWriter
 
@@ -53,6 +54,7 @@ class Switchboard:
         self.ops = CallOps(self)
         self.mixer = Mixer(self)
         self.features = FeatureDesk(self)
+        self.rule_checker = RuleChecker(self)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -94,6 +96,7 @@ class Switchboard:
         self.directory = directory
         self.acd.configure(directory.queues, directory.agents, directory.callers)
         self.desk.dispatch()
+        self.rule_checker.start()
 
     # --- events ---------------------------------------------------------------------------
 

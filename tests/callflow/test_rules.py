@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from appliance.callflow.acd import Acd, AgentStatus, QueueConfig
+from appliance.callflow.acd import Acd, AgentStatus, QueueConfig, Waiting
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook, Customer
-from appliance.callflow.routing import loads, route
-from appliance.callflow.rules import QueueLoad, Situation, first_match, parse_rule
+from appliance.callflow.routing import loads, reroute_waiting, route
+from appliance.callflow.rules import Decision, QueueLoad, Situation, first_match, parse_rule
 
 MONDAY_NOON = datetime(2025, 6, 2, 12, 0)  # a Monday
 SEED_RULE = {
@@ -222,3 +222,35 @@ def test_a_region_group_to_a_missing_queue_is_refused() -> None:
     acd = Acd()
     with pytest.raises(KeyError, match="region 'Beijing' of queue 'main' names unknown queue"):
         acd.configure([QueueConfig("main", regions={"Beijing": "queue:north"})], {})
+
+
+def test_the_seeds_example_moves_callers_already_waiting_when_group_2_frees_up() -> None:
+    """Group 2's agents become idle while 30 wait in group 1: callers move until 3 idle."""
+    acd = seed_acd(idle_in_group2=0)
+    fill(acd, "group1", 30)
+    moves: list[str] = []
+
+    def move(entry: Waiting, decision: Decision) -> None:
+        moves.append(entry.call_id)
+        acd.leave(entry.call_id)
+        acd.join(entry.call_id, str(decision.queue), now=200, number=entry.number)
+        acd.assignments(200)  # the new queue rings an agent for them at once
+
+    assert reroute_waiting(acd, 200, MONDAY_NOON, move) == 0  # nobody idle in group 2
+    for ext in ("2000", "2001", "2002", "2003", "2004"):
+        acd.set_state(ext, AgentState.READY, now=150)
+    assert reroute_waiting(acd, 200, MONDAY_NOON, move) == 2  # 5 idle → 4 → 3: the rule stops
+    assert moves == ["group1-0", "group1-1"]  # the longest waiting go first
+    assert sum(w.queue == "group1" for w in acd.waiting) == 28
+
+
+def test_callers_being_rung_are_not_moved() -> None:
+    acd = seed_acd(idle_in_group2=4)
+    acd.agents["1000"].state = AgentState.READY
+    fill(acd, "group1", 27)
+    acd.assignments(100)  # group 1's agent rings for the first caller
+    moved: list[str] = []
+    reroute_waiting(
+        acd, 200, MONDAY_NOON, lambda e, d: moved.append(e.call_id) or acd.leave(e.call_id)
+    )
+    assert "group1-0" not in moved and moved

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from boxharness import Box
+from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
 from appliance.store.models import Agent, Customer, Queue, RoutingRule
@@ -63,3 +63,25 @@ def test_a_rule_sends_support_callers_to_sales_and_says_so(box: Box) -> None:
         "to": "queue:sales",
         "rules": ["rule 1 of queue 'support'"],
     }
+
+
+def waiting(box: Box, queue: str) -> list[str]:
+    return next(q["waiting"] for q in box.control.call("queues")["queues"] if q["name"] == queue)
+
+
+def test_a_rule_moves_a_caller_already_waiting_when_it_comes_true(box: Box) -> None:
+    support = Queue.get(name="support")
+    sales_free = [{"metric": "idle", "queue": "sales", "op": ">=", "value": 1}]
+    RoutingRule.create(queue=support, conditions=sales_free, action={"target": "queue:sales"})
+    box.control.call("reload")
+    with box.agent("1001"), box.agent("1004"):
+        for ext in ("1001", "1004"):  # support staffed but busy, sales not free: callers wait
+            box.control.call("agent.state", extension=ext, state="not_ready", reason="break")
+        caller = box.sipp_background("caller_menu", menu_ms=MENU_MS, talk_ms=12000)
+        wait_for(lambda: waiting(box, "support"), 15, "a caller in support")
+        box.control.call("agent.state", extension="1004", state="ready")
+        caller.wait(40)
+    cdr = box.wait_cdr()
+    assert (cdr["outcome"], cdr["queue"], cdr["agent"]) == ("answered", "sales", "1004")
+    routed = next(e for e in box.events(cdr["call_id"]) if e["kind"] == "queue.routed")
+    assert routed["data"]["while_waiting"] is True
