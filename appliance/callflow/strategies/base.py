@@ -89,6 +89,20 @@ class Strategy(ABC):
         return ""
 
 
+class PreferredAgent(Strategy):
+    """Ring the one agent `preferred` names for the caller when free, else the longest idle.
+
+    Subclasses define `preferred` (the customer's owner, the last agent...).  The ACD
+    keeps a caller for a busy preferred agent up to the queue's `preferred_wait_seconds`.
+    """
+
+    def choose(self, candidates: list[Candidate], caller: Caller, now: float) -> list[Candidate]:
+        """Return the preferred agent if free, else the agent free longest."""
+        wanted = self.preferred(caller)
+        chosen = [c for c in candidates if wanted and c.extension == wanted]
+        return chosen[:1] or [longest_idle(candidates)]
+
+
 def lowest_penalty(candidates: list[Candidate]) -> list[Candidate]:
     """Return the candidates with the lowest penalty, in their given order."""
     best = min(c.penalty for c in candidates)

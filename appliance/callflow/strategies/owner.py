@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from appliance.callflow.strategies.base import Caller, Candidate, Strategy, longest_idle
+from appliance.callflow.strategies.base import Caller, PreferredAgent
 
 
-class Owner(Strategy):
+class Owner(PreferredAgent):
     """Ring the agent the calling customer belongs to.
 
     That agent is rung whatever their penalty.  If they are not free, the caller is
@@ -16,11 +16,6 @@ class Owner(Strategy):
 
     name = "owner"
     title = "Customer owner"
-
-    def choose(self, candidates: list[Candidate], caller: Caller, now: float) -> list[Candidate]:
-        """Return the customer's owner if free, else the longest-idle agent."""
-        owner = [c for c in candidates if caller.owner and c.extension == caller.owner]
-        return owner or [longest_idle(candidates)]
 
     def preferred(self, caller: Caller) -> str:
         """Return the customer's owner."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from appliance.callflow.strategies.base import Caller, Candidate, Strategy, longest_idle
+from appliance.callflow.strategies.base import Caller, PreferredAgent
 
 
-class Sticky(Strategy):
+class Sticky(PreferredAgent):
     """Ring the agent who answered this number last, within the queue's `sticky_days`.
 
     That agent is rung whatever their penalty.  If they are not free, the caller is
@@ -15,11 +15,6 @@ class Sticky(Strategy):
 
     name = "sticky"
     title = "Sticky agent"
-
-    def choose(self, candidates: list[Candidate], caller: Caller, now: float) -> list[Candidate]:
-        """Return the caller's last agent if free, else the longest-idle agent."""
-        last = [c for c in candidates if caller.last_agent and c.extension == caller.last_agent]
-        return last or [longest_idle(candidates)]
 
     def preferred(self, caller: Caller) -> str:
         """Return the agent who served the caller last."""
