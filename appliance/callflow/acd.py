@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from appliance.callflow import strategies
 from appliance.callflow.const import AgentState
+from appliance.callflow.queue_options import QueueBehaviour
 from appliance.callflow.targets import overflow_target
 
 # After a ring that was not answered, the agent is skipped this long, so one
@@ -43,6 +44,7 @@ class QueueConfig:
     autopause_after: int = 3  # unanswered rings in a row before the agent is paused; 0: never
     max_callers: int = 0  # callers waiting at most (0: no limit)
     overflow: str = ""  # past max wait or max callers: "queue:<name>", "ivr:<node>", "" (end)
+    behaviour: QueueBehaviour = field(default_factory=QueueBehaviour)  # what callers hear and do
 
 
 @dataclass
