@@ -7,6 +7,7 @@ from typing import Any
 
 from appliance.callflow.acd import AgentStatus, QueueConfig
 from appliance.callflow.const import AgentState
+from appliance.engine.queue_store import PendingCallback, TrunkPeer, queue_behaviour, queue_extras
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
 
 
@@ -29,6 +30,9 @@ class Directory:
     queues: list[QueueConfig] = field(default_factory=list)
     agents: dict[str, AgentStatus] = field(default_factory=dict)
     trunk_peers: set[str] = field(default_factory=set)  # IP addresses
+    handle_times: dict[str, list[float]] = field(default_factory=dict)  # queue -> recent talk s
+    outbound: TrunkPeer | None = None  # calls out go through this trunk
+    callbacks: list[PendingCallback] = field(default_factory=list)  # waiting in the store
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
@@ -67,6 +71,7 @@ def load_directory() -> Directory:
             q.autopause_after,
             q.max_callers,
             q.overflow,
+            behaviour=queue_behaviour(q),
         )
         for q in Queue.select()
     ]
@@ -82,4 +87,4 @@ def load_directory() -> Directory:
         for a in Agent.select()
     }
     peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712
-    return Directory(routes, queues, agents, peers)
+    return Directory(routes, queues, agents, peers, **queue_extras())

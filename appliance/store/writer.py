@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import Database
 
-from appliance.store.models import Agent, CallEvent, CallLeg, Cdr
+from appliance.store.models import Agent, CallEvent, CallLeg, Cdr, QueueCallback
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -61,6 +61,10 @@ class EventWriter:
     def agent_state(self, extension: str, state: str, reason: str) -> None:
         """Queue an agent state the box itself decided (e.g. an auto-pause), to keep it."""
         self._put("agent", {"extension": extension, "state": state, "state_reason": reason})
+
+    def callback(self, row: Row) -> None:
+        """Queue a queue callback's current state (replacing its earlier row)."""
+        self._put("callback", row)
 
     def _put(self, kind: str, row: Row) -> None:
         """Queue one item and note that work is pending."""
@@ -131,6 +135,8 @@ class EventWriter:
                 CallLeg.insert(**row).on_conflict_replace().execute()
             elif kind == "cdr":
                 Cdr.insert(**row).on_conflict_replace().execute()
+            elif kind == "callback":
+                QueueCallback.insert(**row).on_conflict_replace().execute()
             elif kind == "agent":
                 fields = {"state": row["state"], "state_reason": row["state_reason"]}
                 Agent.update(**fields).where(Agent.extension == row["extension"]).execute()
