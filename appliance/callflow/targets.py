@@ -57,10 +57,10 @@ def check_queues(queues: Iterable[QueueConfig]) -> None:
     names = {q.name for q in queues}
     for q in queues:
         b = q.behaviour
-        targets = [overflow_target(q.overflow), exit_target(b.exit_target)]
-        for kind, name in targets:
+        targets = {"overflows": overflow_target(q.overflow), "exits": exit_target(b.exit_target)}
+        for verb, (kind, name) in targets.items():
             if kind == "queue" and name not in names:
-                raise KeyError(f"queue {q.name!r} sends callers to unknown queue {name!r}")
+                raise KeyError(f"queue {q.name!r} {verb} to unknown queue {name!r}")
         if b.exit_key and (b.exit_key not in KEYS or not b.exit_target):
             raise KeyError(f"queue {q.name!r}: exit_key must be one of 0-9 * # with an exit_target")
         for rule in ("join_when", "stay_when"):

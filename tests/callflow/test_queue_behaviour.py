@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from appliance.callflow.queue_options import Presence, QueueBehaviour
 from appliance.callflow.targets import check_queues, exit_target
 
 
-def queue(name: str = "q", overflow: str = "", **behaviour: object) -> QueueConfig:
+def queue(name: str = "q", overflow: str = "", **behaviour: Any) -> QueueConfig:
     return QueueConfig(
         name, members={"1": 0, "2": 0}, overflow=overflow, behaviour=QueueBehaviour(**behaviour)
     )
@@ -31,7 +32,8 @@ def test_exit_targets_include_callback() -> None:
     ("settings", "message"),
     [
         ({"exit_key": "1", "exit_target": "phone:1"}, "exit_target 'phone:1' must be"),
-        ({"exit_key": "1", "exit_target": "queue:nowhere"}, "unknown queue 'nowhere'"),
+        ({"exit_key": "1", "exit_target": "queue:nowhere"}, "'q' exits to unknown queue 'nowhere'"),
+        ({"overflow": "queue:gone"}, "'q' overflows to unknown queue 'gone'"),
         ({"exit_key": "x", "exit_target": "callback"}, "exit_key must be one of 0-9"),
         ({"exit_key": "1"}, "with an exit_target"),
         ({"join_when": "sometimes"}, "join_when must be one of"),
