@@ -21,6 +21,7 @@ from appliance.engine.directory import Directory
 from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
 from appliance.engine.media import MusicOnHold, Prompts, Recorder
+from appliance.engine.outbound import OUTBOUND_ROLES
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
 from appliance.engine.session import CallSession, new_call_id
@@ -85,8 +86,10 @@ class Switchboard:
 
     def configure(self, directory: Directory) -> None:
         """Apply a new configuration snapshot (live: calls in progress keep theirs)."""
+        self.desk.check(directory)
         self.directory = directory
         self.acd.configure(directory.queues, directory.agents)
+        self.desk.configure(directory)
         self.desk.dispatch()
 
     # --- events ---------------------------------------------------------------------------
@@ -184,7 +187,7 @@ class Switchboard:
             return
         if leg.role == "caller" and session.state == "new":
             self.ivr.start_route(session)
-        elif leg is session.agent_leg:
+        elif leg is session.agent_leg or leg.role in OUTBOUND_ROLES:
             self.desk.bridge(session)
 
     def leg_confirmed(self, leg: Leg) -> None:
@@ -193,6 +196,8 @@ class Switchboard:
         session = self.sessions.get(leg.call_id)
         if session is not None and leg.role == "agent":
             self.desk.agent_answered(session, leg)
+        elif session is not None and leg.role in OUTBOUND_ROLES:
+            self.desk.trunk.confirmed(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow."""
@@ -207,6 +212,8 @@ class Switchboard:
         )
         if session.state == "ivr" and session.run is not None:
             self.ivr.follow(session, lambda run: run.on_digit(digit))
+        elif session.state in ("queued", "ringing"):
+            self.desk.exits.digit(session, digit)
 
     def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
         """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""
@@ -219,6 +226,8 @@ class Switchboard:
             self.end_call(session, by, session.end_reason or "caller hung up")
         elif leg.role == "agent":
             self.desk.agent_leg_ended(session, leg, code, reason)
+        elif leg.role in OUTBOUND_ROLES:
+            self.desk.trunk.ended(session, leg, code, reason)
         self._maybe_finish(session)
 
     # --- ending ---------------------------------------------------------------------------

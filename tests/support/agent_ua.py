@@ -9,6 +9,7 @@ prints one JSON object per line on stdout for the test to read:
     {"event": "confirmed"}
     {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
 
+With ``--talk-ms`` the phone hangs up that long after a call is answered.
 ``max_rx_level`` is the loudest audio level heard from the box (0 = silence): proof
 that the caller's voice reached the agent through the bridge.  The process ends on
 SIGTERM or after ``--seconds``.
@@ -40,12 +41,14 @@ class AgentCall(pj.Call):
         self.audio: pj.AudioMedia | None = None
         self.max_rx_level = 0
         self.stats = {"rx": 0, "tx": 0}
+        self.confirmed_at: float | None = None
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report state changes."""
         try:
             info = self.getInfo()
             if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
+                self.confirmed_at = time.monotonic()
                 say("confirmed")
             elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 say("disconnected", code=info.lastStatusCode, max_rx_level=self.max_rx_level,
@@ -125,8 +128,12 @@ class Phone(pj.Account):
             ok = pj.CallOpParam()
             ok.statusCode = 200
             call.answer(ok)
-        for call in self.calls.values():
+        for call in list(self.calls.values()):
             call.sample()
+            talk = self.args.talk_ms / 1000.0
+            if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
+                call.confirmed_at = None
+                call.hangup(pj.CallOpParam())
 
 
 def parse() -> argparse.Namespace:
@@ -139,6 +146,7 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--port", type=int, required=True, help="local SIP port")
     ap.add_argument("--rtp-port", type=int, required=True)
     ap.add_argument("--answer-ms", type=int, default=300, help="-1: never answer")
+    ap.add_argument("--talk-ms", type=int, default=0, help="hang up after; 0: never")
     ap.add_argument("--tone", default="")
     ap.add_argument("--seconds", type=float, default=120)
     return ap.parse_args()

@@ -69,7 +69,7 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, step: floa
 class AgentPhone:
     """A registered agent phone (pjsua2 UA process) and the events it printed."""
 
-    def __init__(self, box: Box, extension: str, answer_ms: int = 300) -> None:
+    def __init__(self, box: Box, extension: str, answer_ms: int = 300, talk_ms: int = 0) -> None:
         password = box.agent_password(extension)
         self.extension = extension
         self.lines: list[dict[str, Any]] = []
@@ -77,7 +77,7 @@ class AgentPhone:
         args = [sys.executable, str(AGENT_UA), "--extension", extension, "--password", password,
                 "--registrar", f"127.0.0.1:{box.settings.sip.port}", "--port", str(free_port()),
                 "--rtp-port", str(box.next_rtp()), "--answer-ms", str(answer_ms),
-                "--tone", str(box.tone())]  # fmt: skip
+                "--tone", str(box.tone()), "--talk-ms", str(talk_ms)]  # fmt: skip
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log.open("wb"),
                                      text=True, bufsize=1)  # fmt: skip
 
@@ -209,9 +209,9 @@ class Box:
         return path
 
     @contextlib.contextmanager
-    def agent(self, extension: str, answer_ms: int = 300) -> Iterator[AgentPhone]:
-        """Register an agent phone and wait until the engine sees it."""
-        phone = AgentPhone(self, extension, answer_ms)
+    def agent(self, extension: str, answer_ms: int = 300, talk_ms: int = 0) -> Iterator[AgentPhone]:
+        """Register an agent phone (hanging up talk_ms after answering, if set) and wait for it."""
+        phone = AgentPhone(self, extension, answer_ms, talk_ms)
         try:
             phone.read_until("registered")
             wait_for(lambda: self.agent_status(extension)["registered"], 10, "registration")
