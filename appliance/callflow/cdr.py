@@ -8,7 +8,8 @@ rebuilt from them.  Event kinds used here (each a dict with ``kind``, ``at``,
 {by: caller|agent|system, reason, outcome?}; and from queue behaviour:
 ``voicemail.left`` {box, file, seconds}, ``queue.callback_requested`` {number} (the
 caller hangs up, their place kept), ``callback.dialing`` / ``callback.answered``
-(a callback call: talk counts from the customer's answer) and ``external.answered``
+(a callback call: its ``call.started`` carries the ``joined_at`` of the caller's place
+in line, and talk counts from the customer's answer) and ``external.answered``
 {number} (sent on to an outside number).
 """
 
@@ -34,6 +35,8 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
     joined, answered = by_kind.get("queue.joined"), by_kind.get("agent.answered")
     connected = _connected(by_kind)
     wait_end = answered["at"] if answered else end_at
+    # A callback call waits from when its caller first joined the line (call.started has it).
+    joined_at = joined["at"] if joined else started["data"].get("joined_at")
     return {
         "call_id": call_id,
         "started_at": started["at"],
@@ -45,7 +48,7 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
         .get("data", {})
         .get("queue"),
         "agent": answered["data"].get("agent") if answered else None,
-        "wait_seconds": round(max(0.0, wait_end - joined["at"]), 3) if joined else 0.0,
+        "wait_seconds": round(max(0.0, wait_end - joined_at), 3) if joined_at else 0.0,
         "talk_seconds": round(max(0.0, end_at - connected["at"]), 3) if connected else 0.0,
         "outcome": str(_queue_outcome(by_kind) or outcome(ended, connected)),
         "recording": (by_kind.get("recording.started") or {}).get("data", {}).get("file"),

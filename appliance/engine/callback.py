@@ -134,6 +134,9 @@ class CallbackDesk:
 
     def restore(self, pending: list[PendingCallback]) -> None:
         """Put callbacks kept in the store back in line (engine start; reload adds none twice)."""
+        # Ids closed here but still "waiting" in the store are a write not yet committed;
+        # once the store agrees they need no remembering (this keeps the set small).
+        self.closed &= {p.callback_id for p in pending}
         known = {c.callback_id for c in self.entries.values()} | self.closed | self.retrying
         for p in pending:
             if p.callback_id in known or p.queue not in self.board.acd.queues:
@@ -178,6 +181,7 @@ class CallbackDesk:
             "callback_id": callback.callback_id,
             "callback_of": callback.call_id,
             "attempt": callback.attempts + 1,
+            "joined_at": callback.joined_at,
         }
         self.board.emit(session, "call.started", data)
         return session

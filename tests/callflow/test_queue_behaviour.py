@@ -119,12 +119,13 @@ def test_cdr_of_a_callback_request_and_of_the_callback_call() -> None:
     )
     assert (asked["outcome"], asked["queue"], asked["wait_seconds"]) == ("callback", "support", 8.0)
     call = [
-        ev("call.started", 20.0, to="138", direction="callback"),
+        ev("call.started", 20.0, to="138", direction="callback", joined_at=1.0),
         ev("agent.answered", 21.0, agent="1001", queue="support"),
         ev("callback.dialing", 21.5, number="138", attempt=1),
     ]
     failed = derive_cdr("b", [*call, ev("call.ended", 40.0, by="system", reason="no answer")])
     assert (failed["outcome"], failed["talk_seconds"], failed["agent"]) == ("failed", 0.0, "1001")
+    assert failed["wait_seconds"] == 20.0  # from the place in line kept, to the agent
     answered = [*call, ev("callback.answered", 25.0), ev("call.ended", 55.0, by="agent")]
     served = derive_cdr("b", answered)
     assert (served["outcome"], served["talk_seconds"], served["direction"]) == (

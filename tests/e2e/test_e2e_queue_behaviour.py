@@ -123,6 +123,19 @@ def test_exit_key_to_voicemail_records_the_caller(box: Box) -> None:
     assert cdr["outcome"] == "voicemail"
 
 
+def test_overflow_to_voicemail_ends_the_message_after_silence(box: Box) -> None:
+    set_queue(box, max_wait_seconds=2, overflow="voicemail:after-hours", join_when="always")
+    sipp = box.sipp("caller_hold_bye", menu_ms=MENU_MS)  # speaks once, then waits in silence
+    assert sipp.returncode == 0, sipp.stdout[-2000:]
+    cdr = box.wait_cdr()
+    left = first(box, cdr["call_id"], "voicemail.left")["data"]
+    assert left["box"] == "after-hours" and (box.var / "voicemail" / left["file"]).is_file()
+    ended = first(box, cdr["call_id"], "call.ended")["data"]
+    assert (ended["by"], ended["reason"]) == ("system", "voicemail silence")
+    assert 10 <= left["seconds"] < 30  # the silence, not the 120 s limit, ended it
+    assert cdr["outcome"] == "voicemail"
+
+
 def test_caller_past_max_wait_overflows_to_an_external_number(box: Box) -> None:
     set_queue(box, max_wait_seconds=3, overflow="external:5551234", join_when="always")
     with far_end(box) as (far, trace):
@@ -230,6 +243,9 @@ def test_callback_keeps_the_callers_place(box: Box) -> None:
     assert asked["outcome"] == "callback"
     assert (served["outcome"], served["agent"], served["queue"]) == ("answered", "1001", "support")
     assert served["talk_seconds"] > 1 and served["recording"]
+    a_joined = first(box, asked["call_id"], "queue.joined")["at"]
+    reserved = first(box, served["call_id"], "agent.answered")["at"]
+    assert served["wait_seconds"] == pytest.approx(reserved - a_joined, abs=0.01)  # A's place
     seen = kinds(box, served["call_id"])
     for step in ("agent.ringing", "agent.answered", "callback.dialing", "callback.answered",
                  "bridge.joined"):  # fmt: skip
