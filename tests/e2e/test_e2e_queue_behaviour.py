@@ -298,18 +298,13 @@ def test_callback_survives_reload_and_engine_restart(box: Box) -> None:
     assert QueueCallback.get().state == "done"
 
 
-def test_callback_not_answered_is_retried_then_fails(box: Box) -> None:
-    set_queue(box, callback_attempts=2, callback_retry_seconds=1)
-    with box.agent("1001"), far_end(box, scenario="trunk_busy", calls=2) as (far, _):
+def test_callback_to_a_keyed_number_not_answered_is_retried_then_fails(box: Box) -> None:
+    set_queue(box, exit_key="1", exit_target="callback", callback_attempts=2,
+              callback_retry_seconds=1)  # fmt: skip
+    with box.agent("1001"), far_end(box, scenario="trunk_busy", calls=2) as (far, trace):
         box.control.call("agent.state", extension="1001", state="not_ready")
-        caller = box.sipp_background("caller_hold_bye", caller="13800138004", menu_ms=MENU_MS)
-        try:
-            wait_for(lambda: waiting(box) == 1, 15, "a waiting caller")
-            box.control.call("queue.callback", call_id=waiting_ids(box)[0])
-            assert caller.wait(40) == 0
-        finally:
-            caller.kill()
-            caller.wait()
+        sipp = box.sipp("caller_callback_number", menu_ms=MENU_MS, exit_ms=2000, choice_ms=2500)
+        assert sipp.returncode == 0, sipp.stdout[-2000:]  # keyed 2, 34567#; the box hung up
         box.control.call("agent.state", extension="1001", state="ready")
         assert far.wait(60) == 0  # two busy calls
         attempts = wait_for(
@@ -317,6 +312,9 @@ def test_callback_not_answered_is_retried_then_fails(box: Box) -> None:
             20,
             "two callback calls",
         )
+    assert "INVITE sip:34567@127.0.0.1:" in trace.read_text()
+    asked = next(c for c in box.cdrs() if c["direction"] == "inbound")
+    assert first(box, asked["call_id"], "queue.callback_requested")["data"]["number"] == "34567"
     failures = [first(box, c["call_id"], "callback.failed")["data"] for c in attempts]
     assert [(f["attempt"], f["code"], f["final"]) for f in failures] == [
         (1, 486, False),
