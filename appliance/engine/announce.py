@@ -10,6 +10,7 @@ is played right after it.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,7 +79,7 @@ class Announcer:
                 due.append(act)
             self._every(session, seconds, act)
 
-        session.timers.append(self.board.reactor.call_later(seconds, tick))
+        self._schedule(session, seconds, tick)
 
     def _run(self, session: CallSession, act: Act) -> bool:
         """Say act's announcement now; return true if it is being said."""
@@ -104,7 +105,17 @@ class Announcer:
                 self.check_stay(session)
                 self._check_stay_every(session)
 
-        session.timers.append(self.board.reactor.call_later(STAY_CHECK_SECONDS, tick))
+        self._schedule(session, STAY_CHECK_SECONDS, tick)
+
+    def _schedule(self, session: CallSession, delay: float, tick: Callable[[], None]) -> None:
+        """Add a timer to the call's, dropping those long run (a long wait ticks often).
+
+        A timer more than a second past due has run: the reactor runs due timers every
+        10 ms.  One just due may not have yet, so it stays cancellable.
+        """
+        run = time.monotonic() - 1.0
+        session.timers[:] = [t for t in session.timers if t.due > run]
+        session.timers.append(self.board.reactor.call_later(delay, tick))
 
     def _free(self, session: CallSession) -> bool:
         """Return true if the caller only hears music now (nothing to interrupt)."""
