@@ -16,6 +16,7 @@ from typing import Any
 from appliance.callflow import rules, strategies
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook
+from appliance.callflow.queue_options import QueueBehaviour
 from appliance.callflow.routing import compile_rules
 from appliance.callflow.skills import check_requirements, qualifies, relaxation
 from appliance.callflow.targets import overflow_target
@@ -56,6 +57,7 @@ class QueueConfig:
     preferred_wait_seconds: int = 0  # how long a caller is kept for a busy owner / last agent
     rules: list[dict[str, Any]] = field(default_factory=list)  # {position, conditions, action}
     regions: dict[str, str] = field(default_factory=dict)  # caller's region -> target
+    behaviour: QueueBehaviour = field(default_factory=QueueBehaviour)  # what callers hear and do
 
 
 @dataclass

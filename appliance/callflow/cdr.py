@@ -5,7 +5,12 @@ rebuilt from them.  Event kinds used here (each a dict with ``kind``, ``at``,
 ``data``): ``call.started`` {from, to, direction}, ``queue.joined`` {queue},
 ``queue.empty`` {queue, reason} (nobody staffs it, or it is full),
 ``agent.answered`` {agent, queue}, ``recording.started`` {file}, ``call.ended``
-{by: caller|agent|system, reason, outcome?}.
+{by: caller|agent|system, reason, outcome?}; and from queue behaviour:
+``voicemail.left`` {box, file, seconds}, ``queue.callback_requested`` {number} (the
+caller hangs up, their place kept), ``callback.dialing`` / ``callback.answered``
+(a callback call: its ``call.started`` carries the ``joined_at`` of the caller's place
+in line, and talk counts from the customer's answer) and ``external.answered``
+{number} (sent on to an outside number).
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
     started, ended = by_kind["call.started"], by_kind.get("call.ended")
     end_at = ended["at"] if ended else started["at"]
     joined, answered = by_kind.get("queue.joined"), by_kind.get("agent.answered")
+    connected = _connected(by_kind)
     wait_end = answered["at"] if answered else end_at
+    # A callback call waits from when its caller first joined the line (call.started has it).
+    joined_at = joined["at"] if joined else started["data"].get("joined_at")
     return {
         "call_id": call_id,
         "started_at": started["at"],
@@ -40,11 +48,31 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
         .get("data", {})
         .get("queue"),
         "agent": answered["data"].get("agent") if answered else None,
-        "wait_seconds": round(max(0.0, wait_end - joined["at"]), 3) if joined else 0.0,
-        "talk_seconds": round(max(0.0, end_at - answered["at"]), 3) if answered else 0.0,
-        "outcome": str(outcome(ended, answered)),
+        "wait_seconds": round(max(0.0, wait_end - joined_at), 3) if joined_at else 0.0,
+        "talk_seconds": round(max(0.0, end_at - connected["at"]), 3) if connected else 0.0,
+        "outcome": str(_queue_outcome(by_kind) or outcome(ended, connected)),
         "recording": (by_kind.get("recording.started") or {}).get("data", {}).get("file"),
     }
+
+
+def _connected(by_kind: dict[str, Event]) -> Event | None:
+    """Return the event from which the caller talked to someone (None if they never did)."""
+    if "callback.dialing" in by_kind:  # a callback: the agent answers first, then the customer
+        return by_kind.get("agent.answered") and by_kind.get("callback.answered")
+    return by_kind.get("agent.answered") or by_kind.get("external.answered")
+
+
+def _queue_outcome(by_kind: dict[str, Event]) -> Outcome | None:
+    """Return the outcome a queue's exits give a call that no agent answered, if any."""
+    if "agent.answered" in by_kind or by_kind.get("call.ended", {}).get("data", {}).get("outcome"):
+        return None
+    if "external.answered" in by_kind:
+        return Outcome.FORWARDED
+    if "voicemail.left" in by_kind:
+        return Outcome.VOICEMAIL
+    if "queue.callback_requested" in by_kind:
+        return Outcome.CALLBACK
+    return None
 
 
 def outcome(ended: Event | None, answered: Event | None) -> Outcome:

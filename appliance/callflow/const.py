@@ -32,3 +32,6 @@ class Outcome(StrEnum):
     ABANDONED = "abandoned"  # the caller hung up before an agent answered
     INTERRUPTED = "interrupted"  # the engine stopped (crash, power) during the call
     FAILED = "failed"  # the box ended it without an agent: no agents, max wait, unknown number
+    VOICEMAIL = "voicemail"  # the caller left a message (exit key or overflow)
+    CALLBACK = "callback"  # the caller asked to be called back and hung up, place kept
+    FORWARDED = "forwarded"  # sent on to an external number that answered

@@ -176,10 +176,12 @@ def parse_rule(queue: str, position: int, conditions: Any, action: Any, label: s
         raise KeyError(f"{label}: action must have a 'target' and/or a 'priority'")
     target = str(action.get("target", ""))
     try:
-        overflow_target(target)
+        kind = overflow_target(target)[0]
     except KeyError:
+        kind = "bad"
+    if kind not in ("", "queue", "ivr"):  # voicemail, external: overflow targets, not routes
         wanted = "'queue:<name>' or 'ivr:<node>'"
-        raise KeyError(f"{label}: target {target!r} must be {wanted}") from None
+        raise KeyError(f"{label}: target {target!r} must be {wanted}")
     priority = action.get("priority")
     if priority is not None and not isinstance(priority, int):
         raise KeyError(f"{label}: priority must be a whole number, got {priority!r}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.callflow.const import AgentState
 from appliance.engine.call_commands import CallCommands
+from appliance.engine.callback import request_callback
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.sipedge import subscribers
@@ -40,6 +41,7 @@ class Commands:
             "reload": self.reload,
             "agent.state": self.agent_state,
             **CallCommands(engine).table,
+            "queue.callback": self.queue_callback,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
@@ -105,6 +107,10 @@ class Commands:
             "queues": len(directory.queues),
             "agents": len(directory.agents),
         }
+
+    def queue_callback(self, call_id: str = "", number: str = "") -> dict[str, Any]:
+        """Turn a queued caller into a callback that keeps their place (number: theirs if empty)."""
+        return dict(self._on_engine(lambda: request_callback(self.engine.board, call_id, number)))
 
     def agent_state(self, extension: str = "", state: str = "", reason: str = "") -> dict[str, Any]:
         """Set an agent ready, not ready (with a reason code) or logged out; kept in the store."""

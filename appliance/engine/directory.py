@@ -8,6 +8,7 @@ from typing import Any
 from appliance.callflow.acd import AgentStatus, QueueConfig
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook
+from appliance.engine.queue_store import PendingCallback, TrunkPeer, queue_behaviour, queue_extras
 from appliance.engine.routing_data import load_callers, load_queue_routing, load_skills
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
 
@@ -32,7 +33,9 @@ class Directory:
     agents: dict[str, AgentStatus] = field(default_factory=dict)
     trunk_peers: set[str] = field(default_factory=set)  # IP addresses
     callers: CallerBook = field(default_factory=CallerBook)  # customers, who served whom
-    outbound: str = ""  # host:port of the trunk external numbers are called on ("" if none)
+    handle_times: dict[str, list[float]] = field(default_factory=dict)  # queue -> recent talk s
+    outbound: TrunkPeer | None = None  # calls out go through this trunk
+    callbacks: list[PendingCallback] = field(default_factory=list)  # waiting in the store
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
@@ -78,6 +81,7 @@ def load_directory() -> Directory:
             preferred_wait_seconds=q.preferred_wait_seconds,
             rules=rules.get(q.name, []),
             regions=regions.get(q.name, {}),
+            behaviour=queue_behaviour(q),
         )
         for q in Queue.select()
     ]
@@ -95,7 +99,5 @@ def load_directory() -> Directory:
         )
         for a in Agent.select()
     }
-    trunks = list(Trunk.select().where(Trunk.enabled == True).order_by(Trunk.id))  # noqa: E712
-    peers = {t.host for t in trunks}
-    outbound = f"{trunks[0].host}:{trunks[0].port}" if trunks else ""
-    return Directory(routes, queues, agents, peers, load_callers(queues), outbound)
+    peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712
+    return Directory(routes, queues, agents, peers, load_callers(queues), **queue_extras())

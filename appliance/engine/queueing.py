@@ -1,4 +1,9 @@
-"""Queue handling of the switchboard: music on hold, ringing agents, bridging, wrap-up."""
+"""Queue handling of the switchboard: music on hold, ringing agents, bridging, wrap-up.
+
+What waiting callers hear and may do besides (announcements, exit key, overflow
+targets, voicemail, external numbers, callbacks) lives in the desks `QueueDesk`
+holds: `announce`, `exits`, `voicemail`, `trunk`, `offers`, `callbacks`.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,25 @@ import pjsua2 as pj
 
 from appliance.callflow.acd import RING_RETRY_SECONDS
 from appliance.callflow.const import AgentState
-from appliance.callflow.targets import overflow_target
+from appliance.callflow.ewt import WaitEstimator
+from appliance.callflow.presence import present
+from appliance.callflow.targets import check_queues
+from appliance.engine.announce import Announcer
+from appliance.engine.callback import CallbackDesk
+from appliance.engine.callback_offers import CallbackOffers
+from appliance.engine.directory import Directory
 from appliance.engine.legs import Leg
 from appliance.engine.media import PromptMissing
+from appliance.engine.outbound import TrunkDesk
+from appliance.engine.queue_exits import QueueExits
 from appliance.engine.routing import route_caller
 from appliance.engine.session import CallSession
+from appliance.engine.voicemail import VoicemailDesk
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
 log = logging.getLogger(__name__)
-MAX_OVERFLOWS = 5  # a caller passed on more often than this is in a loop: end the call
 
 
 class QueueDesk:
@@ -28,6 +41,28 @@ class QueueDesk:
 
     def __init__(self, board: Switchboard) -> None:
         self.board = board
+        self.ewt = WaitEstimator()
+        self.announce = Announcer(board)
+        self.exits = QueueExits(board)
+        self.voicemail = VoicemailDesk(board)
+        self.trunk = TrunkDesk(board)
+        self.offers = CallbackOffers(board)
+        self.callbacks = CallbackDesk(board)
+
+    @staticmethod
+    def check(directory: Directory) -> None:
+        """Raise KeyError naming a queue whose targets or rules are invalid (nothing applied)."""
+        check_queues(directory.queues)
+
+    def configure(self, directory: Directory) -> None:
+        """Seed the wait estimates and put callbacks kept in the store back in line."""
+        self.ewt.seed(directory.handle_times)
+        self.callbacks.restore(directory.callbacks)
+
+    @staticmethod
+    def now() -> float:
+        """Return the time as the ACD counts it."""
+        return time.time()
 
     def enter_queue(self, session: CallSession, name: str) -> None:
         """Put the caller in a queue with music, or tell them nobody is there."""
@@ -41,20 +76,9 @@ class QueueDesk:
             return
         session.queue = config
         full = self.board.acd.full(name)
-        if full or not self.board.acd.staffed(name):
-            reason = "queue full" if full else "no agents"
-            if config.overflow:
-                self.overflow(session, reason)
-                return
-            self.board.emit(session, "queue.empty", {"queue": name, "reason": reason})
-            session.state = "ivr"
-            self.board.ivr.play(
-                session,
-                "no-agents",
-                self._language(session),
-                0.0,
-                lambda: self.board.end_call(session, "system", "no agents"),
-            )
+        rule = config.behaviour.join_when
+        if full or not present(rule, config.members, self.board.acd.agents, self.now()):
+            self.exits.turn_away(session, "queue full" if full else "no agents")
             return
         now = time.time()
         self.board.acd.join(session.call_id, name, now, session.priority, session.from_number)
@@ -67,6 +91,7 @@ class QueueDesk:
                 config.max_wait_seconds, lambda: self.overflow(session, "max wait")
             )
         )
+        self.announce.joined(session)
         self.dispatch()
         if session.state == "ringing":  # an agent was free: music while it rings, no apology
             self.start_music(session)
@@ -74,32 +99,18 @@ class QueueDesk:
             self.board.ivr.play(
                 session,
                 "please-hold",
-                self._language(session),
+                self.language(session),
                 0.0,
-                lambda: self.start_music(session),
+                lambda: self.announce.welcome(session),
             )
 
     def overflow(self, session: CallSession, why: str) -> None:
         """Send a caller on to the queue's overflow target, or end the call if it has none."""
-        config = session.queue
-        kind, name = overflow_target(config.overflow) if config else ("", "")
-        session.overflows += 1
-        if not kind or session.overflows > MAX_OVERFLOWS or (kind == "ivr" and not session.run):
-            self.board.end_call(session, "system", why)
-            return
-        assert config is not None
-        data = {"queue": config.name, "to": config.overflow, "reason": why}
-        self.board.emit(session, "queue.overflow", data)
-        self.leave_queue(session, why)
-        session.cancel_timers()  # the old queue's maximum wait
-        if kind == "queue":
-            self.enter_queue(session, name)
-        else:
-            session.state, session.queue = "ivr", None
-            self.board.ivr.follow(session, lambda run: run.goto(name))
+        target = session.queue.overflow if session.queue else ""
+        self.exits.send_on(session, target, why, "queue.overflow")
 
     @staticmethod
-    def _language(session: CallSession) -> str:
+    def language(session: CallSession) -> str:
         """Return the caller's language."""
         return session.run.language if session.run else "en"
 
@@ -142,9 +153,11 @@ class QueueDesk:
     def dispatch(self) -> None:
         """Ring agents for waiting callers, as the ACD decides."""
         for call_id, extension in self.board.acd.assignments(time.time()):
-            session = self.board.sessions.get(call_id)
+            session = self.board.sessions.get(call_id) or self.callbacks.start(call_id)
             if session is not None:
                 self.ring(session, extension)
+            else:  # the caller is gone: the agent is not kept ringing for nobody
+                self.board.acd.ring_stopped(extension)
 
     def ring(self, session: CallSession, extension: str) -> None:
         """Originate a call to an agent through the SIP edge."""
@@ -199,6 +212,8 @@ class QueueDesk:
         )
         if leg.audio is not None:
             self.bridge(session)
+        if session.direction == "callback":
+            self.callbacks.agent_reserved(session)
 
     def bridge(self, session: CallSession) -> None:
         """Join caller and agent audio both ways and start the recording (once per call)."""
@@ -213,6 +228,9 @@ class QueueDesk:
 
     def unbridge(self, session: CallSession) -> None:
         """Stop the recording: dropping the recorder closes its WAV and its bridge port."""
+        self.voicemail.finish(session)  # a message being left is noted before it closes
+        self.offers.forget(session)
+        self.announce.forget(session)
         session.recorder, session.recorded = None, set()
 
     def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
@@ -221,6 +239,9 @@ class QueueDesk:
         if leg.answered_at is None or leg is not session.agent_leg:
             self._ring_ended(session, leg, code, reason, now)
             return
+        queue = session.queue.name if session.queue else None
+        if queue is not None:
+            self.ewt.record(queue, now - leg.answered_at)  # the handle time feeds the estimate
         self.agent_free(session, leg.extension)
         if session.state != "ending" and not self.board.ops.hand_over(session):
             session.ended_by, session.end_reason = "agent", "agent hung up"

@@ -24,6 +24,7 @@ from appliance.engine.legs import IncomingAccount, Leg, uri_user
 from appliance.engine.media import MusicOnHold, Prompts, Recorder
 from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
+from appliance.engine.outbound import OUTBOUND_ROLES
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
 from appliance.engine.routing import RuleChecker
@@ -93,8 +94,10 @@ class Switchboard:
 
     def configure(self, directory: Directory) -> None:
         """Apply a new configuration snapshot (live: calls in progress keep theirs)."""
-        self.directory = directory
+        self.desk.check(directory)
         self.acd.configure(directory.queues, directory.agents, directory.callers)
+        self.directory = directory  # only once nothing refused it
+        self.desk.configure(directory)
         self.desk.dispatch()
         self.rule_checker.start()
 
@@ -189,12 +192,14 @@ class Switchboard:
         assert account is not None
         leg = self.new_leg(account, pj.PJSUA_INVALID_ID, role)
         leg.call_id = session.call_id
-        if external:
-            leg.number, host = name, self.directory.outbound
+        peer = self.directory.outbound
+        if external and peer is not None:
+            leg.number, uri = name, peer.uri(name)
         else:
-            leg.extension, host = name, f"{self.settings.sip.listen}:{self.settings.sip.port}"
+            leg.extension = name
+            uri = f"sip:{name}@{self.settings.sip.listen}:{self.settings.sip.port}"
         try:
-            leg.dial(f"sip:{name}@{host}")
+            leg.dial(uri)
         except pj.Error as exc:
             log.error("call %s: cannot call %s: %s", session.call_id, name, exc.info())
         return leg
@@ -235,7 +240,7 @@ class Switchboard:
             return
         if leg.role == "caller" and session.state == "new":
             self.ivr.start_route(session)
-        elif leg is session.agent_leg:
+        elif leg is session.agent_leg or leg.role in OUTBOUND_ROLES:
             self.desk.bridge(session)
         elif session.role_of(leg):
             self.mixer.remix(session)
@@ -250,6 +255,8 @@ class Switchboard:
             self.desk.agent_answered(session, leg)
         elif session.role_of(leg) in ("consult", "third", "supervisor"):
             self.ops.leg_answered(session, leg)
+        elif leg.role in OUTBOUND_ROLES:
+            self.desk.trunk.confirmed(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow."""
@@ -264,6 +271,8 @@ class Switchboard:
         )
         if session.state == "ivr" and session.run is not None:
             self.ivr.follow(session, lambda run: run.on_digit(digit))
+        elif session.state in ("queued", "ringing"):
+            self.desk.exits.digit(session, digit)
 
     def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
         """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""
@@ -275,7 +284,9 @@ class Switchboard:
         if session is None:
             return
         part = session.role_of(leg)
-        if part == "caller":
+        if leg.role in OUTBOUND_ROLES:  # an outside number a queue sent to, a callback's customer
+            self.desk.trunk.ended(session, leg, code, reason)
+        elif part == "caller":
             by = session.ended_by or "caller"
             self.end_call(session, by, session.end_reason or "caller hung up")
         elif part in ("consult", "third", "supervisor"):

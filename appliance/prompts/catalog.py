@@ -35,7 +35,52 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "This call may be recorded for quality purposes.",
         "zh": "为了保证服务质量，您的通话可能会被录音。",
     },
+    # Queue announcements (appliance/callflow/say.py composes them with the numbers below).
+    "queue-position": {"en": "You are caller number", "zh": "您是第"},
+    "queue-position-end": {"en": "in line.", "zh": "位。"},
+    "queue-wait": {"en": "Your expected wait is about", "zh": "预计等待"},
+    "minute": {"en": "minute.", "zh": "分钟。"},
+    "minutes": {"en": "minutes.", "zh": "分钟。"},
+    "queue-periodic": {
+        "en": "Your call is important to us. Please stay on the line.",
+        "zh": "您的来电对我们很重要，请不要挂机。",
+    },
+    "callback-offer": {
+        "en": "To be called back at the number you are calling from, press 1. "
+        "To enter another number, press 2.",
+        "zh": "如需回拨到您的来电号码，请按1；如需输入其他号码，请按2。",
+    },
+    "callback-enter-number": {
+        "en": "Please enter your phone number, followed by the hash key.",
+        "zh": "请输入您的电话号码，以井号键结束。",
+    },
+    "callback-confirm": {
+        "en": "Thank you. You keep your place in line, and we will call you back at",
+        "zh": "谢谢。我们为您保留排队位置，稍后将回拨至",
+    },
+    "voicemail-greeting": {
+        "en": "Please leave a message after the tone. Hang up when you are done.",
+        "zh": "请在提示音后留言，留言完毕请挂机。",
+    },
 }
+
+# Numbers for announcements: num-0 … num-19, the tens, num-hundred (see callflow/say.py).
+_EN_NUMBERS = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen"),
+]
+_EN_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ZH_DIGITS = "零一二三四五六七八九"
+for _n in range(20):
+    _zh = _ZH_DIGITS[_n] if _n < 10 else "十" + (_ZH_DIGITS[_n - 10] if _n > 10 else "")
+    PROMPTS[f"num-{_n}"] = {"en": _EN_NUMBERS[_n], "zh": _zh}
+for _i, _word in enumerate(_EN_TENS, start=2):
+    PROMPTS[f"num-{_i * 10}"] = {"en": _word, "zh": _ZH_DIGITS[_i] + "十"}
+PROMPTS["num-hundred"] = {"en": "hundred", "zh": "百"}
+
+# Tones (sox), one file for every language: name → (frequency Hz, seconds).
+TONES: dict[str, tuple[int, float]] = {"beep": (1000, 0.5)}
 
 # Music on hold: I–vi–IV–V, each chord a plucked bass note under a soft sine pad.
 MOH_CHORDS: list[tuple[str, str, str, str]] = [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from appliance.prompts import catalog
 from appliance.prompts.exceptions import ToolMissing
-from appliance.prompts.moh import render_moh
+from appliance.prompts.moh import render_moh, render_tone
 from appliance.prompts.tts import speak
 
 REQUIRED_TOOLS = {"espeak-ng": "espeak-ng", "sox": "sox"}  # binary → Debian package
@@ -50,6 +50,10 @@ def _missing_jobs(root: Path) -> list[Job]:
             target = prompt_path(root, language, name)
             if not target.exists():
                 jobs.append((speak, (texts[language], voice, target)))
+    for name, (hertz, seconds) in catalog.TONES.items():
+        target = prompt_path(root, "en", name)  # other languages fall back to English
+        if not target.exists():
+            jobs.append((render_tone, (hertz, seconds, target)))
     if not (root / MOH_RELATIVE).exists():
         jobs.append((render_moh, (root / MOH_RELATIVE,)))
     return jobs

@@ -40,6 +40,14 @@ def render_moh(target: Path) -> Path:
     return target
 
 
+def render_tone(hertz: int, seconds: float, target: Path) -> Path:
+    """Write a sine tone (e.g. the voicemail beep) to target as 8 kHz mono WAV (atomically)."""
+    with staging(target) as tmp:
+        sox(["-n", *WAV_FORMAT, str(tmp), "synth", str(seconds), "sine", str(hertz), "vol", "0.5"],
+            "sox (tone)")  # fmt: skip
+    return target
+
+
 def _render_chord(notes: tuple[str, str, str, str], path: Path) -> Path:
     """Write one chord: a plucked bass note and three sine voices, mixed to mono."""
     bass, *pad = notes

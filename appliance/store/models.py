@@ -104,6 +104,31 @@ class Queue(BaseModel):
     skill_widen = JSONField(default=list)  # [[seconds waited, levels relaxed], ...]
     sticky_days = IntegerField(default=30)  # sticky strategy: who served the caller this recently
     preferred_wait_seconds = IntegerField(default=0)  # keep a caller for a busy owner / last agent
+    # What waiting callers hear and may do (appliance/callflow/queue_options.py).
+    announce_seconds = IntegerField(default=0)  # position and expected wait; 0: off
+    periodic_seconds = IntegerField(default=0)  # periodic_prompt this often; 0: off
+    periodic_prompt = CharField(default="queue-periodic")
+    exit_key = CharField(default="")  # a DTMF key leading to exit_target
+    exit_target = CharField(default="")  # callback, voicemail[:box], ivr:, queue:, external:
+    join_when = CharField(default="staffed")  # always | staffed | ready | available
+    stay_when = CharField(default="always")  # same levels, checked while callers wait
+    callback_attempts = IntegerField(default=3)
+    callback_retry_seconds = IntegerField(default=60)
+
+
+class QueueCallback(BaseModel):
+    """A caller's request to be called back, holding their place in a queue."""
+
+    callback_id = CharField(unique=True)
+    call_id = CharField(index=True)  # the call in which it was asked for
+    queue = CharField()
+    number = CharField()
+    priority = IntegerField(default=0)
+    joined_at = FloatField()  # the caller's place in line (UNIX time they joined)
+    requested_at = FloatField()
+    attempts = IntegerField(default=0)  # calls to the customer made so far
+    state = CharField(default="waiting")  # waiting | done | failed
+    updated_at = FloatField()
 
 
 class QueueMember(BaseModel):
@@ -264,4 +289,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     RoutingRule,
     RegionGroup,
     ReasonCode,
+    QueueCallback,
 ]

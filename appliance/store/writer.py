@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import Database
 
-from appliance.store.models import Agent, CallEvent, CallLeg, Cdr
+from appliance.store.models import Agent, CallEvent, CallLeg, Cdr, QueueCallback
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -65,6 +65,10 @@ class EventWriter:
     def agent_forward(self, extension: str, number: str) -> None:
         """Queue an agent's forward number set from their phone (a feature code), to keep it."""
         self._put("agent", {"extension": extension, "forward_to": number})
+
+    def callback(self, row: Row) -> None:
+        """Queue a queue callback's current state (replacing its earlier row)."""
+        self._put("callback", row)
 
     def _put(self, kind: str, row: Row) -> None:
         """Queue one item and note that work is pending."""
@@ -135,6 +139,8 @@ class EventWriter:
                 CallLeg.insert(**row).on_conflict_replace().execute()
             elif kind == "cdr":
                 Cdr.insert(**row).on_conflict_replace().execute()
+            elif kind == "callback":
+                QueueCallback.insert(**row).on_conflict_replace().execute()
             elif kind == "agent":
                 fields = {k: v for k, v in row.items() if k != "extension"}
                 Agent.update(**fields).where(Agent.extension == row["extension"]).execute()

@@ -12,15 +12,24 @@ from appliance.demo import IVR_GRAPH
 
 @pytest.mark.parametrize(
     ("text", "target"),
-    [("", ("", "")), ("queue:sales", ("queue", "sales")), ("ivr:menu", ("ivr", "menu"))],
+    [
+        ("", ("", "")),
+        ("queue:sales", ("queue", "sales")),
+        ("ivr:menu", ("ivr", "menu")),
+        ("voicemail", ("voicemail", "")),
+        ("voicemail:1001", ("voicemail", "1001")),
+        ("external:+8613800138000", ("external", "+8613800138000")),
+    ],
 )
 def test_targets_parse(text: str, target: tuple[str, str]) -> None:
     assert overflow_target(text) == target
 
 
-@pytest.mark.parametrize("text", ["sales", "queue:", "voicemail:1001", ":x"])
+@pytest.mark.parametrize(
+    "text", ["sales", "queue:", ":x", "callback", "external:", "external:call-me", "ivr"]
+)
 def test_bad_targets_name_the_setting(text: str) -> None:
-    with pytest.raises(KeyError, match="must be 'queue:<name>', 'ivr:<node>' or empty"):
+    with pytest.raises(KeyError, match=r"overflow .* must be 'queue:<name>', 'ivr:<node>'"):
         overflow_target(text)
 
 

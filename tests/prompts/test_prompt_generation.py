@@ -31,11 +31,23 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path
 
 
 def test_every_prompt_in_every_language(generated: tuple[Path, list[Path], float]) -> None:
-    """Write each prompt for en and zh, each a second or more of speech."""
+    """Write each prompt for en and zh: sentences a second or so, number words shorter."""
     root, _, _ = generated
     for name in catalog.PROMPTS:
+        fragment = name.startswith(("num-", "minute", "queue-position-end"))  # parts of a sentence
+        shortest = 0.3 if fragment else 0.8
         for language in ("en", "zh"):
-            assert wav_seconds(prompt_path(root, language, name)) > 0.8, (language, name)
+            assert wav_seconds(prompt_path(root, language, name)) > shortest, (language, name)
+
+
+def test_tones_are_written_once_for_every_language(
+    generated: tuple[Path, list[Path], float],
+) -> None:
+    """Write the beep in the English folder (other languages fall back to it)."""
+    root, _, _ = generated
+    for name, (_, seconds) in catalog.TONES.items():
+        assert wav_seconds(prompt_path(root, "en", name)) == pytest.approx(seconds, abs=0.01)
+        assert not prompt_path(root, "zh", name).exists()
 
 
 def test_music_on_hold(generated: tuple[Path, list[Path], float]) -> None:
@@ -51,7 +63,7 @@ def test_music_on_hold(generated: tuple[Path, list[Path], float]) -> None:
 def test_generation_is_fast(generated: tuple[Path, list[Path], float]) -> None:
     """Generate everything well within the 10 s budget."""
     _, files, seconds = generated
-    assert len(files) == len(catalog.PROMPTS) * len(catalog.VOICES) + 1
+    assert len(files) == len(catalog.PROMPTS) * len(catalog.VOICES) + len(catalog.TONES) + 1
     assert seconds < 10
 
 

@@ -9,6 +9,7 @@ prints one JSON object per line on stdout for the test to read:
     {"event": "confirmed"}
     {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
 
+With ``--talk-ms`` the phone hangs up that long after a call is answered.
 ``max_rx_level`` is the loudest audio level heard from the box (0 = silence): proof
 that the caller's voice reached the agent through the bridge.  With ``--record DIR``
 the audio each call receives is written to ``DIR/call-<n>.wav`` (n from 1), for tests
@@ -44,12 +45,14 @@ class AgentCall(pj.Call):
         self.max_rx_level = 0
         self.stats = {"rx": 0, "tx": 0}
         self.recorder: pj.AudioMediaRecorder | None = None
+        self.confirmed_at: float | None = None
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report state changes."""
         try:
             info = self.getInfo()
             if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
+                self.confirmed_at = time.monotonic()
                 say("confirmed", at=time.time())
             elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 self.recorder = None  # closes the WAV
@@ -157,8 +160,12 @@ class Phone(pj.Account):
             ok = pj.CallOpParam()
             ok.statusCode = 200
             call.answer(ok)
-        for call in self.calls.values():
+        for call in list(self.calls.values()):
             call.sample()
+            talk = self.args.talk_ms / 1000.0
+            if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
+                call.confirmed_at = None
+                call.hangup(pj.CallOpParam())
 
 
 def parse() -> argparse.Namespace:
@@ -171,6 +178,7 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--port", type=int, required=True, help="local SIP port")
     ap.add_argument("--rtp-port", type=int, required=True)
     ap.add_argument("--answer-ms", type=int, default=300, help="-1: never answer")
+    ap.add_argument("--talk-ms", type=int, default=0, help="hang up after; 0: never")
     ap.add_argument("--tone", default="")
     ap.add_argument("--record", default="", help="folder for the WAV of each call received")
     ap.add_argument("--call", default="", help="number to dial once registered")

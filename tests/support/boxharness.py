@@ -78,6 +78,7 @@ class AgentPhone:
         tone_hz: int = 1000,
         record: bool = False,
         call: str = "",
+        talk_ms: int = 0,
     ) -> None:
         password = box.agent_password(extension)
         self.extension = extension
@@ -87,7 +88,8 @@ class AgentPhone:
         args = [sys.executable, str(AGENT_UA), "--extension", extension, "--password", password,
                 "--registrar", f"127.0.0.1:{box.settings.sip.port}", "--port", str(free_port()),
                 "--rtp-port", str(box.next_rtp()), "--answer-ms", str(answer_ms),
-                "--tone", str(box.tone(tone_hz)), "--call", call]  # fmt: skip
+                "--tone", str(box.tone(tone_hz)), "--call", call,
+                "--talk-ms", str(talk_ms)]  # fmt: skip
         if record:
             self.recordings.mkdir(exist_ok=True)
             args += ["--record", str(self.recordings)]
@@ -225,7 +227,8 @@ class Box:
     def agent(self, extension: str, answer_ms: int = 300, **options: Any) -> Iterator[AgentPhone]:
         """Register an agent phone and wait until the engine sees it.
 
-        options: tone_hz, record (keep what each call hears), call (a number to dial).
+        options: tone_hz, record (keep what each call hears), call (a number to dial),
+        talk_ms (hang up that long after answering).
         """
         phone = AgentPhone(self, extension, answer_ms, **options)
         try:
