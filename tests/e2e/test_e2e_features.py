@@ -83,7 +83,7 @@ def test_dnd_agent_is_not_rung_by_a_direct_call(box: Box) -> None:
 def test_forward_set_from_the_phone_sends_direct_calls_out_on_the_trunk(box: Box) -> None:
     InboundNumber.create(number="300", target_type="agent", target="1002")
     box.control.call("reload")
-    with box.agent("1002") as phone, box.far_end():
+    with box.agent("1002") as phone, box.far_end("agent_answer", ring_ms=None):
         assert dial(box, "1002", "*7213900139000")["max_rx_level"]
         wait_for(lambda: Agent.get(Agent.extension == "1002").forward_to, 5, "forward kept")
         sipp = box.sipp("caller_menu", number="300", menu_ms=500, talk_ms=2000)

@@ -7,17 +7,14 @@ from __future__ import annotations
 import array
 import contextlib
 import json
-import subprocess
 import wave
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from boxharness import SCENARIOS, Box, free_port, wait_for
+from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
-from appliance.store.models import InboundNumber, IvrFlow, Queue, QueueCallback, Trunk
+from appliance.store.models import InboundNumber, IvrFlow, Queue, QueueCallback
 
 pytestmark = pytest.mark.e2e
 
@@ -47,29 +44,6 @@ def waiting_ids(box: Box) -> list[str]:
 
 def waiting(box: Box) -> int:
     return len(waiting_ids(box))
-
-
-@contextlib.contextmanager
-def far_end(
-    box: Box, ring_ms: int = 500, scenario: str = "trunk_answer", calls: int = 1
-) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-    """Run a SIPp far end on the demo trunk's address; yield it and its message trace."""
-    port = free_port()
-    Trunk.update(port=port).where(Trunk.name == "demo-carrier").execute()
-    box.control.call("reload")
-    trace = box.var / f"far-end-{port}.log"
-    args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
-            "-p", str(port), "-mp", str(box.next_rtp()), "-m", str(calls), "-nostdin",
-            "-set", "ring_ms", str(ring_ms), "-timeout", "90s", "-timeout_error",
-            "-trace_msg", "-message_file", str(trace)]  # fmt: skip
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            text=True, cwd=box.var)  # fmt: skip
-    try:
-        yield proc, trace
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
 
 
 def test_waiting_caller_hears_position_expected_wait_and_periodic_prompts(box: Box) -> None:
@@ -138,7 +112,7 @@ def test_overflow_to_voicemail_ends_the_message_after_silence(box: Box) -> None:
 
 def test_caller_past_max_wait_overflows_to_an_external_number(box: Box) -> None:
     set_queue(box, max_wait_seconds=3, overflow="external:5551234", join_when="always")
-    with far_end(box) as (far, trace):
+    with box.far_end() as (far, trace):
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=9000)
         assert sipp.returncode == 0, sipp.stdout[-2000:]
         assert far.wait(30) == 0
@@ -216,7 +190,7 @@ def test_bad_queue_settings_and_commands_are_refused_and_the_call_goes_on(box: B
 
 def test_callback_keeps_the_callers_place(box: Box) -> None:
     set_queue(box, exit_key="1", exit_target="callback")
-    with box.agent("1001", talk_ms=3000), far_end(box, ring_ms=800) as (far, trace):
+    with box.agent("1001", talk_ms=3000), box.far_end(ring_ms=800) as (far, trace):
         box.control.call("agent.state", extension="1001", state="not_ready")
         a = box.sipp_background("caller_callback", caller="13800138001", menu_ms=MENU_MS,
                                 exit_ms=9000, choice_ms=2500)  # fmt: skip
@@ -268,7 +242,7 @@ def _requested(box: Box) -> dict[str, Any] | None:
 
 
 def test_callback_survives_reload_and_engine_restart(box: Box) -> None:
-    with box.agent("1001", talk_ms=2000), far_end(box) as (far, trace):
+    with box.agent("1001", talk_ms=2000), box.far_end() as (far, trace):
         box.control.call("agent.state", extension="1001", state="not_ready")
         caller = box.sipp_background("caller_hold_bye", caller="13800138003", menu_ms=MENU_MS)
         try:
@@ -301,7 +275,7 @@ def test_callback_survives_reload_and_engine_restart(box: Box) -> None:
 def test_callback_to_a_keyed_number_not_answered_is_retried_then_fails(box: Box) -> None:
     set_queue(box, exit_key="1", exit_target="callback", callback_attempts=2,
               callback_retry_seconds=1)  # fmt: skip
-    with box.agent("1001"), far_end(box, scenario="trunk_busy", calls=2) as (far, trace):
+    with box.agent("1001"), box.far_end("trunk_busy", calls=2) as (far, trace):
         box.control.call("agent.state", extension="1001", state="not_ready")
         sipp = box.sipp("caller_callback_number", menu_ms=MENU_MS, exit_ms=2000, choice_ms=2500)
         assert sipp.returncode == 0, sipp.stdout[-2000:]  # keyed 2, 34567#; the box hung up

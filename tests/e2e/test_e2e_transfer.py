@@ -220,7 +220,7 @@ def conference_event(box: Box, call_id: str) -> str:
 
 def test_external_three_way_goes_on_as_two_way_when_the_agent_leaves(box: Box) -> None:
     """Seed §19: the agent brings a mobile into the call, then drops out."""
-    with connected(box) as (caller, first, call_id), box.far_end():
+    with connected(box) as (caller, first, call_id), box.far_end("agent_answer", ring_ms=None):
         box.control.call("call.conference", call_id=call_id, target="external:13900139000")
         assert conference_event(box, call_id) == "conference.joined"
         t0 = time.time()
@@ -239,7 +239,7 @@ def test_external_three_way_goes_on_as_two_way_when_the_agent_leaves(box: Box) -
 
 
 def test_external_three_way_that_is_refused_leaves_the_two_way_call(box: Box) -> None:
-    with connected(box) as (caller, _first, call_id), box.far_end(scenario="far_end_busy"):
+    with connected(box) as (caller, _first, call_id), box.far_end("trunk_busy"):
         box.control.call("call.conference", call_id=call_id, target="external:13900139000")
         assert conference_event(box, call_id) == "conference.failed"
         t0 = time.time()
@@ -250,7 +250,7 @@ def test_external_three_way_that_is_refused_leaves_the_two_way_call(box: Box) ->
 
 
 def test_blind_transfer_to_an_external_number(box: Box) -> None:
-    with connected(box) as (caller, first, call_id), box.far_end():
+    with connected(box) as (caller, first, call_id), box.far_end("agent_answer", ring_ms=None):
         box.control.call("call.transfer", call_id=call_id, target="external:13900139000")
         first.read_until("disconnected", 10)
         wait_for(lambda: "transfer.completed" in kinds(box, call_id), 10, "the far end")

@@ -306,28 +306,35 @@ class Box:
 
     @contextlib.contextmanager
     def far_end(
-        self, calls: int = 1, scenario: str = "agent_answer"
-    ) -> Iterator[subprocess.Popen[str]]:
-        """Answer the box's calls out on the trunk: a SIPp UAS echoing RTP, on loopback.
+        self, scenario: str = "trunk_answer", calls: int = 1, ring_ms: int | None = 500
+    ) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+        """Run a SIPp far end on the demo trunk's address; yield it and its message trace.
 
-        The demo trunk is pointed at it (and the engine reloaded) for the duration;
-        scenario "far_end_busy" refuses the calls instead.
+        scenario: `trunk_answer` (rings ring_ms, answers, speaks), `trunk_busy` (486
+        after ring_ms) or `agent_answer` (answers at once and echoes the RTP it gets,
+        so a test hears its own tone come back; ring_ms None).  The demo trunk is
+        pointed at it and the engine reloaded for the duration.
         """
         port = free_port()
-        args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
-                "-p", str(port), "-mp", str(self.next_rtp()), "-rtp_echo", "-m", str(calls),
-                "-nostdin", "-timeout", "120s", "-trace_err",
-                "-error_file", str(self.var / "far-end-errors.log")]  # fmt: skip
-        uas = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               text=True, cwd=self.var)  # fmt: skip
         Trunk.update(port=port).where(Trunk.name == demo.TRUNK_NAME).execute()
         self.control.call("reload")
+        trace = self.var / f"far-end-{port}.log"
+        args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
+                "-p", str(port), "-mp", str(self.next_rtp()), "-m", str(calls), "-nostdin",
+                "-timeout", "120s", "-timeout_error",
+                "-trace_msg", "-message_file", str(trace)]  # fmt: skip
+        if ring_ms is None:
+            args.append("-rtp_echo")
+        else:
+            args += ["-set", "ring_ms", str(ring_ms)]
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                text=True, cwd=self.var)  # fmt: skip
         try:
-            yield uas
+            yield proc, trace
         finally:
-            if uas.poll() is None:
-                uas.kill()
-            uas.wait()
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
 
     def db(self) -> sqlite3.Connection:
         """Return a read connection to the store."""
