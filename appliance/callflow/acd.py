@@ -109,6 +109,7 @@ class Waiting:
     vip: int = 0  # the customer's VIP tier
     owner: str = ""  # the customer's owner agent
     last_agent: str = ""  # who answered this number last, within the queue's sticky days
+    skills: dict[str, int] = field(default_factory=dict)  # the caller's own needs (IVR choice)
 
 
 class Acd:
@@ -221,12 +222,19 @@ class Acd:
         return bool(limit) and sum(w.queue == queue for w in self.waiting) >= limit
 
     def join(
-        self, call_id: str, queue: str, now: float, priority: int = 0, number: str = ""
+        self,
+        call_id: str,
+        queue: str,
+        now: float,
+        priority: int = 0,
+        number: str = "",
+        skills: dict[str, int] | None = None,
     ) -> None:
         """Put a caller in line (raise KeyError for an unknown queue).
 
         `waiting` is kept in serving order — priority first, then arrival — so a
-        decision never sorts it.
+        decision never sorts it.  `skills` are the caller's own requirements (e.g. a
+        language chosen in the IVR), on top of the queue's, widened by the same steps.
         """
         if queue not in self.queues:
             raise KeyError(f"unknown queue {queue!r}")
@@ -234,6 +242,7 @@ class Acd:
         vip, owner = (customer.vip, customer.owner) if customer else (0, "")
         last = self.callers.last_agent(number, now, self.queues[queue].sticky_days)
         entry = Waiting(call_id, queue, now, max(priority, vip), number, vip, owner, last)
+        entry.skills = dict(skills or {})
         bisect.insort(self.waiting, entry, key=_serving_order)
 
     def rules_of(self, queue: str) -> list[rules.Rule]:
@@ -300,6 +309,7 @@ class Acd:
         """Return the agents entry's queue strategy picks (none if nobody is free)."""
         config = self.queues[entry.queue]
         relax = relaxation(self._widen.get(entry.queue, []), now - entry.joined_at)
+        required = required_skills(config.skills, entry.skills)
         candidates = [
             strategies.Candidate(
                 ext, a.idle_since, penalty, a.calls_taken, a.talk_seconds, order, a.skills
@@ -308,13 +318,13 @@ class Acd:
             if (a := self.agents.get(ext)) is not None
             and a.available(now)
             and (cap is None or penalty <= cap)
-            and (not config.skills or qualifies(a.skills, config.skills, relax))
+            and (not required or qualifies(a.skills, required, relax))
         ]
         if not candidates:
             return []
         caller = strategies.Caller(
             entry.call_id, entry.number, entry.joined_at, entry.priority,
-            entry.vip, entry.owner, entry.last_agent, config.skills,
+            entry.vip, entry.owner, entry.last_agent, required,
         )  # fmt: skip
         strategy = self._strategies[entry.queue]
         if self._kept_for_preferred(strategy.preferred(caller), entry, candidates, now):
@@ -427,6 +437,13 @@ class Acd:
         agent = self.agents.get(extension)
         if agent is not None and agent.state == AgentState.WRAP_UP:
             agent.state = AgentState.READY
+
+
+def required_skills(queue: dict[str, int], caller: dict[str, int]) -> dict[str, int]:
+    """Return the levels a caller needs: the queue's and their own, the higher of each."""
+    if not caller:
+        return queue
+    return {s: max(queue.get(s, 0), caller.get(s, 0)) for s in queue.keys() | caller.keys()}
 
 
 def _serving_order(entry: Waiting) -> tuple[int, float]:

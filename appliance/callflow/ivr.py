@@ -40,6 +40,7 @@ class EnterQueue:
 
     queue: str
     priority: int = 0
+    skills: dict[str, int] = field(default_factory=dict)  # what this caller needs, e.g. a language
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,12 @@ class FlowRun:
                 return self._choose(node, self._typeahead.pop(0))
             return self._menu_prompt(node)
         if kind == "queue":
-            return EnterQueue(node["queue"], int(node.get("priority", 0)))
+            skills = node.get("skills") or {}
+            if not isinstance(skills, dict) or not all(
+                isinstance(level, int) and not isinstance(level, bool) for level in skills.values()
+            ):
+                raise FlowError(f"node '{node_id}': skills must map skill names to levels")
+            return EnterQueue(node["queue"], int(node.get("priority", 0)), dict(skills))
         if kind == "hangup":
             return Hangup()
         raise FlowError(f"node '{node_id}': unknown type {kind!r}")

@@ -72,7 +72,7 @@ class IvrDesk:
                 lambda: self.follow(session, lambda run: run.on_played()),
             )
         elif isinstance(instruction, EnterQueue):
-            session.priority = instruction.priority
+            session.priority, session.skills = instruction.priority, instruction.skills
             self.board.desk.enter_queue(session, instruction.queue)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)

@@ -81,7 +81,9 @@ class QueueDesk:
             self.exits.turn_away(session, "queue full" if full else "no agents")
             return
         now = time.time()
-        self.board.acd.join(session.call_id, name, now, session.priority, session.from_number)
+        self.board.acd.join(
+            session.call_id, name, now, session.priority, session.from_number, session.skills
+        )
         session.state = "queued"
         position = self.board.acd.position(session.call_id)
         data = {"queue": name, "position": position, "priority": session.priority}

@@ -49,6 +49,7 @@ class CallSession:
     bridged: bool = False  # caller and agent were joined (and the recording started)
     overflows: int = 0  # times passed on from a queue
     priority: int = 0  # in queues: higher is served before earlier callers
+    skills: dict[str, int] = field(default_factory=dict)  # what the caller needs (IVR choice)
     prompt: Player | None = None
     prompt_timer: Timer | None = None
     music: Player | None = None

@@ -62,3 +62,12 @@ def test_a_queue_node_can_give_the_caller_priority() -> None:
     flow = {"start": "vip", "nodes": {"vip": {"type": "queue", "queue": "support", "priority": 5}}}
     assert FlowRun(flow).start() == EnterQueue("support", priority=5)
     assert FlowRun(FLOW).goto("sales") == EnterQueue("sales", priority=0)
+
+
+def test_a_queue_node_can_require_skills_of_the_caller() -> None:
+    node = {"type": "queue", "queue": "support", "skills": {"cantonese": 2}}
+    flow = {"start": "hk", "nodes": {"hk": node}}
+    assert FlowRun(flow).start() == EnterQueue("support", skills={"cantonese": 2})
+    node["skills"] = {"cantonese": "fluent"}
+    with pytest.raises(FlowError, match="skills must map skill names to levels"):
+        FlowRun(flow).start()

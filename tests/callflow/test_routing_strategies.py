@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.callflow.acd import Acd, AgentStatus, QueueConfig
+from appliance.callflow.acd import Acd, AgentStatus, QueueConfig, required_skills
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook, Customer, Served
 from appliance.callflow.skills import check_requirements, qualifies, relaxation
@@ -257,3 +257,24 @@ def test_vip_tier_raises_priority_and_the_oldest_caller_anywhere_goes_first() ->
         acd.set_state("x", AgentState.NOT_READY, now)
         order.append(call_id)
     assert order == ["vip-one", "old-two", "new-one", "newest-two"]
+
+
+def test_a_caller_can_require_skills_of_their_own() -> None:
+    """An IVR choice (Cantonese) adds to the queue's billing requirement, widened alike."""
+    acd = skills_acd()
+    acd.agents["middle"].skills = {"billing": 3, "cantonese": 2}
+    acd.join("c1", "billing", now=100, skills={"cantonese": 2})
+    assert acd.assignments(now=100) == [("c1", "middle")]  # the senior speaks no Cantonese
+
+
+def test_a_callers_own_skills_widen_with_the_queues_steps() -> None:
+    acd = skills_acd()
+    acd.join("c1", "billing", now=100, skills={"cantonese": 1})
+    assert acd.assignments(now=100) == []  # nobody speaks it
+    assert acd.assignments(now=130) == [("c1", "senior")]  # relaxed by 1 after 30 s
+
+
+def test_required_skills_take_the_higher_level_of_queue_and_caller() -> None:
+    assert required_skills({"billing": 3}, {}) == {"billing": 3}
+    assert required_skills({"billing": 3}, {"billing": 1, "zh": 2}) == {"billing": 3, "zh": 2}
+    assert required_skills({}, {"billing": 4}) == {"billing": 4}
