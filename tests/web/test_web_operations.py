@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from helpers_web import StandInEngine
+from helpers_web import StandInEngine, csrf_from
 
 from appliance.engine.control import CommandError
 
@@ -68,3 +68,16 @@ def test_without_the_engine_it_is_503(client: FlaskClient, api_token: str) -> No
 def test_without_a_token_it_is_401(client: FlaskClient, engine: StandInEngine) -> None:
     assert client.post("/api/v1/calls/c1/hold").status_code == 401
     assert engine.received == []
+
+
+def test_the_live_page_needs_a_session_and_its_csrf_token(
+    logged_in: FlaskClient, engine: StandInEngine
+) -> None:
+    engine.commands["call.hold"] = lambda **args: args
+    headers = {"Accept": "application/json"}
+    refused = logged_in.post("/live/calls/c1/hold", json={}, headers=headers)
+    assert refused.status_code == 403 and refused.json["error"]["id"] == "forbidden"
+    headers["X-CSRF-Token"] = csrf_from(logged_in.get("/live").get_data(as_text=True))
+    done = logged_in.post("/live/calls/c1/hold", json={}, headers=headers)
+    assert done.status_code == 200
+    assert engine.received[-1] == ("call.hold", {"call_id": "c1"})

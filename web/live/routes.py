@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, stream_with_context
+from flask import Blueprint, current_app, jsonify, render_template, request, stream_with_context
 from werkzeug.wrappers import Response
 
+from web.auth import services as auth
 from web.auth.guards import login_required
 from web.context import current_settings, current_store
+from web.exceptions import Forbidden
 from web.i18n import _
 from web.live import schemas, services
+from web.operations import services as operations
+from web.operations.routes import json_body
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 
@@ -47,3 +51,12 @@ def events() -> Response:
     return Response(
         stream_with_context(iter(stream)), mimetype="text/event-stream", headers=headers
     )
+
+
+@bp.post("/calls/<call_id>/<path:operation>")
+@login_required
+def call_operation(call_id: str, operation: str) -> Response:
+    """Run an operation on a live call from the page (session and CSRF token)."""
+    if not auth.csrf_valid(request.headers.get("X-CSRF-Token")):
+        raise Forbidden(_("The form expired. Please try again."))
+    return jsonify(operations.call_operation(call_id, operation, json_body()))

@@ -11,7 +11,8 @@ from typing import Any
 
 from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
 from web.context import current_settings
-from web.exceptions import WebError
+from web.exceptions import BadRequest, WebError
+from web.i18n import _
 
 STATUS = {
     "no-such-call": 404,
@@ -25,6 +26,31 @@ STATUS = {
     "no-trunk": 503,
 }
 CONFLICT = 409  # the call or agent is not in a state that allows it (busy, not talking...)
+# operation in the URL → (engine command, body fields it takes)
+CALL_OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "hold": ("call.hold", ()),
+    "resume": ("call.resume", ()),
+    "transfer": ("call.transfer", ("target", "attended")),
+    "transfer/complete": ("call.transfer.complete", ()),
+    "transfer/cancel": ("call.transfer.cancel", ()),
+    "conference": ("call.conference", ("target",)),
+    "monitor": ("call.monitor", ("supervisor", "mode")),
+    "takeover": ("call.takeover", ("supervisor",)),
+    "notes": ("call.note", ("text",)),
+}
+
+
+def call_operation(call_id: str, operation: str, body: Any) -> Any:
+    """Run a named operation on a live call with the fields of a JSON body."""
+    if operation not in CALL_OPERATIONS:
+        known = ", ".join(CALL_OPERATIONS)
+        raise BadRequest(
+            _("Unknown operation %(name)s (known: %(known)s).", name=operation, known=known)
+        )
+    if not isinstance(body, dict):
+        raise BadRequest(_("The body must be a JSON object."))
+    cmd, fields = CALL_OPERATIONS[operation]
+    return run(cmd, call_id=call_id, **{k: body[k] for k in fields if k in body})
 
 
 def run(cmd: str, **args: Any) -> Any:
