@@ -9,6 +9,7 @@ busy) raise `CommandError` before anything changes: the call goes on unharmed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -60,7 +61,7 @@ class CallOps:
             raise CommandError("busy", f"call {call_id} already has a transfer in progress")
         kind, name = self._target(session, target)
         data = {"to": f"{kind}:{name}", "attended": attended, "by": session.agent}
-        data["notes"] = list(session.notes)
+        data.update(self.record(session))
         if kind in ("queue", "ivr"):
             if attended:
                 raise CommandError("bad-target", f"an attended transfer needs a person, not {kind}")
@@ -241,6 +242,14 @@ class CallOps:
 
     # --- helpers --------------------------------------------------------------------------
 
+    def record(self, session: CallSession) -> dict[str, object]:
+        """Return what follows a transferred call: the customer record and the notes."""
+        customer = self.board.acd.callers.customer(session.from_number)
+        return {
+            "customer": dataclasses.asdict(customer) if customer else None,
+            "notes": list(session.notes),
+        }
+
     def _target(self, session: CallSession, target: str) -> tuple[str, str]:
         """Return a checked (kind, name) target, or raise CommandError."""
         try:
@@ -309,7 +318,7 @@ class CallOps:
         if leg.extension in self.board.acd.agents:
             self._agent_took(session, leg)
         self._become_agent(session, leg)
-        data = {**_who(leg), "notes": session.notes}  # the record follows the call
+        data = {**_who(leg), **self.record(session)}  # the record follows the call
         self.board.emit(session, "transfer.completed", data, leg.leg_id)
         self.board.mixer.remix(session)
 

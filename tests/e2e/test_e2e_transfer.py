@@ -73,6 +73,7 @@ def test_blind_transfer_to_another_agent(box: Box) -> None:
     events = box.events(cdr["call_id"])
     done = next(e for e in events if e["kind"] == "transfer.completed")
     assert done["data"]["agent"] == "1002" and done["data"]["notes"] == ["wants a refund"]
+    assert done["data"]["customer"] is None  # 1005 is not in the customer table
     assert [e["data"]["agent"] for e in events if e["kind"] == "agent.answered"] == [
         "1001",
         "1002",
@@ -281,3 +282,20 @@ def test_transfer_back_into_the_ivr_menu(box: Box) -> None:
         if e["id"] > next(x["id"] for x in events if x["kind"] == "transfer.started")
     ]
     assert ("ivr.prompt", "menu") in [(e["kind"], e["data"].get("node")) for e in after]
+
+
+def test_the_customer_record_and_notes_follow_a_transfer(box: Box) -> None:
+    """呼叫同步转移: the demo customer ACME calls; the next agent gets its record and notes."""
+    with box.agent("1001") as agent, box.agent("1004") as sales:
+        caller = box.sipp_background(
+            "caller_menu", caller="13900139000", menu_ms=3000, talk_ms=8000
+        )
+        agent.read_until("confirmed", 20)
+        call_id = str(wait_for(lambda: box.control.call("calls")["calls"], 5, "call")[0]["call_id"])
+        box.control.call("call.note", call_id=call_id, text="invoice 42 is wrong")
+        box.control.call("call.transfer", call_id=call_id, target="queue:sales")
+        sales.read_until("confirmed", 15)
+        caller.wait(30)
+    started = next(e for e in box.events(call_id) if e["kind"] == "transfer.started")
+    assert started["data"]["customer"]["name"] == "ACME Trading"
+    assert started["data"]["notes"] == ["invoice 42 is wrong"]
