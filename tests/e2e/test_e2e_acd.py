@@ -22,18 +22,12 @@ pytestmark = pytest.mark.e2e
 MENU_MS = 3000
 
 
-def set_queue(box: Box, **fields: object) -> None:
-    """Change the support queue in the store and apply it live."""
-    Queue.update(**fields).where(Queue.name == "support").execute()
-    box.control.call("reload")
-
-
 def rung(box: Box, call_id: str) -> list[str]:
     return [e["data"]["agent"] for e in box.events(call_id) if e["kind"] == "agent.ringing"]
 
 
 def test_ring_all_rings_everyone_and_the_first_answer_wins(box: Box) -> None:
-    set_queue(box, strategy="ring_all")
+    box.set_queue(strategy="ring_all")
     with box.agent("1001", answer_ms=-1), box.agent("1002", answer_ms=800):
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=3000)
         assert sipp.returncode == 0, sipp.stdout[-2000:]
@@ -59,7 +53,7 @@ def test_longest_idle_agent_takes_each_next_call(box: Box) -> None:
 
 
 def test_wrap_up_keeps_the_agent_from_the_next_call(box: Box) -> None:
-    set_queue(box, wrap_up_seconds=4)
+    box.set_queue(wrap_up_seconds=4)
     with box.agent("1001"):
         first = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=1000)
         assert first.returncode == 0
@@ -81,7 +75,7 @@ def test_strategy_change_applies_to_callers_already_waiting(box: Box) -> None:
         try:
             queues = lambda: box.control.call("queues")["queues"]  # noqa: E731
             wait_for(lambda: any(q["waiting"] for q in queues()), 15, "a waiting caller")
-            set_queue(box, strategy="ring_all")  # live, while the caller waits
+            box.set_queue(strategy="ring_all")  # live, while the caller waits
             for ext in ("1001", "1002"):
                 box.control.call("agent.state", extension=ext, state="ready")
             assert caller.wait(30) == 0
@@ -105,7 +99,7 @@ def test_unknown_strategy_is_refused_by_reload_and_calls_go_on(box: Box) -> None
 
 
 def test_agent_not_answering_is_paused_and_the_pause_is_kept(box: Box) -> None:
-    set_queue(box, ring_seconds=2, autopause_after=2)
+    box.set_queue(ring_seconds=2, autopause_after=2)
     with box.agent("1001", answer_ms=-1):
         sipp = box.sipp("caller_abandon", menu_ms=MENU_MS, wait_ms=12000)
         assert sipp.returncode == 0, sipp.stdout[-2000:]
@@ -148,7 +142,7 @@ def test_agent_added_in_the_store_can_register_after_reload(box: Box) -> None:
 
 
 def test_caller_past_max_wait_overflows_to_another_queue(box: Box) -> None:
-    set_queue(box, max_wait_seconds=3, overflow="queue:sales")
+    box.set_queue(max_wait_seconds=3, overflow="queue:sales")
     with box.agent("1001"), box.agent("1004"):
         box.control.call("agent.state", extension="1001", state="not_ready", reason="meeting")
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=7000)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from boxharness import AgentPhone, Box, wait_for
+from boxharness import AgentPhone, Box
 from tones import heard
 
 from appliance.engine.control import ControlError
@@ -31,12 +31,6 @@ def queue_number(box: Box, number: str = "200", queue: str = "support") -> None:
     box.control.call("reload")
 
 
-def live_call(box: Box) -> str:
-    """Return the id of the one call in progress."""
-    calls = wait_for(lambda: box.control.call("calls")["calls"], 10, "a live call")
-    return str(calls[0]["call_id"])
-
-
 def recording(phone: AgentPhone) -> tuple[Path, float]:
     """Return the phone's first recording and when it started."""
     line = next(x for x in phone.lines if x["event"] == "recording")
@@ -53,7 +47,7 @@ def test_supervisor_listens_whispers_and_barges(box: Box) -> None:
         with box.agent("1005", tone_hz=CALLER_HZ, record=True, call="200") as caller:
             agent.read_until("recording", 15)
             caller.read_until("recording", 15)
-            call_id = live_call(box)
+            call_id = box.live_call()
             for mode in ("listen", "whisper", "barge"):
                 box.control.call("call.monitor", call_id=call_id, supervisor="1004", mode=mode)
                 if mode == "listen":
@@ -96,7 +90,7 @@ def test_supervisor_actions_on_a_call_that_ended_are_refused(box: Box) -> None:
     queue_number(box)
     with box.agent("1001"), box.agent("1005", call="200") as caller:
         caller.read_until("confirmed", 15)
-        call_id = live_call(box)
+        call_id = box.live_call()
         with pytest.raises(ControlError) as bad:
             box.control.call("call.monitor", call_id=call_id, supervisor="1004", mode="shout")
         assert bad.value.error_id == "bad-mode"

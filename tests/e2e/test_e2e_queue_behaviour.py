@@ -21,16 +21,6 @@ pytestmark = pytest.mark.e2e
 MENU_MS = 3000
 
 
-def set_queue(box: Box, **fields: object) -> None:
-    """Change the support queue in the store and apply it live."""
-    Queue.update(**fields).where(Queue.name == "support").execute()
-    box.control.call("reload")
-
-
-def kinds(box: Box, call_id: str) -> list[str]:
-    return [e["kind"] for e in box.events(call_id)]
-
-
 def first(box: Box, call_id: str, kind: str) -> dict[str, Any]:
     events = box.events(call_id)
     found = [e for e in events if e["kind"] == kind]
@@ -50,7 +40,7 @@ def test_waiting_caller_hears_position_expected_wait_and_periodic_prompts(box: B
     zh = {"start": "q", "language": "zh", "nodes": {"q": {"type": "queue", "queue": "support"}}}
     IvrFlow.create(name="zh-support", graph=zh)
     InboundNumber.create(number="102", target_type="ivr", target="zh-support")
-    set_queue(box, announce_seconds=12, periodic_seconds=5)
+    box.set_queue(announce_seconds=12, periodic_seconds=5)
     with box.agent("1001"):
         first_call = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=2000)
         assert first_call.returncode == 0, first_call.stdout[-2000:]
@@ -80,7 +70,7 @@ def test_waiting_caller_hears_position_expected_wait_and_periodic_prompts(box: B
 
 def test_exit_key_to_voicemail_records_the_caller(box: Box) -> None:
     # Nobody is registered: join_when=always lets the caller wait anyway.
-    set_queue(box, exit_key="1", exit_target="voicemail", join_when="always")
+    box.set_queue(exit_key="1", exit_target="voicemail", join_when="always")
     sipp = box.sipp("caller_voicemail", menu_ms=MENU_MS, exit_ms=3000, greet_ms=6500, talk_ms=8000)
     assert sipp.returncode == 0, sipp.stdout[-2000:]
     cdr = box.wait_cdr()
@@ -98,7 +88,7 @@ def test_exit_key_to_voicemail_records_the_caller(box: Box) -> None:
 
 
 def test_overflow_to_voicemail_ends_the_message_after_silence(box: Box) -> None:
-    set_queue(box, max_wait_seconds=2, overflow="voicemail:after-hours", join_when="always")
+    box.set_queue(max_wait_seconds=2, overflow="voicemail:after-hours", join_when="always")
     sipp = box.sipp("caller_hold_bye", menu_ms=MENU_MS)  # speaks once, then waits in silence
     assert sipp.returncode == 0, sipp.stdout[-2000:]
     cdr = box.wait_cdr()
@@ -111,7 +101,7 @@ def test_overflow_to_voicemail_ends_the_message_after_silence(box: Box) -> None:
 
 
 def test_caller_past_max_wait_overflows_to_an_external_number(box: Box) -> None:
-    set_queue(box, max_wait_seconds=3, overflow="external:5551234", join_when="always")
+    box.set_queue(max_wait_seconds=3, overflow="external:5551234", join_when="always")
     with box.far_end() as (far, trace):
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=9000)
         assert sipp.returncode == 0, sipp.stdout[-2000:]
@@ -120,7 +110,7 @@ def test_caller_past_max_wait_overflows_to_an_external_number(box: Box) -> None:
     assert "INVITE sip:5551234@127.0.0.1:" in trace.read_text()
     overflow = first(box, cdr["call_id"], "queue.overflow")["data"]
     assert overflow == {"queue": "support", "to": "external:5551234", "reason": "max wait"}
-    seen = kinds(box, cdr["call_id"])
+    seen = box.kinds(cdr["call_id"])
     assert seen.index("external.dialing") < seen.index("external.answered")
     assert "bridge.joined" in seen and "recording.started" in seen
     assert (cdr["outcome"], cdr["queue"]) == ("forwarded", "support")
@@ -128,7 +118,7 @@ def test_caller_past_max_wait_overflows_to_an_external_number(box: Box) -> None:
 
 
 def test_caller_leaves_when_the_stay_rule_fails(box: Box) -> None:
-    set_queue(box, stay_when="staffed")
+    box.set_queue(stay_when="staffed")
     with box.agent("1001"):
         box.control.call("agent.state", extension="1001", state="not_ready")
         caller = box.sipp_background("caller_hold_bye", menu_ms=MENU_MS)
@@ -142,11 +132,11 @@ def test_caller_leaves_when_the_stay_rule_fails(box: Box) -> None:
     cdr = box.wait_cdr()
     left = first(box, cdr["call_id"], "queue.left")["data"]
     assert left == {"queue": "support", "reason": "no agents (staffed)"}
-    assert "queue.empty" in kinds(box, cdr["call_id"]) and cdr["outcome"] == "failed"
+    assert "queue.empty" in box.kinds(cdr["call_id"]) and cdr["outcome"] == "failed"
 
 
 def test_join_rule_available_turns_callers_away_when_all_are_busy(box: Box) -> None:
-    set_queue(box, join_when="available", overflow="queue:sales")
+    box.set_queue(join_when="available", overflow="queue:sales")
     with box.agent("1001"), box.agent("1004"):
         box.control.call("agent.state", extension="1001", state="not_ready")
         sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=2000)
@@ -170,7 +160,7 @@ def test_bad_queue_settings_and_commands_are_refused_and_the_call_goes_on(box: B
     ).execute()
     with pytest.raises(ControlError, match="not a number to dial"):
         box.control.call("reload")
-    set_queue(box, exit_key="", overflow="")
+    box.set_queue(exit_key="", overflow="")
     with box.agent("1001"):
         box.control.call("agent.state", extension="1001", state="not_ready")
         caller = box.sipp_background("caller_menu", menu_ms=MENU_MS, talk_ms=9000)
@@ -189,7 +179,7 @@ def test_bad_queue_settings_and_commands_are_refused_and_the_call_goes_on(box: B
 
 
 def test_callback_keeps_the_callers_place(box: Box) -> None:
-    set_queue(box, exit_key="1", exit_target="callback")
+    box.set_queue(exit_key="1", exit_target="callback")
     with box.agent("1001", talk_ms=3000), box.far_end(ring_ms=800) as (far, trace):
         box.control.call("agent.state", extension="1001", state="not_ready")
         a = box.sipp_background("caller_callback", caller="13800138001", menu_ms=MENU_MS,
@@ -220,7 +210,7 @@ def test_callback_keeps_the_callers_place(box: Box) -> None:
     a_joined = first(box, asked["call_id"], "queue.joined")["at"]
     reserved = first(box, served["call_id"], "agent.answered")["at"]
     assert served["wait_seconds"] == pytest.approx(reserved - a_joined, abs=0.01)  # A's place
-    seen = kinds(box, served["call_id"])
+    seen = box.kinds(served["call_id"])
     for step in ("agent.ringing", "agent.answered", "callback.dialing", "callback.answered",
                  "bridge.joined"):  # fmt: skip
         assert step in seen, seen
@@ -273,7 +263,7 @@ def test_callback_survives_reload_and_engine_restart(box: Box) -> None:
 
 
 def test_callback_to_a_keyed_number_not_answered_is_retried_then_fails(box: Box) -> None:
-    set_queue(box, exit_key="1", exit_target="callback", callback_attempts=2,
+    box.set_queue(exit_key="1", exit_target="callback", callback_attempts=2,
               callback_retry_seconds=1)  # fmt: skip
     with box.agent("1001"), box.far_end("trunk_busy", calls=2) as (far, trace):
         box.control.call("agent.state", extension="1001", state="not_ready")

@@ -38,8 +38,7 @@ def connected(box: Box) -> Iterator[tuple[AgentPhone, AgentPhone, str]]:
     ):
         agent.read_until("recording", 15)
         caller.read_until("recording", 15)
-        calls = wait_for(lambda: box.control.call("calls")["calls"], 10, "the call")
-        yield caller, agent, str(calls[0]["call_id"])
+        yield caller, agent, box.live_call()
 
 
 def level(phone: AgentPhone, start: float, end: float, hz: int, call: int = 1) -> float:
@@ -47,10 +46,6 @@ def level(phone: AgentPhone, start: float, end: float, hz: int, call: int = 1) -
     lines = [x for x in phone.lines if x["event"] == "recording"]
     path, began = Path(lines[call - 1]["path"]), float(lines[call - 1]["at"])
     return heard(path, start - began, end - began, hz, settle=True)
-
-
-def kinds(box: Box, call_id: str) -> list[str]:
-    return [e["kind"] for e in box.events(call_id)]
 
 
 def test_blind_transfer_to_another_agent(box: Box) -> None:
@@ -100,7 +95,7 @@ def test_attended_transfer_consults_then_completes(box: Box) -> None:
     assert level(caller, t0, t1, SECOND_HZ) < ABSENT
     assert level(caller, t0, t1, FIRST_HZ) < ABSENT
     assert level(caller, t1, t2, SECOND_HZ) > PRESENT
-    call_kinds = kinds(box, box.wait_cdr()["call_id"])
+    call_kinds = box.kinds(box.wait_cdr()["call_id"])
     assert call_kinds.index("transfer.consulting") < call_kinds.index("transfer.completed")
 
 
@@ -115,7 +110,7 @@ def test_attended_transfer_cancelled_goes_back_to_the_caller(box: Box) -> None:
         t1 = time.time()
         assert box.agent_status("1002")["state"] == "ready"
     assert level(caller, t0, t1, FIRST_HZ) > PRESENT
-    assert "transfer.cancelled" in kinds(box, box.wait_cdr()["call_id"])
+    assert "transfer.cancelled" in box.kinds(box.wait_cdr()["call_id"])
 
 
 def test_hold_plays_music_and_resume_brings_the_agent_back(box: Box) -> None:
@@ -136,7 +131,7 @@ def test_hold_plays_music_and_resume_brings_the_agent_back(box: Box) -> None:
     assert level(caller, t0, t1, MUSIC_HZ) > PRESENT
     assert level(caller, t1, t2, FIRST_HZ) > PRESENT
     assert level(caller, t1, t2, MUSIC_HZ) < ABSENT
-    call_kinds = kinds(box, box.wait_cdr()["call_id"])
+    call_kinds = box.kinds(box.wait_cdr()["call_id"])
     assert call_kinds.index("call.held") < call_kinds.index("call.resumed")
 
 
@@ -159,7 +154,7 @@ def test_three_way_call_continues_when_the_agent_leaves(box: Box) -> None:
     assert level(second, t0, t0 + 2, CALLER_HZ) > PRESENT
     assert level(second, t0, t0 + 2, FIRST_HZ) > PRESENT
     assert level(caller, t1, t2, SECOND_HZ) > PRESENT
-    assert "conference.handed_over" in kinds(box, box.wait_cdr()["call_id"])
+    assert "conference.handed_over" in box.kinds(box.wait_cdr()["call_id"])
 
 
 def test_supervisor_takes_the_call_over(box: Box) -> None:
@@ -175,7 +170,7 @@ def test_supervisor_takes_the_call_over(box: Box) -> None:
         time.sleep(2)
         t1 = time.time()
     assert level(caller, t0, t1, SECOND_HZ) > PRESENT
-    assert "call.taken_over" in kinds(box, box.wait_cdr()["call_id"])
+    assert "call.taken_over" in box.kinds(box.wait_cdr()["call_id"])
 
 
 def test_transfer_to_a_queue_reaches_its_agent(box: Box) -> None:
@@ -215,7 +210,7 @@ def test_bad_transfers_get_clear_errors_and_the_call_goes_on(box: Box) -> None:
 def conference_event(box: Box, call_id: str) -> str:
     """Wait for the outcome of a conference call-out and return its event kind."""
     outcomes = {"conference.joined", "conference.failed"}
-    found = wait_for(lambda: outcomes & set(kinds(box, call_id)), 20, "the third party")
+    found = wait_for(lambda: outcomes & set(box.kinds(call_id)), 20, "the third party")
     return str(found.pop())
 
 
@@ -236,7 +231,7 @@ def test_external_three_way_goes_on_as_two_way_when_the_agent_leaves(box: Box) -
     assert level(caller, t0, t0 + 2, CALLER_HZ) > PRESENT
     assert level(caller, t0, t0 + 2, FIRST_HZ) > PRESENT
     assert level(caller, t1, t2, CALLER_HZ) > PRESENT
-    assert "conference.handed_over" in kinds(box, box.wait_cdr()["call_id"])
+    assert "conference.handed_over" in box.kinds(box.wait_cdr()["call_id"])
 
 
 def test_external_three_way_that_is_refused_leaves_the_two_way_call(box: Box) -> None:
@@ -254,7 +249,7 @@ def test_blind_transfer_to_an_external_number(box: Box) -> None:
     with connected(box) as (caller, first, call_id), box.far_end("agent_answer", ring_ms=None):
         box.control.call("call.transfer", call_id=call_id, target="external:13900139000")
         first.read_until("disconnected", 10)
-        wait_for(lambda: "transfer.completed" in kinds(box, call_id), 10, "the far end")
+        wait_for(lambda: "transfer.completed" in box.kinds(call_id), 10, "the far end")
         t0 = time.time()
         time.sleep(2)
         t1 = time.time()
@@ -271,7 +266,7 @@ def test_transfer_back_into_the_ivr_menu(box: Box) -> None:
     with box.agent("1001") as agent:
         caller = box.sipp_background("caller_menu", menu_ms=3000, talk_ms=8000)
         agent.read_until("confirmed", 20)
-        call_id = str(wait_for(lambda: box.control.call("calls")["calls"], 5, "call")[0]["call_id"])
+        call_id = box.live_call()
         box.control.call("call.transfer", call_id=call_id, target="ivr:menu")
         agent.read_until("disconnected", 10)
         caller.wait(30)
@@ -291,7 +286,7 @@ def test_the_customer_record_and_notes_follow_a_transfer(box: Box) -> None:
             "caller_menu", caller="13900139000", menu_ms=3000, talk_ms=8000
         )
         agent.read_until("confirmed", 20)
-        call_id = str(wait_for(lambda: box.control.call("calls")["calls"], 5, "call")[0]["call_id"])
+        call_id = box.live_call()
         box.control.call("call.note", call_id=call_id, text="invoice 42 is wrong")
         box.control.call("call.transfer", call_id=call_id, target="queue:sales")
         sales.read_until("confirmed", 15)

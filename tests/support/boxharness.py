@@ -29,7 +29,7 @@ from appliance.prompts.manager import generate_missing
 from appliance.sipedge import options
 from appliance.sipedge.manager import Kamailio
 from appliance.store.manager import open_store
-from appliance.store.models import Trunk
+from appliance.store.models import Queue, Trunk
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "scenarios"
@@ -335,6 +335,20 @@ class Box:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
+
+    def set_queue(self, name: str = "support", **fields: object) -> None:
+        """Change a queue in the store and apply it live."""
+        Queue.update(**fields).where(Queue.name == name).execute()
+        self.control.call("reload")
+
+    def live_call(self, timeout: float = 10) -> str:
+        """Return the id of the first call in progress (waiting for one)."""
+        calls = wait_for(lambda: self.control.call("calls")["calls"], timeout, "a live call")
+        return str(calls[0]["call_id"])
+
+    def kinds(self, call_id: str) -> list[str]:
+        """Return the kinds of a call's events, in order."""
+        return [e["kind"] for e in self.events(call_id)]
 
     def db(self) -> sqlite3.Connection:
         """Return a read connection to the store."""
