@@ -35,3 +35,15 @@ class Outcome(StrEnum):
     VOICEMAIL = "voicemail"  # the caller left a message (exit key or overflow)
     CALLBACK = "callback"  # the caller asked to be called back and hung up, place kept
     FORWARDED = "forwarded"  # sent on to an external number that answered
+
+
+class Weekday(StrEnum):
+    """A day of the week as schedules name it, in `datetime.weekday()` order."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
