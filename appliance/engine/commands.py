@@ -95,8 +95,8 @@ class Commands:
 
     def reload(self) -> dict[str, Any]:
         """Re-read configuration from the store and apply it live, phones' credentials too."""
-        directory = load_directory()
         try:
+            directory = load_directory()  # e.g. a malformed business-hours schedule
             self._on_engine(lambda: self.engine.board.configure(directory))
         except KeyError as exc:  # e.g. a queue names a strategy that does not exist
             raise CommandError("bad-config", f"not applied: {exc.args[0]}") from None

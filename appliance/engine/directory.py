@@ -8,6 +8,8 @@ from typing import Any
 from appliance.callflow.acd import AgentStatus, QueueConfig
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook
+from appliance.callflow.hours import Schedule
+from appliance.engine.hours_store import load_schedules
 from appliance.engine.queue_store import PendingCallback, TrunkPeer, queue_behaviour, queue_extras
 from appliance.engine.routing_data import load_callers, load_queue_routing, load_skills
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
@@ -36,6 +38,7 @@ class Directory:
     handle_times: dict[str, list[float]] = field(default_factory=dict)  # queue -> recent talk s
     outbound: TrunkPeer | None = None  # calls out go through this trunk
     callbacks: list[PendingCallback] = field(default_factory=list)  # waiting in the store
+    schedules: dict[str, Schedule] = field(default_factory=dict)  # business hours by name
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
@@ -100,4 +103,12 @@ def load_directory() -> Directory:
         for a in Agent.select()
     }
     peers = {t.host for t in Trunk.select().where(Trunk.enabled == True)}  # noqa: E712
-    return Directory(routes, queues, agents, peers, load_callers(queues), **queue_extras())
+    return Directory(
+        routes,
+        queues,
+        agents,
+        peers,
+        load_callers(queues),
+        **queue_extras(),
+        schedules=load_schedules(),
+    )

@@ -272,6 +272,16 @@ class ReasonCode(BaseModel):
     enabled = BooleanField(default=True)
 
 
+class BusinessHours(BaseModel):
+    """A named schedule: weekly hours, holidays, worked weekend days (callflow/hours.py)."""
+
+    name = CharField(unique=True)
+    timezone = CharField()  # IANA name; the schedule's own clock, not the box's
+    weekly = JSONField(default=dict)  # {"mon": ["09:00-12:00", "13:30-18:00"], ...}
+    holidays = JSONField(default=list)  # ["2026-10-01", {"date", "until", "hours", "name"}]
+    workdays = JSONField(default=list)  # 调休: [{"date", "like": "mon"} or {"date", "hours"}]
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -290,4 +300,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     RegionGroup,
     ReasonCode,
     QueueCallback,
+    BusinessHours,
 ]

@@ -1,0 +1,86 @@
+"""Business hours in the store: migration 8, what the engine reads, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from peewee import Database
+
+from appliance.callflow.hours import is_open
+from appliance.config import Settings, load
+from appliance.engine.directory import load_directory
+from appliance.store import migrations
+from appliance.store.database import connect
+from appliance.store.manager import open_store
+from appliance.store.models import BusinessHours
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load(tmp_path / "absent.yml", env={"CALLBOX_PATHS__VAR": str(tmp_path / "var")})
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Database]:
+    database = open_store(settings)
+    yield database
+    database.close()
+
+
+def test_a_version_7_database_gains_a_table_matching_the_model(settings: Settings) -> None:
+    """Migration 8 creates business_hours with the model's columns, types and defaults."""
+    database = connect(Path(settings.paths.database))
+    migrations.current_version(database)  # creates the version table
+    for migration in migrations.available():
+        if migration.version <= 7:
+            migrations._apply(database, migration)
+    applied = migrations.migrate(database, Path(settings.paths.backups))
+    assert [m.version for m in applied] == [8]
+    columns = {row[1]: row for row in database.execute_sql('PRAGMA table_info("business_hours")')}
+    fields = BusinessHours._meta.sorted_fields
+    assert set(columns) == {f.column_name for f in fields}
+    declared = {"AUTO": "INTEGER", "VARCHAR": "VARCHAR(255)", "TEXT": "TEXT"}  # peewee's DDL
+    for f in fields:
+        assert columns[f.column_name][2] == declared[f.field_type], f.name
+        assert columns[f.column_name][3] == (0 if f.null else 1), f.name  # NOT NULL as modelled
+    unique = [i for i in database.execute_sql('PRAGMA index_list("business_hours")') if i[2]]
+    assert [i[1] for i in unique] == ["business_hours_name"]
+    BusinessHours.create(name="bare", timezone="UTC")
+    bare = BusinessHours.get(BusinessHours.name == "bare")
+    assert (bare.weekly, bare.holidays, bare.workdays) == ({}, [], [])
+    database.close()
+
+
+def test_the_engine_reads_schedules_into_the_directory(store: Database) -> None:
+    BusinessHours.create(
+        name="support",
+        timezone="Asia/Shanghai",
+        weekly={"mon": ["09:00-12:00", "13:30-18:00"]},
+        holidays=[{"date": "2026-10-05", "name": "National Day"}],
+        workdays=[{"date": "2026-10-10", "like": "mon"}],
+    )
+    schedule = load_directory().schedules["support"]
+    assert schedule.timezone == "Asia/Shanghai"
+    assert is_open(schedule, datetime(2026, 10, 12, 13, 30, tzinfo=SHANGHAI))
+    assert not is_open(schedule, datetime(2026, 10, 5, 10, 0, tzinfo=SHANGHAI))
+    assert is_open(schedule, datetime(2026, 10, 10, 10, 0, tzinfo=SHANGHAI))  # a Saturday
+
+
+def test_a_malformed_schedule_is_refused_naming_it(store: Database) -> None:
+    """Like other configuration errors at reload: a KeyError, nothing half-loaded."""
+    BusinessHours.create(name="good", timezone="UTC", weekly={"mon": ["09:00-17:00"]})
+    BusinessHours.create(name="support", timezone="UTC", weekly={"mon": ["25:00-26:00"]})
+    with pytest.raises(KeyError) as caught:
+        load_directory()
+    assert caught.value.args[0] == (
+        "business hours: schedule 'support': range '25:00-26:00' on mon is not HH:MM-HH:MM"
+    )
+    BusinessHours.update(timezone="Mars/Olympus").where(BusinessHours.name == "good").execute()
+    with pytest.raises(KeyError, match="schedule 'good': timezone 'Mars/Olympus' is not an IANA"):
+        load_directory()
