@@ -21,6 +21,7 @@ from appliance.store.models import (
     Agent,
     AgentSkill,
     ApiToken,
+    BusinessHours,
     Customer,
     InboundNumber,
     IvrFlow,
@@ -45,6 +46,20 @@ QUEUE_TITLES = {"support": "Support", "sales": "Sales"}
 # no demo queue requires skills or routes by owner until an admin says so.
 SKILLS = {"1001": {"billing": 4, "zh": 5}, "1002": {"billing": 2, "en": 4}, "1003": {"tech": 5}}
 CUSTOMERS = [("13900139000", "ACME Trading", "1002", 1), ("13700137000", "Li Wei", "1004", 0)]
+# Business hours "office" (docs/business-hours.md), for time conditions and announcements.
+# The holiday dates are our assumption in the style of the State Council's yearly notice,
+# not the official 2026 arrangement: Mid-Autumn Fri 25 Sept off, National Day 1-8 Oct off,
+# Sun 27 Sept worked like a Monday and Sat 10 Oct like a Friday (调休).  Edit them for the year.
+OFFICE_HOURS: dict[str, Any] = {
+    "name": "office",
+    "timezone": "Asia/Shanghai",
+    "weekly": {day: ["09:00-18:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
+    "holidays": [
+        {"date": "2026-09-25", "name": "Mid-Autumn Festival"},
+        {"date": "2026-10-01", "until": "2026-10-08", "name": "National Day"},
+    ],
+    "workdays": [{"date": "2026-09-27", "like": "mon"}, {"date": "2026-10-10", "like": "fri"}],
+}
 TRUNK_NAME = "demo-carrier"
 TRUNK_HOST = "127.0.0.1"
 IVR_NAME = "main"
@@ -154,7 +169,7 @@ def describe(settings: Settings, demo: DemoSecrets) -> dict[str, Any]:
 
 
 def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
-    """Insert the demo's users, agents, queues, trunk, IVR flow and number."""
+    """Insert the demo's users, agents, queues, office hours, trunk, IVR flow and number."""
     admin = User.create(username=ADMIN_USERNAME, password_hash=password_hash, role="admin")
     token_hash = hashlib.sha256(demo.api_token.encode()).hexdigest()
     ApiToken.create(user=admin, name="demo", token_hash=token_hash)
@@ -179,6 +194,7 @@ def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
         )
         for ext in members:
             QueueMember.create(queue=queue, agent=agents[ext])
+    BusinessHours.create(**OFFICE_HOURS)
     trunk = Trunk.create(name=TRUNK_NAME, kind="peer", host=TRUNK_HOST, port=5070)
     IvrFlow.create(name=IVR_NAME, version=1, graph=IVR_GRAPH, active=True)
     InboundNumber.create(number=IVR_NUMBER, trunk=trunk, target_type="ivr", target=IVR_NAME)
@@ -189,6 +205,7 @@ def _remove_demo_rows() -> None:
     InboundNumber.delete().where(InboundNumber.number == IVR_NUMBER).execute()
     IvrFlow.delete().where(IvrFlow.name == IVR_NAME).execute()
     Trunk.delete().where(Trunk.name == TRUNK_NAME).execute()
+    BusinessHours.delete().where(BusinessHours.name == OFFICE_HOURS["name"]).execute()
     Queue.delete().where(Queue.name.in_(list(QUEUES))).execute()
     Customer.delete().where(Customer.number.in_([n for n, *_ in CUSTOMERS])).execute()
     Agent.delete().where(Agent.extension.in_([ext for ext, _ in AGENTS])).execute()

@@ -1,4 +1,4 @@
-"""Business hours in the store: migration 8, what the engine reads, refusals."""
+"""Business hours in the store: migration 8, what the engine reads, refusals, the demo's office."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from peewee import Database
 
-from appliance.callflow.hours import is_open
+from appliance.callflow.hours import is_open, next_change
 from appliance.config import Settings, load
+from appliance.demo import load_demo
 from appliance.engine.directory import load_directory
 from appliance.store import migrations
 from appliance.store.database import connect
@@ -84,3 +85,16 @@ def test_a_malformed_schedule_is_refused_naming_it(store: Database) -> None:
     BusinessHours.update(timezone="Mars/Olympus").where(BusinessHours.name == "good").execute()
     with pytest.raises(KeyError, match="schedule 'good': timezone 'Mars/Olympus' is not an IANA"):
         load_directory()
+
+
+def test_the_demo_office_keeps_national_day_and_its_workdays(settings: Settings) -> None:
+    database = open_store(settings)
+    try:
+        load_demo(settings)
+        office = load_directory().schedules["office"]
+    finally:
+        database.close()
+    assert not is_open(office, datetime(2026, 10, 2, 10, 0, tzinfo=SHANGHAI))
+    assert is_open(office, datetime(2026, 9, 27, 10, 0, tzinfo=SHANGHAI))  # worked Sunday
+    reopens = next_change(office, datetime(2026, 9, 30, 18, 0, tzinfo=SHANGHAI))
+    assert reopens == datetime(2026, 10, 9, 9, 0, tzinfo=SHANGHAI)
