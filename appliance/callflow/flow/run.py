@@ -20,6 +20,8 @@ class FlowRun:
     """
 
     flow: dict[str, Any]
+    caller: str = ""  # the calling number, for nodes that decide by it
+    started_at: float = 0.0  # when the call entered the flow (UNIX time), for time rules
     path: list[str] = field(default_factory=list)
     digits: list[str] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # set by collect nodes
