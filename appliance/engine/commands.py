@@ -16,6 +16,7 @@ from appliance.engine.call_commands import CallCommands
 from appliance.engine.callback import request_callback
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
+from appliance.engine.flow_commands import FlowCommands
 from appliance.sipedge import subscribers
 from appliance.store.models import Agent, ReasonCode
 
@@ -41,6 +42,7 @@ class Commands:
             "reload": self.reload,
             "agent.state": self.agent_state,
             **CallCommands(engine).table,
+            **FlowCommands(engine.board.prompts, self.reload).table,
             "queue.callback": self.queue_callback,
         }
 

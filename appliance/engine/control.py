@@ -10,8 +10,11 @@ Protocol (one JSON object per line, UTF-8):
   Events are sent only after they are committed to the store.
 
 Commands (see `appliance.engine.commands`): ``ping``, ``calls``, ``agents``, ``queues``,
-``reload``, ``agent.state`` (extension, state).  This module holds no pjsua2 code:
-the server hands each command to a thread-safe ``dispatch`` callable.
+``reload``, ``agent.state`` (extension, state), ``flow.publish`` (name, graph),
+``flow.rollback`` (name, version), ``flow.versions`` (name).  An error may carry
+``details`` (a refused flow's problems: ``[{"node": ..., "message": ...}]``).  This
+module holds no pjsua2 code: the server hands each command to a thread-safe
+``dispatch`` callable.
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ SUBSCRIBER_BACKLOG = 10000
 
 
 class ControlError(Exception):
-    """A command failed; carries the error id the engine sent."""
+    """A command failed; carries the error id the engine sent, and details if any."""
 
-    def __init__(self, error_id: str, message: str) -> None:
+    def __init__(self, error_id: str, message: str, details: Any = None) -> None:
         super().__init__(message)
         self.error_id = error_id
+        self.details = details  # e.g. the list of a refused flow's problems
 
 
 class EngineUnavailable(ControlError):
@@ -135,7 +139,7 @@ class ControlServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         try:
             return {"id": rid, "ok": True, "result": self.dispatch(request["cmd"], args)}
         except ControlError as exc:
-            return {"id": rid, "ok": False, "error": {"id": exc.error_id, "message": str(exc)}}
+            return {"id": rid, "ok": False, "error": _error(exc)}
         except Exception as exc:  # the engine must answer, never drop the connection
             error = {"id": "internal-error", "message": f"{type(exc).__name__}: {exc}"}
             return {"id": rid, "ok": False, "error": error}
@@ -147,6 +151,12 @@ class ControlServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
                 inbox.put_nowait(event)
             except queue.Full:
                 self.subscribers.discard(inbox)
+
+
+def _error(exc: ControlError) -> dict[str, Any]:
+    """Return the error part of a reply (details only when the error has some)."""
+    error = {"id": exc.error_id, "message": str(exc)}
+    return error if exc.details is None else {**error, "details": exc.details}
 
 
 class ControlClient:
@@ -183,7 +193,9 @@ class ControlClient:
         reply = json.loads(line)
         if not reply.get("ok"):
             error = reply.get("error") or {}
-            raise ControlError(error.get("id", "error"), error.get("message", "failed"))
+            raise ControlError(
+                error.get("id", "error"), error.get("message", "failed"), error.get("details")
+            )
         return reply.get("result")
 
     def events(self, timeout: float | None = None) -> Iterator[dict[str, Any]]:
