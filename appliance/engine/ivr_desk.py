@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
@@ -34,7 +35,7 @@ class IvrDesk:
             self.board.ops.direct(session, route.target)
             return
         session.state = "ivr"
-        session.run = FlowRun(route.flow or {})
+        session.run = FlowRun(route.flow or {}, session.from_number, time.time())
         self.board.emit(
             session, "ivr.entered", {"flow": route.target, "version": route.flow_version}
         )
