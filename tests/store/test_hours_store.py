@@ -2,47 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from peewee import Database
+from store_support import database_at, later_than
 
 from appliance.callflow.hours import is_open, next_change
-from appliance.config import Settings, load
+from appliance.config import Settings
 from appliance.demo import load_demo
 from appliance.engine.directory import load_directory
 from appliance.store import migrations
-from appliance.store.database import connect
 from appliance.store.manager import open_store
 from appliance.store.models import BusinessHours
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load(tmp_path / "absent.yml", env={"CALLBOX_PATHS__VAR": str(tmp_path / "var")})
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Database]:
-    database = open_store(settings)
-    yield database
-    database.close()
-
-
 def test_a_version_7_database_gains_a_table_matching_the_model(settings: Settings) -> None:
     """Migration 8 creates business_hours with the model's columns, types and defaults."""
-    database = connect(Path(settings.paths.database))
-    migrations.current_version(database)  # creates the version table
-    for migration in migrations.available():
-        if migration.version <= 7:
-            migrations._apply(database, migration)
+    database = database_at(settings, 7)
     applied = migrations.migrate(database, Path(settings.paths.backups))
-    assert [m.version for m in applied] == [8]
+    assert [m.version for m in applied] == later_than(7)
     columns = {row[1]: row for row in database.execute_sql('PRAGMA table_info("business_hours")')}
     fields = BusinessHours._meta.sorted_fields
     assert set(columns) == {f.column_name for f in fields}

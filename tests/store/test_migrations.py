@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from peewee import Database
 
-from appliance.config import Settings, load
+from appliance.config import Settings
 from appliance.store import migrations
 from appliance.store.exceptions import DatabaseTooNew, DatabaseUnreadable, MigrationFailed
 from appliance.store.manager import open_store
@@ -19,12 +19,6 @@ from appliance.store.models import ALL_MODELS, Agent
 
 ORIGINAL_AVAILABLE = migrations.available
 NEXT = migrations.latest_version() + 1  # a test migration after the real ones
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Return settings whose state folder is a fresh temporary one."""
-    return load(tmp_path / "absent.yml", env={"CALLBOX_PATHS__VAR": str(tmp_path / "var")})
 
 
 @pytest.fixture

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from peewee import Database
+from store_support import database_at, later_than
 
 from appliance.callflow.acd import Acd
 from appliance.callflow.routing import route
-from appliance.config import Settings, load
+from appliance.config import Settings
 from appliance.engine.directory import load_directory
 from appliance.store import migrations
-from appliance.store.database import connect
-from appliance.store.manager import open_store
 from appliance.store.models import (
     Agent,
     AgentSkill,
@@ -31,29 +29,13 @@ from appliance.store.models import (
 DAY = 86400.0
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return load(tmp_path / "absent.yml", env={"CALLBOX_PATHS__VAR": str(tmp_path / "var")})
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Database]:
-    database = open_store(settings)
-    yield database
-    database.close()
-
-
 def test_a_version_3_database_gains_the_routing_tables_with_defaults(settings: Settings) -> None:
-    database = connect(Path(settings.paths.database))
-    migrations.current_version(database)  # creates the version table
-    for migration in migrations.available():
-        if migration.version <= 3:
-            migrations._apply(database, migration)
+    database = database_at(settings, 3)
     database.execute_sql("INSERT INTO queue (name, title, strategy, music_class, ring_seconds,"
                          " max_wait_seconds, wrap_up_seconds, record) VALUES"
                          " ('old', '', 'linear', 'default', 20, 600, 0, 1)")  # fmt: skip
     applied = migrations.migrate(database, Path(settings.paths.backups))
-    assert [m.version for m in applied] == [m.version for m in migrations.available()][3:]
+    assert [m.version for m in applied] == later_than(3)
     old = Queue.get(Queue.name == "old")
     assert (old.skills, old.skill_widen, old.sticky_days, old.preferred_wait_seconds) == (
         {}, [], 30, 0)  # fmt: skip
