@@ -19,7 +19,7 @@ from appliance.callflow.customers import CallerBook
 from appliance.callflow.queue_options import QueueBehaviour
 from appliance.callflow.routing import compile_rules
 from appliance.callflow.skills import check_requirements, qualifies, relaxation
-from appliance.callflow.targets import overflow_target
+from appliance.callflow.targets import check_queues
 
 # After a ring that was not answered, the agent is skipped this long, so one
 # absent agent does not hold up the queue by being rung again and again.
@@ -139,11 +139,8 @@ class Acd:
         answers the live book knows of and the new one does not.
         """
         chosen = {q.name: self._strategy_for(q) for q in queues}
+        check_queues(queues)  # targets, exit keys, join/stay rules, callback policy
         names = {q.name for q in queues}
-        for q in queues:
-            target = overflow_target(q.overflow)
-            if target[0] == "queue" and target[1] not in names:
-                raise KeyError(f"queue {q.name!r} overflows to unknown queue {target[1]!r}")
         compiled = {q.name: compile_rules(q) for q in queues}
         for queue_rules in compiled.values():
             rules.check_rules(queue_rules, names)

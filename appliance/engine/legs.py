@@ -125,6 +125,11 @@ class Leg:
             self.ended, self.call = True, None  # no dialog was made: nothing to wait for
             raise
 
+    def give_up(self) -> None:
+        """Stop ringing a party that has not answered (487); ignore one answered or gone."""
+        if self.answered_at is None and not self.ended:
+            self.end(487)
+
     def media_active(self, audio: pj.AudioMedia) -> None:
         """Keep the audio port; tell the switchboard the first time."""
         first = self.audio is None

@@ -273,16 +273,13 @@ class CallOps:
                 self.board.acd.reserve(name, session.call_id, time.time())
             except (KeyError, ValueError) as exc:
                 raise CommandError("agent-unavailable", str(exc.args[0])) from None
-        external = kind == "external"
-        leg = self.board.dial(session, name, role, external)
+        leg = self.board.dial(session, name, role, CONSULT_RING_SECONDS, kind == "external")
         if leg.ended:
             if kind == "agent":
                 self.board.acd.ring_stopped(name)
             raise CommandError("dial-failed", f"cannot call {name}")
         if kind == "agent":
             self.board.emit_agent(name, "agent.state", {"state": AgentState.RINGING})
-        timer = self.board.reactor.call_later(CONSULT_RING_SECONDS, lambda: _give_up(leg))
-        session.timers.append(timer)
         return leg
 
     def _release_agent(self, session: CallSession) -> None:
@@ -350,9 +347,3 @@ def _who(leg: Leg) -> dict[str, str]:
 def _id(leg: Leg | None) -> str:
     """Return a leg's id, or '' for none."""
     return leg.leg_id if leg is not None else ""
-
-
-def _give_up(leg: Leg) -> None:
-    """Stop ringing a party that has not answered."""
-    if leg.answered_at is None and not leg.ended:
-        leg.end(487)

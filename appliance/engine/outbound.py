@@ -8,10 +8,7 @@ answers and ends to `TrunkDesk`.  They go to the first enabled trunk
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
-
-import pjsua2 as pj
 
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
@@ -19,7 +16,6 @@ from appliance.engine.session import CallSession
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
-log = logging.getLogger(__name__)
 OUTBOUND_ROLES = ("external", "customer")
 DIAL_SECONDS = 45  # an outside number that has not answered by then is given up
 
@@ -32,28 +28,8 @@ class TrunkDesk:
 
     def dial(self, session: CallSession, number: str, role: str) -> Leg | None:
         """Dial number through the trunk for session; return the leg, or None if it cannot."""
-        peer, account = self.board.directory.outbound, self.board.trunk_account
-        if peer is None or account is None:
-            log.error("call %s: no enabled trunk to dial %s through", session.call_id, number)
-            return None
-        leg = self.board.new_leg(account, pj.PJSUA_INVALID_ID, role)
-        leg.call_id, leg.extension = session.call_id, number
-        try:
-            leg.dial(peer.uri(number))
-        except pj.Error as exc:
-            log.error("call %s: cannot dial %s: %s", session.call_id, number, exc.info())
-            self.board.legs.pop(leg.leg_id, None)
-            return None
-        session.timers.append(
-            self.board.reactor.call_later(DIAL_SECONDS, lambda: self._give_up(leg))
-        )
-        return leg
-
-    @staticmethod
-    def _give_up(leg: Leg) -> None:
-        """Stop dialling a number that has not answered."""
-        if leg.answered_at is None and not leg.ended:
-            leg.end(487)
+        leg = self.board.dial(session, number, role, DIAL_SECONDS, external=True)
+        return None if leg.ended else leg
 
     def forward(self, session: CallSession, number: str) -> None:
         """Send a waiting caller to an external number and bridge them when it answers."""
@@ -72,11 +48,11 @@ class TrunkDesk:
         if leg.role == "customer":
             self.board.desk.callbacks.customer_answered(session, leg)
             return
-        if session.ringing.pop(f"external:{leg.extension}", None) is not leg:
+        if session.ringing.pop(f"external:{leg.number}", None) is not leg:
             leg.end()  # the caller left meanwhile
             return
         session.agent_leg, session.state = leg, "talking"
-        self.board.emit(session, "external.answered", {"number": leg.extension}, leg.leg_id)
+        self.board.emit(session, "external.answered", {"number": leg.number}, leg.leg_id)
         self.board.desk.bridge(session)
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
@@ -84,9 +60,9 @@ class TrunkDesk:
         if leg.role == "customer":
             self.board.desk.callbacks.customer_ended(session, leg, code, reason)
             return
-        session.ringing.pop(f"external:{leg.extension}", None)
+        session.ringing.pop(f"external:{leg.number}", None)
         if leg.answered_at is None:
-            data = {"number": leg.extension, "code": code, "reason": reason}
+            data = {"number": leg.number, "code": code, "reason": reason}
             self.board.emit(session, "external.failed", data, leg.leg_id)
             self.board.end_call(session, "system", f"external number did not answer ({code})")
         else:

@@ -17,7 +17,6 @@ from appliance.callflow.acd import RING_RETRY_SECONDS
 from appliance.callflow.const import AgentState
 from appliance.callflow.ewt import WaitEstimator
 from appliance.callflow.presence import present
-from appliance.callflow.targets import check_queues
 from appliance.engine.announce import Announcer
 from appliance.engine.callback import CallbackDesk
 from appliance.engine.callback_offers import CallbackOffers
@@ -48,11 +47,6 @@ class QueueDesk:
         self.trunk = TrunkDesk(board)
         self.offers = CallbackOffers(board)
         self.callbacks = CallbackDesk(board)
-
-    @staticmethod
-    def check(directory: Directory) -> None:
-        """Raise KeyError naming a queue whose targets or rules are invalid (nothing applied)."""
-        check_queues(directory.queues)
 
     def configure(self, directory: Directory) -> None:
         """Seed the wait estimates and put callbacks kept in the store back in line."""
@@ -163,15 +157,10 @@ class QueueDesk:
 
     def ring(self, session: CallSession, extension: str) -> None:
         """Originate a call to an agent through the SIP edge."""
-        sip = self.board.settings.sip
-        assert self.board.edge_account is not None
-        leg = self.board.new_leg(self.board.edge_account, pj.PJSUA_INVALID_ID, "agent")
-        leg.call_id, leg.extension = session.call_id, extension
+        ring = session.queue.ring_seconds if session.queue else 20
+        leg = self.board.dial(session, extension, "agent", ring)
         session.ringing[extension], session.state = leg, "ringing"
-        try:
-            leg.dial(f"sip:{extension}@{sip.listen}:{sip.port}")
-        except pj.Error as exc:
-            log.error("call %s: cannot ring %s: %s", session.call_id, extension, exc.info())
+        if leg.ended:
             self.agent_leg_ended(session, leg, 500, "originate failed")
             return
         self.board.emit(
@@ -181,13 +170,6 @@ class QueueDesk:
             leg.leg_id,
         )
         self.board.emit_agent(extension, "agent.state", {"state": AgentState.RINGING})
-        ring = session.queue.ring_seconds if session.queue else 20
-        session.timers.append(self.board.reactor.call_later(ring, lambda: self._ring_timeout(leg)))
-
-    def _ring_timeout(self, leg: Leg) -> None:
-        """Give up on an agent who has not answered in time."""
-        if leg.answered_at is None and not leg.ended:
-            leg.end(487)
 
     def agent_answered(self, session: CallSession, leg: Leg) -> None:
         """Connect the first agent who answered to the caller; stop the others ringing."""

@@ -94,7 +94,6 @@ class Switchboard:
 
     def configure(self, directory: Directory) -> None:
         """Apply a new configuration snapshot (live: calls in progress keep theirs)."""
-        self.desk.check(directory)
         self.acd.configure(directory.queues, directory.agents, directory.callers)
         self.directory = directory  # only once nothing refused it
         self.desk.configure(directory)
@@ -183,25 +182,36 @@ class Switchboard:
             return 480, f"number {session.to_number} points at IVR {route.target!r}, not active"
         return None
 
-    def dial(self, session: CallSession, name: str, role: str, external: bool = False) -> Leg:
+    def dial(
+        self, session: CallSession, name: str, role: str, ring_s: float, external: bool = False
+    ) -> Leg:
         """Call a phone through the SIP edge, or a number on the trunk, for a call.
 
-        A leg that could not be dialled comes back already ended.
+        The party is given up after ring_s seconds unanswered.  A leg that could not
+        be dialled (no trunk, the library refused) comes back already ended.
         """
         account = self.trunk_account if external else self.edge_account
         assert account is not None
         leg = self.new_leg(account, pj.PJSUA_INVALID_ID, role)
         leg.call_id = session.call_id
         peer = self.directory.outbound
-        if external and peer is not None:
-            leg.number, uri = name, peer.uri(name)
+        if external:
+            leg.number, uri = name, peer.uri(name) if peer is not None else ""
         else:
             leg.extension = name
             uri = f"sip:{name}@{self.settings.sip.listen}:{self.settings.sip.port}"
         try:
-            leg.dial(uri)
-        except pj.Error as exc:
+            if not uri:
+                log.error("call %s: no enabled trunk to call %s on", session.call_id, name)
+                leg.ended, leg.call = True, None
+            else:
+                leg.dial(uri)
+        except pj.Error as exc:  # Leg.dial has marked the leg ended
             log.error("call %s: cannot call %s: %s", session.call_id, name, exc.info())
+        if leg.ended:
+            self.legs.pop(leg.leg_id, None)
+        else:
+            session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
         return leg
 
     def engage(self, extension: str, call_id: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 from boxharness import Box, wait_for
 
 from appliance.engine.control import ControlError
-from appliance.store.models import InboundNumber, IvrFlow, Queue, QueueCallback
+from appliance.store.models import InboundNumber, IvrFlow, Queue, QueueCallback, Trunk
 
 pytestmark = pytest.mark.e2e
 
@@ -115,6 +115,19 @@ def test_caller_past_max_wait_overflows_to_an_external_number(box: Box) -> None:
     assert "bridge.joined" in seen and "recording.started" in seen
     assert (cdr["outcome"], cdr["queue"]) == ("forwarded", "support")
     assert cdr["talk_seconds"] > 2
+
+
+def test_overflow_to_an_external_number_without_a_trunk_ends_the_call_cleanly(box: Box) -> None:
+    """The only trunk is disabled: a phone's caller waiting past max wait is told goodbye."""
+    InboundNumber.create(number="200", target_type="queue", target="support")
+    Trunk.update(enabled=False).execute()
+    box.set_queue(max_wait_seconds=2, overflow="external:5551234", join_when="always")
+    with box.agent("1005", call="200") as caller:
+        assert caller.read_until("disconnected", 20)["code"] == 200
+    cdr = box.wait_cdr()
+    assert cdr["outcome"] == "failed"
+    assert "external.answered" not in box.kinds(cdr["call_id"])
+    assert box.control.call("ping")["calls"] == 0  # nothing left behind
 
 
 def test_caller_leaves_when_the_stay_rule_fails(box: Box) -> None:
