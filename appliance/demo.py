@@ -45,7 +45,11 @@ QUEUE_TITLES = {"support": "Support", "sales": "Sales"}
 # Skill levels and customers for trying skills, sticky and owner routing (docs/routing.md);
 # no demo queue requires skills or routes by owner until an admin says so.
 SKILLS = {"1001": {"billing": 4, "zh": 5}, "1002": {"billing": 2, "en": 4}, "1003": {"tech": 5}}
-CUSTOMERS = [("13900139000", "ACME Trading", "1002", 1), ("13700137000", "Li Wei", "1004", 0)]
+# number, name, owner agent, VIP tier, account number (an IVR lookup can ask for it)
+CUSTOMERS = [
+    ("13900139000", "ACME Trading", "1002", 1, "8001"),
+    ("13700137000", "Li Wei", "1004", 0, "8002"),
+]
 # Business hours "office" (docs/business-hours.md), for time conditions and announcements.
 # The holiday dates are our assumption in the style of the State Council's yearly notice,
 # not the official 2026 arrangement: Mid-Autumn Fri 25 Sept off, National Day 1-8 Oct off,
@@ -186,8 +190,8 @@ def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
     for ext, levels in SKILLS.items():
         for skill, level in levels.items():
             AgentSkill.create(agent=agents[ext], skill=skill, level=level)
-    for number, name, owner, vip in CUSTOMERS:
-        Customer.create(number=number, name=name, owner=agents[owner], vip=vip)
+    for number, name, owner, vip, account in CUSTOMERS:
+        Customer.create(number=number, name=name, owner=agents[owner], vip=vip, account=account)
     for queue_name, members in QUEUES.items():
         queue = Queue.create(
             name=queue_name, title=QUEUE_TITLES[queue_name], strategy="longest_idle"

@@ -19,6 +19,7 @@ class Customer:
     owner: str = ""  # the extension of the agent who owns the customer ("" none)
     vip: int = 0  # VIP tier: 0 none; a caller's queue priority is at least this
     region: str = ""  # overrides the region the number's prefix gives ("" none)
+    account: str = ""  # the account number a caller may key in ("" none)
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,16 @@ class CallerBook:
         self, customers: Iterable[Customer] = (), served: Mapping[str, Served] | None = None
     ) -> None:
         self.customers = {normalize(c.number): c for c in customers}
+        self.accounts = {c.account: c for c in self.customers.values() if c.account}
         self.served = {normalize(n): s for n, s in (served or {}).items()}
 
     def customer(self, number: str) -> Customer | None:
         """Return the customer record of a calling number, if any."""
         return self.customers.get(normalize(number)) if number else None
+
+    def by_account(self, account: str) -> Customer | None:
+        """Return the customer with an account number, if any."""
+        return self.accounts.get(account.strip()) if account else None
 
     def last_agent(self, number: str, now: float, within_days: float) -> str:
         """Return the agent who answered number within the last days ("" if none)."""

@@ -79,6 +79,12 @@ def is_open(schedule: Schedule, at: datetime | float) -> bool:
     return any(second < (r.close - DAY_MINUTES) * 60 for r in yesterday)
 
 
+def is_holiday(schedule: Schedule, at: datetime | float) -> bool:
+    """Return true if `at` falls on a holiday of the schedule (not one worked by 调休)."""
+    day = local_time(schedule, at).date()
+    return day in schedule.holidays and day not in schedule.workdays
+
+
 def next_change(
     schedule: Schedule, at: datetime | float, horizon_days: int = HORIZON_DAYS
 ) -> datetime | None:

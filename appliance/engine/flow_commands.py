@@ -2,7 +2,10 @@
 
 A flow is validated before it is stored; on success the engine re-reads its routes,
 so the next call takes the new version while calls already in the flow keep the
-graph their `FlowRun` holds and finish on the version they started with.
+graph their `FlowRun` holds and finish on the version they started with.  When the
+engine refuses the new configuration (another part of it is broken), the store goes
+back to the version that was live, so the store never says one thing while the
+engine runs another.
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from appliance.callflow.flow.validate import FlowProblem, validate
 from appliance.engine.control import CommandError
 from appliance.engine.flow_store import (
     activate_version,
+    active_version,
     flow_graph,
     flow_versions,
+    known_names,
+    latest_version,
     overflow_entries,
     publish_flow,
     queue_names,
+    withdraw,
 )
 from appliance.engine.media import PromptMissing, Prompts
 
@@ -35,13 +42,29 @@ class FlowCommands:
             "flow.versions": self.versions,
         }
 
-    def publish(self, name: str = "", graph: Any = None) -> dict[str, Any]:
-        """Validate graph and make it the flow's new live version."""
+    def publish(self, name: str = "", graph: Any = None, base_version: int | None = None) -> Any:
+        """Validate graph and make it the flow's new live version.
+
+        base_version is the version the editor started from: when someone published
+        since, the publish is refused with `conflict` rather than overwriting their work.
+        """
         if not isinstance(name, str) or not name.strip():
             raise CommandError("bad-args", "flow.publish: a flow name is required")
+        latest = latest_version(name)
+        if base_version is not None and base_version != latest:
+            raise CommandError(
+                "conflict",
+                f"flow {name!r} is at version {latest} now, not {base_version}: "
+                "someone published meanwhile; open the newest version and apply your changes",
+            )
         self._check(name, graph)
+        previous = active_version(name)
         version = publish_flow(name, graph)
-        self.apply()
+        try:
+            self.apply()
+        except CommandError as exc:
+            withdraw(name, version, previous)
+            raise CommandError(exc.error_id, f"flow {name!r} not published: {exc}") from None
         return {"name": name, "version": version}
 
     def rollback(self, name: str = "", version: int = 0) -> dict[str, Any]:
@@ -50,8 +73,14 @@ class FlowCommands:
         if graph is None:
             raise CommandError("no-such-flow", f"flow {name!r} has no version {version!r}")
         self._check(name, graph)
+        previous = active_version(name)
         activate_version(name, version)
-        self.apply()
+        try:
+            self.apply()
+        except CommandError as exc:
+            if previous is not None:
+                activate_version(name, previous)
+            raise CommandError(exc.error_id, f"flow {name!r} not rolled back: {exc}") from None
         return {"name": name, "version": version}
 
     def versions(self, name: str = "") -> dict[str, Any]:
@@ -65,7 +94,7 @@ class FlowCommands:
         """Raise CommandError("invalid-flow") listing every problem of graph."""
         language = str(graph.get("language") or "en") if isinstance(graph, dict) else "en"
         has_prompt = lambda prompt: self._has_prompt(prompt, language)  # noqa: E731
-        problems = validate(graph, has_prompt, queue_names(), overflow_entries())
+        problems = validate(graph, has_prompt, queue_names(), overflow_entries(), known_names())
         if problems:
             raise invalid_flow(name, problems)
 

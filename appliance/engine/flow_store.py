@@ -10,8 +10,9 @@ from typing import Any
 
 from peewee import fn
 
+from appliance.callflow.flow.validate import Known
 from appliance.store.database import db
-from appliance.store.models import IvrFlow, Queue
+from appliance.store.models import Agent, BusinessHours, IvrFlow, Queue
 
 IVR_PREFIX = "ivr:"
 
@@ -33,11 +34,29 @@ def flow_graph(name: str, version: int) -> dict[str, Any] | None:
 def publish_flow(name: str, graph: dict[str, Any]) -> int:
     """Store graph as the flow's next version, the only active one; return its number."""
     with db.atomic():
-        latest = IvrFlow.select(fn.MAX(IvrFlow.version)).where(IvrFlow.name == name).scalar()
-        version = int(latest or 0) + 1
+        version = latest_version(name) + 1
         IvrFlow.update(active=False).where(IvrFlow.name == name).execute()
         IvrFlow.create(name=name, version=version, graph=graph, active=True)
     return version
+
+
+def active_version(name: str) -> int | None:
+    """Return the flow's active version, or None when none is (or no such flow)."""
+    row = IvrFlow.get_or_none(IvrFlow.name == name, IvrFlow.active == True)  # noqa: E712
+    return int(row.version) if row else None
+
+
+def latest_version(name: str) -> int:
+    """Return the flow's newest version number (0: no such flow)."""
+    return int(IvrFlow.select(fn.MAX(IvrFlow.version)).where(IvrFlow.name == name).scalar() or 0)
+
+
+def withdraw(name: str, version: int, previous: int | None) -> None:
+    """Undo a publish the engine refused: drop the version, make previous active again."""
+    with db.atomic():
+        IvrFlow.delete().where(IvrFlow.name == name, IvrFlow.version == version).execute()
+        if previous is not None:
+            activate_version(name, previous)
 
 
 def activate_version(name: str, version: int) -> None:
@@ -51,6 +70,12 @@ def activate_version(name: str, version: int) -> None:
 def queue_names() -> set[str]:
     """Return the names of the queues in the store."""
     return {q.name for q in Queue.select(Queue.name)}
+
+
+def known_names() -> Known:
+    """Return the schedules and extensions in the store, which flows may name."""
+    schedules = {s.name for s in BusinessHours.select(BusinessHours.name)}
+    return Known(schedules, {a.extension for a in Agent.select(Agent.extension)})
 
 
 def overflow_entries() -> set[str]:

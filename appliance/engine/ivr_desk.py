@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
 
+from appliance.callflow.flow.instructions import OfferCallback, Transfer, Wait
 from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
+from appliance.engine.control import CommandError
 from appliance.engine.media import Player, PromptMissing
 from appliance.engine.session import CallSession
 
@@ -35,7 +37,13 @@ class IvrDesk:
             self.board.ops.direct(session, route.target)
             return
         session.state = "ivr"
-        session.run = FlowRun(route.flow or {}, session.from_number, time.time())
+        session.run = FlowRun(
+            route.flow or {},
+            session.from_number,
+            time.time(),
+            self.board.acd.callers,
+            self.board.directory.schedules,
+        )
         self.board.emit(
             session, "ivr.entered", {"flow": route.target, "version": route.flow_version}
         )
@@ -72,11 +80,40 @@ class IvrDesk:
                 wait,
                 lambda: self.follow(session, lambda run: run.on_played()),
             )
+        elif isinstance(instruction, Wait):
+            session.prompt_timer = self.board.reactor.call_later(
+                instruction.seconds, lambda: self.follow(session, lambda run: run.on_played())
+            )
         elif isinstance(instruction, EnterQueue):
             session.priority, session.skills = instruction.priority, instruction.skills
+            session.customer = instruction.customer
             self.board.desk.enter_queue(session, instruction.queue)
+        elif isinstance(instruction, OfferCallback):
+            self.board.desk.enter_queue(session, instruction.queue)
+            if session.state == "queued":  # nobody free: offer the call back at once
+                self.board.desk.offers.offer(session)
+        elif isinstance(instruction, Transfer):
+            self.transfer(session, instruction)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)
+
+    def transfer(self, session: CallSession, transfer: Transfer) -> None:
+        """Ring an extension or an outside number for the caller; on failure go on at the
+        node's ``failed`` branch, if any."""
+        run = session.run
+        assert run is not None
+        session.fallback = str(run.flow["nodes"][run.node_id].get("failed") or "")
+        data = {"to": transfer.kind, "target": transfer.target, "node": run.node_id}
+        self.board.emit(session, "ivr.transfer", data)
+        if transfer.kind == "extension":
+            self.board.ops.direct(session, transfer.target, transfer.ring_seconds)
+            return
+        try:
+            self.board.ops.ring_for(session, "external", transfer.target, transfer.ring_seconds)
+        except CommandError as exc:
+            data = {"number": transfer.target, "reason": str(exc)}
+            self.board.emit(session, "external.failed", data)
+            self.board.ops.fall_back(session)
 
     def play(
         self, session: CallSession, prompt: str, language: str, wait: float, then: Any

@@ -155,26 +155,36 @@ class CallOps:
         self.board.mixer.remix(session)
         return {"call_id": call_id, "agent": supervisor}
 
-    def direct(self, session: CallSession, extension: str) -> None:
-        """Ring one agent for a call to their own number; forward it if they asked."""
+    def direct(self, session: CallSession, extension: str, ring_s: float = 0.0) -> None:
+        """Ring one agent for a call to their own number; forward it if they asked.
+
+        A caller whose agent cannot be rung goes on at `session.fallback` (an IVR
+        node) when the flow set one, else hears that the agent is unavailable.
+        """
         agent = self.board.acd.agents.get(extension)
         if agent is not None and agent.forward_to and self.board.directory.outbound:
             self.board.emit(session, "call.forwarded", {"agent": extension, "to": agent.forward_to})
-            self._ring_for(session, "external", agent.forward_to)
+            self.ring_for(session, "external", agent.forward_to, ring_s)
             return
         try:
-            self._ring_for(session, "agent", extension)
+            self.ring_for(session, "agent", extension, ring_s)
         except CommandError as exc:
             why = str(exc)
             self.board.emit(session, "agent.unavailable", {"agent": extension, "reason": why})
+            if session.fallback:
+                self.fall_back(session)
+                return
             session.state = "ivr"
             language = session.run.language if session.run else self.board.settings.language
             end = lambda: self.board.end_call(session, "system", why)  # noqa: E731
             self.board.ivr.play(session, "agent-unavailable", language, 0.0, end)
 
-    def _ring_for(self, session: CallSession, kind: str, name: str) -> None:
-        """Ring a party for a caller who has nobody yet (they hear music meanwhile)."""
-        session.consult = self._dial(session, kind, name, "consult")
+    def ring_for(self, session: CallSession, kind: str, name: str, ring_s: float = 0.0) -> None:
+        """Ring a party for a caller who has nobody yet (they hear music meanwhile).
+
+        Raise CommandError when the party cannot be rung at all.
+        """
+        session.consult = self._dial(session, kind, name, "consult", ring_s)
         session.consult_for, session.state = "blind", "ringing"
         self.board.mixer.remix(session)
 
@@ -219,7 +229,7 @@ class CallOps:
             if not leg.stopped:
                 self.board.emit(session, "transfer.failed", data, leg.leg_id)
             if session.agent_leg is None:  # blind: nobody left to go back to
-                self._fall_back(session)
+                self.fall_back(session)
                 return
         elif part == "third":
             session.third = None
@@ -244,7 +254,7 @@ class CallOps:
 
     def record(self, session: CallSession) -> dict[str, object]:
         """Return what follows a transferred call: the customer record and the notes."""
-        customer = self.board.acd.callers.customer(session.from_number)
+        customer = self.board.acd.callers.customer(session.known_as)
         return {
             "customer": dataclasses.asdict(customer) if customer else None,
             "notes": list(session.notes),
@@ -266,14 +276,17 @@ class CallOps:
             raise CommandError("no-trunk", "no enabled trunk to call an external number on")
         return kind, name
 
-    def _dial(self, session: CallSession, kind: str, name: str, role: str) -> Leg:
-        """Call a party for an operation on the edge (phones) or the trunk (numbers)."""
+    def _dial(
+        self, session: CallSession, kind: str, name: str, role: str, ring_s: float = 0.0
+    ) -> Leg:
+        """Call a party on the edge (phones) or the trunk (numbers), for ring_s seconds at most."""
         if kind == "agent":
             try:
                 self.board.acd.reserve(name, session.call_id, time.time())
             except (KeyError, ValueError) as exc:
                 raise CommandError("agent-unavailable", str(exc.args[0])) from None
-        leg = self.board.dial(session, name, role, CONSULT_RING_SECONDS, kind == "external")
+        ring_s = ring_s or CONSULT_RING_SECONDS
+        leg = self.board.dial(session, name, role, ring_s, kind == "external")
         if leg.ended:
             if kind == "agent":
                 self.board.acd.ring_stopped(name)
@@ -311,7 +324,7 @@ class CallOps:
 
     def _promote(self, session: CallSession, leg: Leg) -> None:
         """Finish a transfer: the consulted party now talks with the caller."""
-        session.consult, session.state = None, "talking"
+        session.consult, session.state, session.fallback = None, "talking", ""
         if leg.extension in self.board.acd.agents:
             self._agent_took(session, leg)
         self._become_agent(session, leg)
@@ -319,10 +332,14 @@ class CallOps:
         self.board.emit(session, "transfer.completed", data, leg.leg_id)
         self.board.mixer.remix(session)
 
-    def _fall_back(self, session: CallSession) -> None:
-        """A blind transfer failed: back into the queue the caller came from, or end."""
+    def fall_back(self, session: CallSession) -> None:
+        """A blind transfer failed: on at the flow's fallback node, back into the queue
+        the caller came from, or end."""
         self.board.desk.stop_music(session)
-        if session.queue is not None:
+        if session.fallback:
+            node, session.fallback = session.fallback, ""
+            self._send_on(session, "ivr", node)
+        elif session.queue is not None:
             session.priority += 1  # they waited once already
             self._send_on(session, "queue", session.queue.name)
         else:

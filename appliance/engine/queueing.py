@@ -76,11 +76,13 @@ class QueueDesk:
             return
         now = time.time()
         self.board.acd.join(
-            session.call_id, name, now, session.priority, session.from_number, session.skills
+            session.call_id, name, now, session.priority, session.known_as, session.skills
         )
         session.state = "queued"
         position = self.board.acd.position(session.call_id)
         data = {"queue": name, "position": position, "priority": session.priority}
+        if session.customer:  # found by an IVR lookup, e.g. by account number
+            data["customer"] = session.customer
         self.board.emit(session, "queue.joined", data)
         session.timers.append(
             self.board.reactor.call_later(

@@ -40,7 +40,7 @@ def route_caller(board: Switchboard, session: CallSession, name: str) -> str | N
     if name not in acd.queues:
         return name  # enter_queue refuses it
     now = time.time()
-    decision = route(acd, name, session.from_number, now, local_clock(now, board.settings.timezone))
+    decision = route(acd, name, session.known_as, now, local_clock(now, board.settings.timezone))
     if decision.priority is not None:
         session.priority = max(session.priority, decision.priority)
     if decision.hops:

@@ -53,7 +53,7 @@ def load_callers(queues: list[QueueConfig]) -> CallerBook:
     """
     query = CustomerRow.select(CustomerRow, Agent).join(Agent, JOIN.LEFT_OUTER)
     customers = [
-        Customer(c.number, c.name, c.owner.extension if c.owner else "", c.vip, c.region)
+        Customer(c.number, c.name, c.owner.extension if c.owner else "", c.vip, c.region, c.account)
         for c in query
     ]
     days = max((q.sticky_days for q in queues if q.strategy == "sticky"), default=0)

@@ -50,6 +50,8 @@ class CallSession:
     overflows: int = 0  # times passed on from a queue
     priority: int = 0  # in queues: higher is served before earlier callers
     skills: dict[str, int] = field(default_factory=dict)  # what the caller needs (IVR choice)
+    customer: str = ""  # the number of the customer record an IVR lookup found
+    fallback: str = ""  # the IVR node a caller goes on at when a flow's transfer fails
     prompt: Player | None = None
     prompt_timer: Timer | None = None
     music: Player | None = None
@@ -60,6 +62,11 @@ class CallSession:
     ended_by: str = ""
     end_reason: str = ""
     finished: bool = False
+
+    @property
+    def known_as(self) -> str:
+        """Return the number the caller is served as: a looked-up customer's, else their own."""
+        return self.customer or self.from_number
 
     def legs(self) -> list[Leg]:
         """Return every leg of the call: caller, agent, others joined, agents still ringing."""

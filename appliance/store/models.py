@@ -161,6 +161,7 @@ class Customer(BaseModel):
     owner = ForeignKeyField(Agent, null=True, backref="customers", on_delete="SET NULL")
     vip = IntegerField(default=0)  # VIP tier: callers' queue priority is at least this
     region = CharField(default="")  # overrides the region of the number's prefix
+    account = CharField(default="", index=True)  # what an IVR lookup by account matches
     notes = TextField(default="")
     created_at = DateTimeField(default=utcnow)
 

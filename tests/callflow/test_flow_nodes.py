@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from appliance.callflow.flow import NODE_TYPES, EnterQueue, FlowError, FlowRun, Hangup, Play
+from appliance.callflow.flow.instructions import Wait
 
 
 def flow(start: str, **nodes: dict[str, Any]) -> dict[str, Any]:
@@ -51,9 +52,17 @@ def test_goto_jumps_and_set_language_switches_the_prompts() -> None:
 def test_collect_ends_at_the_terminator_and_keeps_the_digits() -> None:
     run = FlowRun(flow("acct", acct=ACCOUNT))
     assert run.start() == Play("enter", "en", interruptible=True, wait=4.0)
-    assert [run.on_digit(d) for d in "1234"] == [None] * 4
+    assert [run.on_digit(d) for d in "1234"] == [Wait(3.0)] * 4  # each digit: wait for more
     assert run.on_digit("#") == Hangup()
     assert run.variables == {"account": "1234"}
+
+
+def test_collect_ends_when_the_caller_pauses_between_digits() -> None:
+    run = FlowRun(flow("acct", acct={**ACCOUNT, "inter_digit": 2}))
+    run.start()
+    assert [run.on_digit(d) for d in "123"] == [Wait(2.0)] * 3
+    assert run.on_played() == Hangup()  # the pause after the third digit ended the entry
+    assert run.variables == {"account": "123"}
 
 
 def test_collect_ends_at_max_digits_and_takes_typed_ahead_digits() -> None:
@@ -62,8 +71,8 @@ def test_collect_ends_at_max_digits_and_takes_typed_ahead_digits() -> None:
     run.start()
     for d in "12":
         run.on_digit(d)
-    assert run.on_played() == Play("enter", "en", interruptible=True, wait=4.0)
-    assert [run.on_digit(d) for d in "345"] == [None, None, Hangup()]
+    assert run.on_played() == Wait(3.0)  # the entry has begun: no prompt over it
+    assert [run.on_digit(d) for d in "345"] == [Wait(3.0), Wait(3.0), Hangup()]
     assert run.variables["account"] == "12345"
 
 

@@ -12,7 +12,7 @@ import pytest
 from appliance.callflow.flow import EnterQueue, FlowRun, Play
 from appliance.config import load
 from appliance.demo import IVR_GRAPH
-from appliance.engine.control import ControlClient, ControlError, ControlServer
+from appliance.engine.control import CommandError, ControlClient, ControlError, ControlServer
 from appliance.engine.directory import Directory, load_directory
 from appliance.engine.flow_commands import FlowCommands
 from appliance.engine.media import Prompts
@@ -133,3 +133,37 @@ def test_a_node_only_a_queue_overflow_enters_is_reachable(store: None, prompts: 
         commands.publish("main", graph)
     Queue.update(overflow="ivr:sorry").where(Queue.name == "sales").execute()
     assert commands.publish("main", graph)["version"] == 2
+
+
+def test_publishing_over_someone_elses_newer_version_is_a_conflict(
+    store: None, prompts: Prompts
+) -> None:
+    commands = FlowCommands(prompts, Live().reload)
+    assert commands.publish("main", version_two(), base_version=1)["version"] == 2
+    with pytest.raises(ControlError, match="at version 2 now, not 1") as err:
+        commands.publish("main", IVR_GRAPH, base_version=1)  # edited from 1, someone made 2
+    assert err.value.error_id == "conflict"
+    assert [v["version"] for v in commands.versions("main")["versions"]] == [1, 2]
+
+
+def test_a_publish_the_engine_refuses_leaves_the_live_version_live(
+    store: None, prompts: Prompts
+) -> None:
+    live = Live()
+    commands = FlowCommands(prompts, live.reload)
+
+    def refuse() -> None:
+        raise CommandError("bad-config", "not applied: queue 'sales' strategy 'bogus'")
+
+    commands.apply = refuse
+    with pytest.raises(ControlError, match="not published: not applied") as err:
+        commands.publish("main", version_two())
+    assert err.value.error_id == "bad-config"
+    listed = commands.versions("main")["versions"]
+    assert [(v["version"], v["active"]) for v in listed] == [(1, True)]  # store = engine
+    commands.apply = live.reload
+    commands.publish("main", version_two())
+    commands.apply = refuse
+    with pytest.raises(ControlError, match="not rolled back"):
+        commands.rollback("main", 1)
+    assert [v["active"] for v in commands.versions("main")["versions"]] == [False, True]

@@ -252,13 +252,16 @@ class Box:
         phone: bool = False,
         **sets: int,
     ) -> list[str]:
-        """Return the SIPp command line of one call, from the demo trunk or a phone via the edge."""
+        """Return the SIPp command line of one call, from the demo trunk or a phone via the edge.
+
+        scenario is a file of tests/scenarios by name, or a path ending in .xml.
+        """
         port = self.settings.sip.port if phone else self.settings.engine.trunk_port
         args = [
             "sipp",
             f"127.0.0.1:{port}",
             "-sf",
-            str(SCENARIOS / f"{scenario}.xml"),
+            scenario if scenario.endswith(".xml") else str(SCENARIOS / f"{scenario}.xml"),
             "-s",
             number,
             "-key",

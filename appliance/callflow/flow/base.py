@@ -24,7 +24,8 @@ class NodeType:
       collected, variables, language) lives in the `FlowRun` passed in.
     - `validate(node)` returns what is wrong with the node's own fields, as messages
       (no node id: the caller adds it); `targets(node)` the node ids it can lead to;
-      `prompts(node)` and `queues(node)` the prompt and queue names it uses.  The flow
+      `prompts(node)`, `queues(node)`, `schedules(node)` and `extensions(node)` the
+      prompt, queue, business-hours schedule and extension names it uses.  The flow
       validator (`validate.py`) builds graph-wide checks from these.
     - `waits_for_input` is true for nodes that wait for the caller's digits; a cycle
       through nodes that never wait would loop forever, so validation refuses it.
@@ -34,7 +35,8 @@ class NodeType:
       what follows a prompt (and its wait) played to its end; `on_digit(run, node,
       digit)` what a DTMF digit leads to, or None to go on as before.  The default
       `on_digit` keeps the digit as type-ahead for the next node that reads digits.
-    - Instructions are the `Play`, `EnterQueue`, `Hangup` the engine carries out.
+    - Instructions are what the engine carries out (`instructions.py`): `Play`,
+      `Wait`, `EnterQueue`, `Transfer`, `OfferCallback`, `Hangup`.
     """
 
     name: ClassVar[str] = ""
@@ -60,6 +62,14 @@ class NodeType:
 
     def queues(self, node: Node) -> list[str]:
         """Return the queue names this node sends callers to."""
+        return []
+
+    def schedules(self, node: Node) -> list[str]:
+        """Return the business-hours schedules this node decides by."""
+        return []
+
+    def extensions(self, node: Node) -> list[str]:
+        """Return the extensions this node rings."""
         return []
 
     def enter(self, run: FlowRun, node: Node) -> Instruction:

@@ -26,6 +26,30 @@ class EnterQueue:
     queue: str
     priority: int = 0
     skills: dict[str, int] = field(default_factory=dict)  # what this caller needs, e.g. a language
+    customer: str = ""  # the number of the customer record a lookup found ("" the caller's own)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Play nothing; wait `seconds` for a digit (e.g. between the digits of an entry)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Send the caller out of the flow: `kind` is extension, queue or external."""
+
+    kind: str
+    target: str
+    ring_seconds: float = 30.0  # an extension or outside number that does not answer by then
+
+
+@dataclass(frozen=True)
+class OfferCallback:
+    """Offer the caller a call back from `queue` instead of waiting (they may still wait)."""
+
+    queue: str
 
 
 @dataclass(frozen=True)
@@ -35,4 +59,4 @@ class Hangup:
     reason: str = "ivr-hangup"
 
 
-Instruction = Play | EnterQueue | Hangup
+Instruction = Play | Wait | EnterQueue | Transfer | OfferCallback | Hangup

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from appliance.callflow.customers import CallerBook, Customer
 from appliance.callflow.flow.base import Node, node_type
 from appliance.callflow.flow.instructions import FlowError, Instruction, Play
+from appliance.callflow.hours import Schedule
 
 MAX_JUMPS = 100  # nodes entered without waiting for the caller before the walk is a loop
 
@@ -16,12 +19,17 @@ class FlowRun:
     """One caller's walk through a flow.
 
     The run holds its graph, so a call finishes on the version it started with even
-    when a new version is published meanwhile.
+    when a new version is published meanwhile.  `customers` and `schedules` are the
+    box's data that lookup and time_condition nodes decide by (empty: nobody is
+    known, no schedule exists).
     """
 
     flow: dict[str, Any]
     caller: str = ""  # the calling number, for nodes that decide by it
     started_at: float = 0.0  # when the call entered the flow (UNIX time), for time rules
+    customers: CallerBook = field(default_factory=CallerBook)
+    schedules: Mapping[str, Schedule] = field(default_factory=dict)
+    customer: Customer | None = None  # the record a lookup node found
     path: list[str] = field(default_factory=list)
     digits: list[str] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # set by collect nodes

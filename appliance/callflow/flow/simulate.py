@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from appliance.callflow.flow.instructions import EnterQueue, FlowError, Hangup, Instruction, Play
+from appliance.callflow.customers import CallerBook
+from appliance.callflow.flow.instructions import (
+    EnterQueue,
+    FlowError,
+    Hangup,
+    Instruction,
+    OfferCallback,
+    Play,
+    Transfer,
+    Wait,
+)
 from appliance.callflow.flow.run import FlowRun
+from appliance.callflow.hours import Schedule
 
 SILENCE = "."  # a key that lets the playing prompt (and its wait) run out
 MAX_STEPS = 500  # a silent caller in a menu that loops back to itself never ends
@@ -17,7 +29,8 @@ MAX_STEPS = 500  # a silent caller in a menu that loops back to itself never end
 class Trace:
     """What one simulated call did: nodes entered, prompts played, how it ended.
 
-    `end` is ``queue:<name>``, ``hangup``, ``error: <message>`` or ``too-long``.
+    `end` is ``queue:<name>``, ``transfer:<kind>:<target>``, ``callback_offer:<queue>``,
+    ``hangup``, ``error: <message>`` or ``too-long``.
     """
 
     path: list[str]
@@ -28,23 +41,35 @@ class Trace:
 
 
 def simulate(
-    graph: dict[str, Any], caller: str = "", at: float | None = None, keys: str = ""
+    graph: dict[str, Any],
+    caller: str = "",
+    at: float | None = None,
+    keys: str = "",
+    customers: CallerBook | None = None,
+    schedules: Mapping[str, Schedule] | None = None,
 ) -> Trace:
     """Walk graph for a call from caller at time at, pressing keys.
 
     Each key is pressed while the current prompt plays (during a plain prompt it is
-    typed ahead for the next menu); ``.`` instead lets the prompt and its wait run
-    out.  When the keys are used up the caller stays silent.
+    typed ahead for the next menu) or while the flow waits for digits; ``.`` instead
+    lets the prompt and its wait run out.  When the keys are used up the caller stays
+    silent.  customers and schedules are what lookup and time_condition nodes see.
     """
-    run = FlowRun(graph, caller=caller, started_at=time.time() if at is None else at)
+    run = FlowRun(
+        graph,
+        caller=caller,
+        started_at=time.time() if at is None else at,
+        customers=customers or CallerBook(),
+        schedules=schedules or {},
+    )
     played: list[Play] = []
     pending = list(keys)
     try:
         instruction: Instruction | None = run.start()
         for _ in range(MAX_STEPS):
-            if not isinstance(instruction, Play):
+            if not isinstance(instruction, Play | Wait):
                 return _trace(run, played, instruction)
-            if not played or played[-1] is not instruction:
+            if isinstance(instruction, Play) and (not played or played[-1] is not instruction):
                 played.append(instruction)
             key = pending.pop(0) if pending else SILENCE
             answer = run.on_played() if key == SILENCE else run.on_digit(key)
@@ -56,7 +81,13 @@ def simulate(
 
 def _trace(run: FlowRun, played: list[Play], instruction: Instruction | None) -> Trace:
     """Return the trace of a walk that ended in instruction."""
+    variables = dict(run.variables)
     if isinstance(instruction, EnterQueue):
-        return Trace(run.path, played, f"queue:{instruction.queue}", run.variables, instruction)
+        return Trace(run.path, played, f"queue:{instruction.queue}", variables, instruction)
+    if isinstance(instruction, Transfer):
+        end = f"transfer:{instruction.kind}:{instruction.target}"
+        return Trace(run.path, played, end, variables)
+    if isinstance(instruction, OfferCallback):
+        return Trace(run.path, played, f"callback_offer:{instruction.queue}", variables)
     assert isinstance(instruction, Hangup)
-    return Trace(run.path, played, "hangup", dict(run.variables))
+    return Trace(run.path, played, "hangup", variables)

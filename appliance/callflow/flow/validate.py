@@ -24,14 +24,26 @@ class FlowProblem:
         return f"node '{self.node}': {self.message}" if self.node else self.message
 
 
+@dataclass(frozen=True)
+class Known:
+    """The names a flow may use beyond prompts and queues (None: not checked)."""
+
+    schedules: Collection[str] | None = None
+    extensions: Collection[str] | None = None
+
+
 def validate(
-    graph: Any, prompts: PromptCheck, queues: Collection[str], entries: Collection[str] = ()
+    graph: Any,
+    prompts: PromptCheck,
+    queues: Collection[str],
+    entries: Collection[str] = (),
+    known: Known = Known(),
 ) -> list[FlowProblem]:
     """Return the flow's problems (empty: it may go live).
 
     prompts are the prompt names that exist (or a test for one); queues the queue
     names; entries extra nodes calls can enter by (queue overflows to ``ivr:<node>``),
-    which count as reachable.
+    which count as reachable; known the schedules and extensions that exist.
     """
     if not isinstance(graph, dict) or not isinstance(graph.get("nodes"), dict):
         return [FlowProblem("", "the flow has no 'nodes' table")]
@@ -46,7 +58,7 @@ def validate(
             problems.append(FlowProblem(node_id, f"unknown type {shown!r}"))
             continue
         typed[node_id] = kind()
-        problems += _node_problems(node_id, node, typed[node_id], has_prompt, queues)
+        problems += _node_problems(node_id, node, typed[node_id], has_prompt, queues, known)
     edges = _edges(flow_nodes, typed, problems)
     problems += _dangling(edges, flow_nodes)
     if graph.get("start") in flow_nodes:  # else every node would be reported unreachable
@@ -65,14 +77,28 @@ def _flow_fields(graph: dict[str, Any]) -> list[FlowProblem]:
 
 
 def _node_problems(
-    node_id: str, node: Node, kind: NodeType, has_prompt: Callable[[str], bool], queues: Any
+    node_id: str,
+    node: Node,
+    kind: NodeType,
+    has_prompt: Callable[[str], bool],
+    queues: Collection[str],
+    known: Known,
 ) -> list[FlowProblem]:
-    """Return the node's field, prompt and queue problems."""
+    """Return the node's field, prompt, queue, schedule and extension problems."""
     messages = kind.validate(node)
     if not messages:
         messages += [f"prompt {p!r} is missing" for p in kind.prompts(node) if not has_prompt(p)]
         messages += [f"queue {q!r} does not exist" for q in kind.queues(node) if q not in queues]
+        messages += _unknown("schedule", kind.schedules(node), known.schedules)
+        messages += _unknown("extension", kind.extensions(node), known.extensions)
     return [FlowProblem(node_id, message) for message in messages]
+
+
+def _unknown(what: str, used: list[str], existing: Collection[str] | None) -> list[str]:
+    """Return a message for each name used that does not exist (nothing when unchecked)."""
+    if existing is None:
+        return []
+    return [f"{what} {name!r} does not exist" for name in used if name not in existing]
 
 
 def _edges(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from appliance.callflow.flow.base import Node, NodeType, positive_seconds, required, whole_number
-from appliance.callflow.flow.instructions import Instruction
+from appliance.callflow.flow.instructions import Instruction, Wait
 
 if TYPE_CHECKING:
     from appliance.callflow.flow.run import FlowRun
@@ -15,13 +15,15 @@ TERMINATORS = {"#", "*", ""}
 
 class CollectNode(NodeType):
     """Fields: ``variable``, ``prompt``, ``min_digits`` (1), ``max_digits`` (20),
-    ``terminator`` ("#"; "" for none), ``timeout`` s after the prompt (5), ``retries``
-    (3), ``next``, ``failed`` (default the hangup node).
+    ``terminator`` ("#"; "" for none), ``timeout`` s after the prompt (5),
+    ``inter_digit`` s after each digit (3), ``retries`` (3), ``next``, ``failed``
+    (default the hangup node).
 
-    The caller's digits end at the terminator, at ``max_digits``, or when the timeout
-    runs out; with fewer than ``min_digits`` the prompt is played again, and after
-    ``retries`` tries the call leaves by ``failed``.  The digits go into
-    ``run.variables[variable]``.  Digits pressed during the prompt do not stop it.
+    The first digit stops the prompt.  The caller's digits end at the terminator, at
+    ``max_digits``, or when the caller pauses for ``inter_digit`` seconds (or never
+    starts within ``timeout``); with fewer than ``min_digits`` the prompt is played
+    again, and after ``retries`` tries the call leaves by ``failed``.  The digits go
+    into ``run.variables[variable]``.
     """
 
     name = "collect"
@@ -33,6 +35,7 @@ class CollectNode(NodeType):
         errors = required(node, "variable", "prompt", "next")
         errors += whole_number(node, "min_digits") + whole_number(node, "max_digits", low=1)
         errors += whole_number(node, "retries", low=1) + positive_seconds(node, "timeout")
+        errors += positive_seconds(node, "inter_digit")
         if not errors and _min(node) > _max(node):
             errors.append("'min_digits' is more than 'max_digits'")
         if node.get("terminator", "#") not in TERMINATORS:
@@ -44,19 +47,22 @@ class CollectNode(NodeType):
         return super().targets(node) + ([str(node["failed"])] if node.get("failed") else [])
 
     def enter(self, run: FlowRun, node: Node) -> Instruction:
-        """Take digits typed ahead; play the prompt unless they complete the entry."""
+        """Take digits typed ahead; play the prompt unless they start or complete the entry."""
+        answer: Instruction | None = None
         while run.typeahead:
-            done = self.on_digit(run, node, run.typeahead.pop(0))
-            if done is not None:
-                return done
-        return _prompt(run, node)
+            answer = self.on_digit(run, node, run.typeahead.pop(0))
+            if not isinstance(answer, Wait):
+                return answer
+        return answer or _prompt(run, node)
 
-    def on_digit(self, run: FlowRun, node: Node, digit: str) -> Instruction | None:
-        """Add a digit; finish at the terminator or the maximum length."""
+    def on_digit(self, run: FlowRun, node: Node, digit: str) -> Instruction:
+        """Add a digit; finish at the terminator or the maximum length, else wait for more."""
         if digit == node.get("terminator", "#"):
             return _finish(run, node)
         run.collected.append(digit)
-        return _finish(run, node) if len(run.collected) >= _max(node) else None
+        if len(run.collected) >= _max(node):
+            return _finish(run, node)
+        return Wait(float(node.get("inter_digit", 3)))
 
     def on_played(self, run: FlowRun, node: Node) -> Instruction:
         """Finish with the digits so far: the timeout ran out."""

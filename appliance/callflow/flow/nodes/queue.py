@@ -14,7 +14,11 @@ SKILLS_ERROR = "skills must map skill names to levels"
 
 
 class QueueNode(NodeType):
-    """Fields: ``queue``, ``priority`` (default 0: higher is served first), ``skills``."""
+    """Fields: ``queue``, ``priority`` (default 0: higher is served first), ``skills``.
+
+    A customer found by a lookup node earlier joins as that customer: their VIP tier
+    raises the priority, their owner agent is preferred.
+    """
 
     name = "queue"
 
@@ -36,7 +40,8 @@ class QueueNode(NodeType):
         skills = node.get("skills") or {}
         if not _skills_ok(skills):
             raise FlowError(f"node '{run.node_id}': {SKILLS_ERROR}")
-        return EnterQueue(node["queue"], int(node.get("priority", 0)), dict(skills))
+        customer = run.customer.number if run.customer else ""
+        return EnterQueue(node["queue"], int(node.get("priority", 0)), dict(skills), customer)
 
 
 def _skills_ok(skills: object) -> bool:
