@@ -133,3 +133,19 @@ def test_a_flow_transfer_to_a_busy_number_goes_on_at_its_failed_branch(ivr_box: 
         call_id = call(ivr_box, [(800, "1")], box_hangs_up=True)
     assert heard(ivr_box, call_id)[-1] == ("sorry", "agent-unavailable")
     assert ivr_box.cdrs()[-1]["outcome"] != "answered"
+
+
+def test_a_callback_offer_node_turns_a_caller_into_a_callback_at_once(ivr_box: Box) -> None:
+    ivr_box.set_queue("support", join_when="always")
+    offer = {"type": "callback_offer", "queue": "support"}
+    publish(ivr_box, "top", top=menu({"1": "offer"}), offer=offer)
+    # 1 during the offer: "call me back at this number"; the box confirms and hangs up.
+    call_id = call(ivr_box, [(800, "1"), (1500, "1")], box_hangs_up=True, caller="6009")
+    kinds = ivr_box.kinds(call_id)
+    assert kinds.index("queue.joined") < kinds.index("queue.callback_requested")
+    assert ivr_box.cdrs()[-1]["outcome"] == "callback"
+    with ivr_box.db() as db:
+        row = db.execute("SELECT * FROM queue_callback WHERE call_id = ?", (call_id,)).fetchone()
+    assert (row["queue"], row["number"], row["state"]) == ("support", "6009", "waiting")
+    support = next(q for q in ivr_box.control.call("queues")["queues"] if q["name"] == "support")
+    assert len(support["waiting"]) == 1  # the callback keeps the caller's place in line
