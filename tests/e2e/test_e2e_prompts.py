@@ -8,11 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from boxharness import Box
+from boxharness import Box, wait_for
+from tones import heard
 
 from appliance.demo import IVR_GRAPH, IVR_NAME
+from appliance.store.models import Prompt
 
 pytestmark = pytest.mark.e2e
+
+VOICE_HZ = 700  # what the phone "says"; the box's beep is 1 kHz
 
 
 @pytest.fixture
@@ -27,6 +31,22 @@ def own_box(tmp_path: Path, prompts: Path) -> Iterator[Box]:
         yield box
     finally:
         box.stop()
+
+
+def test_an_agent_records_a_prompt_from_the_phone(own_box: Box) -> None:
+    with own_box.agent("1001", call="*7742", tone_hz=VOICE_HZ, talk_ms=3000) as phone:
+        ended = phone.read_until("disconnected", 15)
+    assert ended["max_rx_level"], "the phone heard no beep"
+    row = wait_for(lambda: Prompt.get_or_none(Prompt.name == "phone-42"), 10, "the stored prompt")
+    assert (row.language, row.source, row.updated_by) == ("en", "phone", "1001")
+    path = Path(own_box.settings.paths.prompts) / "en" / "phone-42.wav"
+    assert 1.0 <= row.seconds <= 3.0 and path.stat().st_size == row.bytes
+    assert heard(path, 0.3, row.seconds - 0.3, VOICE_HZ) > 1000  # the phone's voice is in it
+    assert heard(path, 0.3, row.seconds - 0.3, 1000) < 300  # and the beep is not
+    listed = own_box.control.call("prompt.list", language="en")["prompts"]
+    assert {"name": "phone-42", "source": "phone", "custom": True}.items() <= next(
+        p for p in listed if p["name"] == "phone-42"
+    ).items()
 
 
 def test_a_flow_whose_prompt_was_deleted_skips_it_and_reaches_its_end(own_box: Box) -> None:
