@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import shutil
 from collections.abc import Iterator
@@ -33,12 +34,22 @@ def own_box(tmp_path: Path, prompts: Path) -> Iterator[Box]:
         box.stop()
 
 
+def agent_events(box: Box, extension: str) -> list[dict[str, object]]:
+    """Return an agent's events (call_id empty, the extension as leg), oldest first."""
+    with contextlib.closing(box.db()) as conn:
+        rows = conn.execute("SELECT kind FROM call_event WHERE leg = ? ORDER BY id", (extension,))
+        return [dict(r) for r in rows]
+
+
 def test_an_agent_records_a_prompt_from_the_phone(own_box: Box) -> None:
-    with own_box.agent("1001", call="*7742", tone_hz=VOICE_HZ, talk_ms=3000) as phone:
-        ended = phone.read_until("disconnected", 15)
-    assert ended["max_rx_level"], "the phone heard no beep"
+    with own_box.agent("1001", call="*7742", tone_hz=VOICE_HZ, talk_ms=3000, press="#") as phone:
+        phone.read_until("pressed", 15)
+        ended = phone.read_until("disconnected", 15)  # the box hangs up after its confirmation
+    assert ended["max_rx_level"], "the phone heard neither beep nor confirmation"
     row = wait_for(lambda: Prompt.get_or_none(Prompt.name == "phone-42"), 10, "the stored prompt")
     assert (row.language, row.source, row.updated_by) == ("en", "phone", "1001")
+    kinds = [e["kind"] for e in agent_events(own_box, "1001") if e["kind"].startswith("prompt.")]
+    assert kinds == ["prompt.recording", "prompt.recorded"]
     path = Path(own_box.settings.paths.prompts) / "en" / "phone-42.wav"
     assert 1.0 <= row.seconds <= 3.0 and path.stat().st_size == row.bytes
     assert heard(path, 0.3, row.seconds - 0.3, VOICE_HZ) > 1000  # the phone's voice is in it
