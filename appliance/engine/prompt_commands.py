@@ -24,6 +24,7 @@ def refusals(method: F) -> F:
 
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        """Run the command, refusing with the prompt error's id."""
         try:
             return method(*args, **kwargs)
         except PromptError as exc:

@@ -13,6 +13,7 @@ from appliance.prompts.tts import WAV_FORMAT, sox
 HEADER_BYTES = 12
 # Converting stops a little past the limit: a longer file is refused, never converted whole.
 CUT_SECONDS = MAX_SECONDS + 1.0
+MP3_MISSING = "sox cannot read MP3 here: install it with `apt-get install libsox-fmt-mp3`"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def convert(source: Path, kind: str, target: Path, effects: list[str] | None = N
         sox(["-t", kind, str(source), *WAV_FORMAT, str(target), *(effects or []),
              "trim", "0", str(CUT_SECONDS)], "sox")  # fmt: skip
     except PromptError as exc:
+        if kind == "mp3" and "no handler" in str(exc):
+            raise PromptError(MP3_MISSING) from None
         raise NotAudio(f"{source.name} could not be read as {kind.upper()} audio: {exc}") from None
     return measure(target)
 
