@@ -11,6 +11,7 @@ deleting it regenerates the built-in.
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,11 +117,11 @@ class PromptLibrary:
         """Return true if the box ships a prompt of that name in that language."""
         return name in catalog.PROMPTS or (name in catalog.TONES and language == "en")
 
-    def _store(self, upload: Upload, write: Any) -> dict[str, Any]:
+    def _store(self, upload: Upload, write: Callable[[Path], Audio]) -> dict[str, Any]:
         """Write the audio through a staging file and record it; nothing changes on failure."""
         target = prompt_path(self.folder, upload.language, upload.name)
         with db.atomic(), staging(target) as tmp:
-            audio: Audio = write(tmp)
+            audio = write(tmp)
             fields = {
                 "source": upload.source,
                 "text": upload.text,
