@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-DEBS_RUN   := kamailio kamailio-sqlite-modules espeak-ng sox sqlite3 python3-venv
+DEBS_RUN   := kamailio kamailio-sqlite-modules espeak-ng sox libsox-fmt-mp3 sqlite3 python3-venv
 DEBS_BUILD := swig libspeex-dev libspeexdsp-dev libgsm1-dev libssl-dev libopus-dev \
               uuid-dev build-essential dpkg-dev
 DEBS_TEST  := sip-tester chromium

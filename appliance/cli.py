@@ -1,4 +1,4 @@
-"""The `callbox` command: init, migrate, run, doctor, version.
+"""The `callbox` command: init, migrate, run, doctor, prompt, version.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -24,6 +24,7 @@ from appliance.store.exceptions import StoreError
 from appliance.supervisor.exceptions import SupervisorError
 
 if TYPE_CHECKING:
+    from appliance.prompts.library import PromptLibrary
     from appliance.supervisor.bootstrap import InitReport
 
 USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError)
@@ -180,6 +181,71 @@ def doctor() -> None:
 def version() -> None:
     """Print callbox's version."""
     click.echo(f"callbox {__version__}")
+
+
+@cli.group()
+def prompt() -> None:
+    """Manage custom prompts: list, upload, text-to-speech, delete (docs/prompts.md)."""
+
+
+def _prompt_library() -> PromptLibrary:
+    """Return the prompt library of the configured box, its store opened."""
+    from appliance.prompts.library import PromptLibrary
+    from appliance.store.manager import open_store
+
+    current = settings()
+    open_store(current, migrate=False)
+    return PromptLibrary(current.paths.prompts)
+
+
+def _prompt_line(entry: dict[str, Any]) -> str:
+    """Return one prompt as a line of `callbox prompt list`."""
+    note = "  (replaces the built-in)" if entry["custom"] and entry["builtin"] else ""
+    return (
+        f"{entry['language']}  {entry['name']:<28} {entry['source']:<8} "
+        f"{entry['seconds']:7.1f} s {entry['bytes']:>9} bytes{note}"
+    )
+
+
+@prompt.command("list")
+@click.option("--language", default="", help="en or zh (default: all).")
+@user_errors
+def prompt_list(language: str) -> None:
+    """List prompts with their source, length and size."""
+    for entry in _prompt_library().list(language):
+        click.echo(_prompt_line(entry))
+
+
+@prompt.command("upload")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("name")
+@click.option("--language", default="en", show_default=True)
+@user_errors
+def prompt_upload(file: Path, name: str, language: str) -> None:
+    """Store a WAV or MP3 FILE as prompt NAME (converted to 8 kHz mono)."""
+    click.echo(_prompt_line(_prompt_library().upload(file.absolute(), name, language, "cli")))
+
+
+@prompt.command("tts")
+@click.argument("name")
+@click.argument("text")
+@click.option("--language", default="en", show_default=True)
+@user_errors
+def prompt_tts(name: str, text: str, language: str) -> None:
+    """Store TEXT spoken by the language's voice as prompt NAME."""
+    click.echo(_prompt_line(_prompt_library().speak(text, name, language, "cli")))
+
+
+@prompt.command("delete")
+@click.argument("name")
+@click.option("--language", default="en", show_default=True)
+@click.option("--force", is_flag=True, help="Delete even if a published flow plays it.")
+@user_errors
+def prompt_delete(name: str, language: str, force: bool) -> None:
+    """Delete custom prompt NAME (a built-in of that name is restored)."""
+    result = _prompt_library().delete(name, language, force)
+    restored = ", built-in restored" if result["builtin_restored"] else ""
+    click.echo(f"deleted {language}/{name}{restored}")
 
 
 def main() -> None:

@@ -7,6 +7,7 @@
 | `*78` / `*79` | do not disturb on / off |
 | `*72<number>` / `*73` | forward my direct calls to a number / stop forwarding |
 | `*8` | pick up a call ringing for a colleague in one of my queues |
+| `*77<digits>` | record custom prompt `phone-<digits>` after the beep (docs/prompts.md) |
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ CODES = {
     "*8": "pickup",
 }
 FORWARD = "*72"
+RECORD_PROMPT = "*77"
+MAX_PROMPT_DIGITS = 10
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ def parse(dialled: str) -> Feature | None:
     number = dialled.removeprefix(FORWARD)
     if dialled.startswith(FORWARD) and number.lstrip("+").isdigit():
         return Feature("forward", number)
+    digits = dialled.removeprefix(RECORD_PROMPT)
+    if dialled.startswith(RECORD_PROMPT) and digits.isdigit() and len(digits) <= MAX_PROMPT_DIGITS:
+        return Feature("record_prompt", f"phone-{digits}")
     return None
 
 

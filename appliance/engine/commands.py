@@ -17,6 +17,8 @@ from appliance.engine.callback import request_callback
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.engine.flow_commands import FlowCommands
+from appliance.engine.prompt_commands import PromptCommands
+from appliance.prompts.library import PromptLibrary
 from appliance.sipedge import subscribers
 from appliance.store.models import Agent, ReasonCode
 
@@ -43,6 +45,7 @@ class Commands:
             "agent.state": self.agent_state,
             **CallCommands(engine).table,
             **FlowCommands(engine.board.prompts, self.reload).table,
+            **PromptCommands(PromptLibrary(engine.settings.paths.prompts)).table,
             "queue.callback": self.queue_callback,
         }
 

@@ -2,7 +2,8 @@
 
 A feature call is not a customer call: it writes agent events, not a CDR.  State
 features answer, play a short confirmation and hang up; `*8` turns the dialling
-phone's own call into the answer of a call ringing for a colleague (搶接).
+phone's own call into the answer of a call ringing for a colleague (搶接);
+`*77<digits>` records a custom prompt (`prompt_recording.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from appliance.callflow.const import AgentState
 from appliance.callflow.features import Feature, next_state, parse
 from appliance.engine.legs import Leg
 from appliance.engine.media import Player, PromptMissing
+from appliance.engine.prompt_recording import PromptRecorder
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ class FeatureDesk:
         self.board = board
         self._prompts: dict[str, str] = {}  # leg id -> confirmation to play once audio is up
         self._players: dict[str, Player] = {}  # leg id -> confirmation playing
+        self.recording = PromptRecorder(board)
 
     def dialled(self, leg: Leg, extension: str, code: str) -> None:
         """Carry out the feature a phone dialled, or refuse it."""
@@ -50,6 +53,8 @@ class FeatureDesk:
             leg.end(403, "Feature codes are for agents")
         elif feature.action == "pickup":
             self.pickup(leg, extension)
+        elif feature.action == "record_prompt":
+            self.recording.begin(leg, extension, feature.argument)
         else:
             leg.role = "feature"
             self._prompts[leg.leg_id] = self._apply(extension, feature)
@@ -71,7 +76,10 @@ class FeatureDesk:
         return STATE_PROMPTS[state]
 
     def media_ready(self, leg: Leg) -> None:
-        """Play the confirmation, then hang up."""
+        """Play the confirmation, then hang up (or beep and record a prompt)."""
+        if leg.leg_id in self.recording.takes:
+            self.recording.media_ready(leg)
+            return
         prompt = self._prompts.pop(leg.leg_id, "")
         if not prompt or leg.audio is None:
             return
@@ -89,6 +97,11 @@ class FeatureDesk:
         """Forget a finished feature call."""
         self._prompts.pop(leg.leg_id, None)
         self._players.pop(leg.leg_id, None)
+        self.recording.ended(leg)
+
+    def digit(self, leg: Leg, digit: str) -> None:
+        """Take a key pressed during a feature call (`#` ends a prompt recording)."""
+        self.recording.digit(leg, digit)
 
     def pickup(self, leg: Leg, extension: str) -> None:
         """Answer, from this phone, the oldest call ringing for a colleague in my queues."""

@@ -6,12 +6,10 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-import pjsua2 as pj
-
 from appliance.callflow.flow.instructions import OfferCallback, Transfer, Wait
 from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
 from appliance.engine.control import CommandError
-from appliance.engine.media import Player, PromptMissing
+from appliance.engine.media import UNPLAYABLE, Player
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
@@ -123,14 +121,26 @@ class IvrDesk:
         try:
             path = self.board.prompts.path(prompt, language)
             player = Player(path)
-        except (PromptMissing, pj.Error) as exc:
-            log.error("call %s: %s", session.call_id, exc)
-            self.board.end_call(session, "system", f"prompt missing: {prompt}")
+        except UNPLAYABLE as exc:
+            self.skip_missing(session, prompt, str(exc))
+            session.prompt_timer = self.board.reactor.call_later(wait, then)
             return
         if audio is not None:
             player.play_to(audio)
         session.prompt = player
         session.prompt_timer = self.board.reactor.call_later(player.seconds + wait, then)
+
+    def skip_missing(self, session: CallSession, prompt: str, error: str) -> None:
+        """Note a prompt that cannot play (deleted, corrupt): the call goes on without it.
+
+        The caller hears the rest of the flow and reaches its end; the admin finds the
+        event `ivr.prompt_missing` naming the node (flow.publish refuses such flows,
+        but a prompt may be deleted with force or vanish after publishing).
+        """
+        node = session.run.node_id if session.run else None
+        log.error("call %s: node %s: prompt %r skipped: %s", session.call_id, node, prompt, error)
+        data = {"prompt": prompt, "node": node, "error": error}
+        self.board.emit(session, "ivr.prompt_missing", data)
 
     def stop_prompt(self, session: CallSession) -> None:
         """Stop the prompt the caller hears, if any."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import wave
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +23,19 @@ class PromptMissing(Exception):
     """A prompt file does not exist in the requested or the fallback language."""
 
 
-@lru_cache(maxsize=1024)
+# What opening a prompt's player may raise: no file, a file pjmedia or the WAV reader rejects.
+UNPLAYABLE = (PromptMissing, pj.Error, wave.Error, EOFError, OSError)
+
+
 def wav_seconds(path: str) -> float:
     """Return a WAV file's playing time in seconds."""
+    stat = os.stat(path)  # a prompt replaced by an upload is measured again
+    return _wav_seconds(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _wav_seconds(path: str, mtime_ns: int, size: int) -> float:
+    """Return the playing time of one version of a WAV file."""
     with wave.open(path, "rb") as w:
         return w.getnframes() / float(w.getframerate())
 

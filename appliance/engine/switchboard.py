@@ -270,6 +270,9 @@ class Switchboard:
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow."""
+        if leg.role == "feature":
+            self.features.digit(leg, digit)
+            return
         session = self.sessions.get(leg.call_id)
         if session is None or leg.role != "caller":
             return

@@ -58,6 +58,11 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "Thank you. You keep your place in line, and we will call you back at",
         "zh": "谢谢。我们为您保留排队位置，稍后将回拨至",
     },
+    "prompt-saved": {"en": "Your recording is saved.", "zh": "录音已保存。"},
+    "prompt-not-saved": {
+        "en": "Sorry, the recording was not saved.",
+        "zh": "对不起，录音没有保存。",
+    },
     "voicemail-greeting": {
         "en": "Please leave a message after the tone. Hang up when you are done.",
         "zh": "请在提示音后留言，留言完毕请挂机。",

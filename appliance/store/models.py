@@ -283,6 +283,22 @@ class BusinessHours(BaseModel):
     workdays = JSONField(default=list)  # 调休: [{"date", "like": "mon"} or {"date", "hours"}]
 
 
+class Prompt(BaseModel):
+    """A custom prompt: the admin's own audio for a name in one language (appliance/prompts)."""
+
+    name = CharField(max_length=64)  # lowercase letters, digits, - and _; may shadow a built-in
+    language = CharField(max_length=8)  # a folder under <paths.prompts>: en | zh
+    source = CharField(max_length=16)  # upload | tts | phone
+    text = TextField(default="")  # what text-to-speech said
+    seconds = FloatField()
+    bytes = IntegerField()  # size of the converted WAV
+    updated_at = DateTimeField(default=utcnow)
+    updated_by = CharField(default="")  # a user name or the extension that recorded it
+
+    class Meta:
+        indexes = ((("name", "language"), True),)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -302,4 +318,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     ReasonCode,
     QueueCallback,
     BusinessHours,
+    Prompt,
 ]

@@ -16,7 +16,7 @@ from appliance.supervisor import ports
 from appliance.supervisor.const import SUPERVISOR_STATE
 from appliance.supervisor.statefile import read_json
 
-PACKAGES = ("kamailio", "kamailio-sqlite-modules", "espeak-ng", "sox")
+PACKAGES = ("kamailio", "kamailio-sqlite-modules", "espeak-ng", "sox", "libsox-fmt-mp3")
 
 
 @dataclass(frozen=True)

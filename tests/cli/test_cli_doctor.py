@@ -38,7 +38,7 @@ def test_doctor_all_fine(callbox: Runner) -> None:
     result = callbox("doctor", extra_env=port_env())
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stdout
-    assert len(lines) == 4 + 7 + 1
+    assert len(lines) == 5 + 7 + 1
     assert all(line.startswith("ok") for line in lines)
     assert any("package kamailio-sqlite-modules" in line for line in lines)
     assert f"schema v{migrations.latest_version()}" in lines[-1]

@@ -9,7 +9,8 @@ prints one JSON object per line on stdout for the test to read:
     {"event": "confirmed"}
     {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
 
-With ``--talk-ms`` the phone hangs up that long after a call is answered.
+With ``--talk-ms`` the phone hangs up that long after a call is answered (with
+``--press KEYS`` it sends those DTMF keys then instead, and stays on the line).
 ``max_rx_level`` is the loudest audio level heard from the box (0 = silence): proof
 that the caller's voice reached the agent through the bridge.  With ``--record DIR``
 the audio each call receives is written to ``DIR/call-<n>.wav`` (n from 1), for tests
@@ -165,7 +166,11 @@ class Phone(pj.Account):
             talk = self.args.talk_ms / 1000.0
             if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
                 call.confirmed_at = None
-                call.hangup(pj.CallOpParam())
+                if self.args.press:
+                    call.dialDtmf(self.args.press)  # RFC 4733; the far end decides what next
+                    say("pressed", keys=self.args.press)
+                else:
+                    call.hangup(pj.CallOpParam())
 
 
 def parse() -> argparse.Namespace:
@@ -179,6 +184,7 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--rtp-port", type=int, required=True)
     ap.add_argument("--answer-ms", type=int, default=300, help="-1: never answer")
     ap.add_argument("--talk-ms", type=int, default=0, help="hang up after; 0: never")
+    ap.add_argument("--press", default="", help="DTMF keys sent after --talk-ms, not hanging up")
     ap.add_argument("--tone", default="")
     ap.add_argument("--record", default="", help="folder for the WAV of each call received")
     ap.add_argument("--call", default="", help="number to dial once registered")

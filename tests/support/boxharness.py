@@ -79,6 +79,7 @@ class AgentPhone:
         record: bool = False,
         call: str = "",
         talk_ms: int = 0,
+        press: str = "",
     ) -> None:
         password = box.agent_password(extension)
         self.extension = extension
@@ -89,7 +90,7 @@ class AgentPhone:
                 "--registrar", f"127.0.0.1:{box.settings.sip.port}", "--port", str(free_port()),
                 "--rtp-port", str(box.next_rtp()), "--answer-ms", str(answer_ms),
                 "--tone", str(box.tone(tone_hz)), "--call", call,
-                "--talk-ms", str(talk_ms)]  # fmt: skip
+                "--talk-ms", str(talk_ms), "--press", press]  # fmt: skip
         if record:
             self.recordings.mkdir(exist_ok=True)
             args += ["--record", str(self.recordings)]
@@ -228,7 +229,7 @@ class Box:
         """Register an agent phone and wait until the engine sees it.
 
         options: tone_hz, record (keep what each call hears), call (a number to dial),
-        talk_ms (hang up that long after answering).
+        talk_ms (hang up that long after answering), press (DTMF keys to send then instead).
         """
         phone = AgentPhone(self, extension, answer_ms, **options)
         try:
