@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
 
+from appliance.callflow.flow import Record
 from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
 from appliance.engine.media import Player, PromptMissing
 from appliance.engine.session import CallSession
+from appliance.engine.survey_desk import SurveyDesk
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -23,6 +25,7 @@ class IvrDesk:
 
     def __init__(self, board: Switchboard) -> None:
         self.board = board
+        self.surveys = SurveyDesk(board)
 
     def start_route(self, session: CallSession) -> None:
         """Send a newly answered caller where their number points."""
@@ -49,6 +52,7 @@ class IvrDesk:
             log.error("call %s: flow error: %s", session.call_id, exc)
             self.board.end_call(session, "system", f"flow error: {exc}")
             return
+        self.surveys.store(session)  # answers the step gave, before what follows
         if instruction is not None:
             self.execute(session, instruction)
 
@@ -77,6 +81,13 @@ class IvrDesk:
             self.board.desk.enter_queue(session, instruction.queue)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)
+        elif isinstance(instruction, Record):
+            self.surveys.record(session, instruction)
+
+    def digit(self, session: CallSession, digit: str) -> None:
+        """Feed a DTMF digit to the caller's flow (a survey comment's end key ends it)."""
+        if not self.surveys.digit(session, digit):
+            self.follow(session, lambda run: run.on_digit(digit))
 
     def play(
         self, session: CallSession, prompt: str, language: str, wait: float, then: Any
@@ -96,7 +107,8 @@ class IvrDesk:
         session.prompt_timer = self.board.reactor.call_later(player.seconds + wait, then)
 
     def stop_prompt(self, session: CallSession) -> None:
-        """Stop the prompt the caller hears, if any."""
+        """Stop the prompt the caller hears, if any (and a survey comment being recorded)."""
+        self.surveys.finish(session)
         if session.prompt_timer is not None:
             session.prompt_timer.cancel()
             session.prompt_timer = None

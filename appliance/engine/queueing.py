@@ -227,7 +227,9 @@ class QueueDesk:
         if queue is not None:
             self.ewt.record(queue, now - leg.answered_at)  # the handle time feeds the estimate
         self.agent_free(session, leg.extension)
-        if session.state != "ending" and not self.board.ops.hand_over(session):
+        if session.state == "ending" or self.board.ops.hand_over(session):
+            return
+        if not self.board.ivr.surveys.keep(session):  # the caller may stay for a survey
             session.ended_by, session.end_reason = "agent", "agent hung up"
             self.board.end_call(session, "agent", "agent hung up")
 

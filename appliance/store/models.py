@@ -282,6 +282,20 @@ class BusinessHours(BaseModel):
     workdays = JSONField(default=list)  # 调休: [{"date", "like": "mon"} or {"date", "hours"}]
 
 
+class SurveyResult(BaseModel):
+    """A caller's answer to a post-call survey (docs/surveys.md); reports read `survey.answered`."""
+
+    call_id = CharField(index=True)
+    queue = CharField(null=True)  # the queue the call came through
+    agent = CharField(null=True)  # the agent the caller rated (who hung up before the survey)
+    flow = CharField()  # the IVR flow and the version the call ran on
+    flow_version = IntegerField()
+    node = CharField()  # the survey node
+    score = IntegerField(null=True)  # the key pressed; None: no answer before the tries ran out
+    comment = CharField(null=True)  # voice comment, relative to <var>/surveys
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -301,4 +315,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     ReasonCode,
     QueueCallback,
     BusinessHours,
+    SurveyResult,
 ]
