@@ -10,7 +10,8 @@ rebuilt from them.  Event kinds used here (each a dict with ``kind``, ``at``,
 caller hangs up, their place kept), ``callback.dialing`` / ``callback.answered``
 (a callback call: its ``call.started`` carries the ``joined_at`` of the caller's place
 in line, and talk counts from the customer's answer) and ``external.answered``
-{number} (sent on to an outside number).
+{number} (sent on to an outside number); ``survey.started`` {node, agent, queue} (the
+agent hung up and the caller stays for a survey: talk ends there).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
     joined, answered = by_kind.get("queue.joined"), by_kind.get("agent.answered")
     connected = _connected(by_kind)
     wait_end = answered["at"] if answered else end_at
+    talk_end = by_kind["survey.started"]["at"] if "survey.started" in by_kind else end_at
     # A callback call waits from when its caller first joined the line (call.started has it).
     joined_at = joined["at"] if joined else started["data"].get("joined_at")
     return {
@@ -49,7 +51,7 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
         .get("queue"),
         "agent": answered["data"].get("agent") if answered else None,
         "wait_seconds": round(max(0.0, wait_end - joined_at), 3) if joined_at else 0.0,
-        "talk_seconds": round(max(0.0, end_at - connected["at"]), 3) if connected else 0.0,
+        "talk_seconds": round(max(0.0, talk_end - connected["at"]), 3) if connected else 0.0,
         "outcome": str(_queue_outcome(by_kind) or outcome(ended, connected)),
         "recording": (by_kind.get("recording.started") or {}).get("data", {}).get("file"),
     }

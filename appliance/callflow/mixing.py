@@ -1,4 +1,4 @@
-"""Who hears whom in a call: the audio plan of hold, consultation, conference and monitoring.
+"""Who hears whom in a call: the audio plan of hold, intro, consultation, conference, monitoring.
 
 A call's parties are named by role: ``caller``, ``agent`` (who talks with the
 caller), ``consult`` (the party an agent consults before a transfer or a
@@ -26,21 +26,28 @@ class Situation:
     held: bool = False  # the agent put the caller on hold
     consulting: bool = False  # the agent talks with `consult`, the caller on hold
     monitor: MonitorMode | None = None
+    intro: bool = False  # the caller hears a recorded intro (call.intro), the agent waits
 
 
 @dataclass(frozen=True)
 class Plan:
-    """The links to keep, whether the caller hears music, what the recording takes in."""
+    """The links to keep, whether the caller hears music, what the recording takes in.
+
+    `intro`: the caller hears the intro prompt (not the music); `agent_music`: the
+    agent waiting for the intro to end hears the queue's music on hold.
+    """
 
     links: frozenset[Link] = field(default_factory=frozenset)
     music: bool = False
     recorded: frozenset[str] = field(default_factory=frozenset)
+    intro: bool = False
+    agent_music: bool = False
 
 
 def room(situation: Situation) -> set[str]:
     """Return the parties in the conversation: each hears all the others."""
     members = {"caller", "agent", "third"}
-    if situation.held or situation.consulting:
+    if situation.held or situation.consulting or situation.intro:
         members.discard("caller")
         members.discard("third")
     if situation.consulting:
@@ -62,4 +69,8 @@ def plan(situation: Situation) -> Plan:
             links |= {(sup, m) for m in members}
             recorded = recorded | {sup}
     caller_waits = "caller" in situation.present and "caller" not in members
-    return Plan(frozenset(links), caller_waits, frozenset(recorded))
+    intro = situation.intro and "caller" in situation.present
+    agent_music = intro and "agent" in members
+    return Plan(
+        frozenset(links), caller_waits and not intro, frozenset(recorded), intro, agent_music
+    )

@@ -34,6 +34,8 @@ class CallCommands:
             "call.monitor": self.monitor,
             "call.takeover": self.take_over,
             "call.note": self.note,
+            "call.intro": self.intro,
+            "call.intro_cancel": self.intro_cancel,
         }
 
     def _run(self, fn: Callable[[], Any]) -> Any:
@@ -79,6 +81,15 @@ class CallCommands:
         """Attach a note to the call (it follows the call through transfers)."""
         _text("text", text, MAX_NOTE)
         return self._run(lambda: self.engine.board.ops.add_note(call_id, text))
+
+    def intro(self, call_id: str, prompt: str = "company-intro") -> Any:
+        """Play a recorded intro to the caller, then join them back to the agent."""
+        _text("prompt", prompt)
+        return self._run(lambda: self.engine.board.ops.intro.start(call_id, prompt))
+
+    def intro_cancel(self, call_id: str) -> Any:
+        """End the intro early: the caller hears the agent again."""
+        return self._run(lambda: self.engine.board.ops.intro.cancel(call_id))
 
 
 def _text(name: str, value: object, limit: int = 64) -> None:

@@ -18,6 +18,7 @@ from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.engine.flow_commands import FlowCommands
 from appliance.engine.prompt_commands import PromptCommands
+from appliance.engine.survey_commands import SurveyCommands
 from appliance.prompts.library import PromptLibrary
 from appliance.sipedge import subscribers
 from appliance.store.models import Agent, ReasonCode
@@ -47,6 +48,7 @@ class Commands:
             **FlowCommands(engine.board.prompts, self.reload).table,
             **PromptCommands(PromptLibrary(engine.settings.paths.prompts)).table,
             "queue.callback": self.queue_callback,
+            **SurveyCommands().table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:

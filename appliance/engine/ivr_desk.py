@@ -6,11 +6,13 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from appliance.callflow.flow import Record
 from appliance.callflow.flow.instructions import OfferCallback, Transfer, Wait
 from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
 from appliance.engine.control import CommandError
 from appliance.engine.media import UNPLAYABLE, Player
 from appliance.engine.session import CallSession
+from appliance.engine.survey_desk import SurveyDesk
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -23,6 +25,7 @@ class IvrDesk:
 
     def __init__(self, board: Switchboard) -> None:
         self.board = board
+        self.surveys = SurveyDesk(board)
 
     def start_route(self, session: CallSession) -> None:
         """Send a newly answered caller where their number points."""
@@ -55,6 +58,7 @@ class IvrDesk:
             log.error("call %s: flow error: %s", session.call_id, exc)
             self.board.end_call(session, "system", f"flow error: {exc}")
             return
+        self.surveys.store(session)  # answers the step gave, before what follows
         if instruction is not None:
             self.execute(session, instruction)
 
@@ -94,6 +98,13 @@ class IvrDesk:
             self.transfer(session, instruction)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)
+        elif isinstance(instruction, Record):
+            self.surveys.record(session, instruction)
+
+    def digit(self, session: CallSession, digit: str) -> None:
+        """Feed a DTMF digit to the caller's flow (a survey comment's end key ends it)."""
+        if not self.surveys.digit(session, digit):
+            self.follow(session, lambda run: run.on_digit(digit))
 
     def transfer(self, session: CallSession, transfer: Transfer) -> None:
         """Ring an extension or an outside number for the caller; on failure go on at the
@@ -143,7 +154,8 @@ class IvrDesk:
         self.board.emit(session, "ivr.prompt_missing", data)
 
     def stop_prompt(self, session: CallSession) -> None:
-        """Stop the prompt the caller hears, if any."""
+        """Stop the prompt the caller hears, if any (and a survey comment being recorded)."""
+        self.surveys.finish(session)
         if session.prompt_timer is not None:
             session.prompt_timer.cancel()
             session.prompt_timer = None

@@ -45,11 +45,13 @@ class Mixer:
                 held=session.held,
                 consulting=session.consult is not None,
                 monitor=session.monitor,
+                intro=session.intro is not None and not session.intro.over,
             )
         )
         links = {(parts[a], parts[b]) for a, b in wanted.links}
         self._relink(session, links)
         self._music(session, wanted.music)
+        self._intro(session, wanted.intro, parts.get("agent") if wanted.agent_music else None)
         self._record(session, {parts[role] for role in wanted.recorded})
 
     @staticmethod
@@ -74,6 +76,27 @@ class Mixer:
                 log.warning("call %s: no music on hold: %s", session.call_id, exc)
         elif not wanted and session.music is not None:
             self.board.desk.stop_music(session)
+
+    def _intro(self, session: CallSession, wanted: bool, agent: Leg | None) -> None:
+        """Play the intro to the caller and the music to the waiting agent, or stop them."""
+        intro, caller = session.intro, session.caller.audio
+        if intro is None or caller is None:
+            return
+        if wanted != intro.playing:
+            (intro.player.play_to if wanted else intro.player.stop_to)(caller)
+            intro.playing = wanted
+        if intro.music is not None and intro.music_to is not agent:
+            if intro.music_to is not None and intro.music_to.audio is not None:
+                intro.music.stop_to(intro.music_to.audio)
+            intro.music, intro.music_to = None, None
+        if agent is not None and agent.audio is not None and intro.music is None:
+            music_class = session.queue.music_class if session.queue else "default"
+            try:
+                intro.music = self.board.music.start(music_class, agent.audio)
+            except (PromptMissing, pj.Error) as exc:
+                log.warning("call %s: no music for the agent: %s", session.call_id, exc)
+                return
+            intro.music_to = agent
 
     @staticmethod
     def _record(session: CallSession, legs: set[Leg]) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from appliance.callflow.const import AgentState, MonitorMode
 from appliance.callflow.targets import call_target
 from appliance.engine.control import CommandError
+from appliance.engine.intro import IntroOps
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
 
@@ -32,6 +33,7 @@ class CallOps:
 
     def __init__(self, board: Switchboard) -> None:
         self.board = board
+        self.intro = IntroOps(board)  # call.intro: the caller hears the company intro
 
     # --- commands -------------------------------------------------------------------------
 
@@ -60,6 +62,7 @@ class CallOps:
         if session.consult is not None:
             raise CommandError("busy", f"call {call_id} already has a transfer in progress")
         kind, name = self._target(session, target)
+        self.intro.end(session, "transferred")  # the caller hears what the transfer plans
         data = {"to": f"{kind}:{name}", "attended": attended, "by": session.agent}
         data.update(self.record(session))
         if kind in ("queue", "ivr"):

@@ -10,6 +10,7 @@ from appliance.callflow.acd import QueueConfig
 from appliance.callflow.const import MonitorMode
 from appliance.callflow.ivr import FlowRun
 from appliance.engine.directory import Route
+from appliance.engine.intro import Intro
 from appliance.engine.legs import Leg
 from appliance.engine.media import Player, Recorder
 from appliance.engine.reactor import Timer
@@ -31,7 +32,7 @@ class CallSession:
     direction: str = "inbound"
     route: Route | None = None
     run: FlowRun | None = None
-    state: str = "new"  # new | ivr | queued | ringing | talking | ending
+    state: str = "new"  # new | ivr | queued | ringing | talking | intro | ending
     queue: QueueConfig | None = None
     agent_leg: Leg | None = None  # the agent who answered
     agent: str = ""
@@ -42,6 +43,7 @@ class CallSession:
     supervisor: Leg | None = None  # a supervisor listening, whispering or barging
     monitor: MonitorMode | None = None
     held: bool = False  # the agent put the caller on hold
+    intro: Intro | None = None  # the caller hears the company intro (call.intro)
     links: set[tuple[Leg, Leg]] = field(default_factory=set)  # audio links now in the bridge
     recorded: set[Leg] = field(default_factory=set)  # legs the recorder takes in
     notes: list[str] = field(default_factory=list)  # agents' notes, which follow transfers

@@ -283,7 +283,7 @@ class Switchboard:
             leg.leg_id,
         )
         if session.state == "ivr" and session.run is not None:
-            self.ivr.follow(session, lambda run: run.on_digit(digit))
+            self.ivr.digit(session, digit)
         elif session.state in ("queued", "ringing"):
             self.desk.exits.digit(session, digit)
 

@@ -35,6 +35,24 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "This call may be recorded for quality purposes.",
         "zh": "为了保证服务质量，您的通话可能会被录音。",
     },
+    # Post-call survey (docs/surveys.md) and the company intro an agent can play (call.intro).
+    "survey-rate": {
+        "en": "Please rate our service today, from 1 for poor to 5 for excellent.",
+        "zh": "请为本次服务评分，1分为很差，5分为非常满意。",
+    },
+    "survey-invalid": {"en": "Please press a key from 1 to 5.", "zh": "请按1到5之间的数字键。"},
+    "survey-comment": {
+        "en": "Please leave a short comment after the tone, then press the hash key.",
+        "zh": "请在提示音后留下简短的意见，完毕请按井号键。",
+    },
+    "survey-thanks": {"en": "Thank you for your feedback. Goodbye.", "zh": "感谢您的评价，再见。"},
+    "company-intro": {
+        "en": "Callbox helps small businesses serve their customers by phone, "
+        "with queues, recordings and reports in one box. "
+        "Please stay on the line: your agent will be back with you right away.",
+        "zh": "Callbox 为中小企业提供一体化的电话客服，包括排队、录音和报表。"
+        "请不要挂机，座席马上回来为您服务。",
+    },
     # Queue announcements (appliance/callflow/say.py composes them with the numbers below).
     "queue-position": {"en": "You are caller number", "zh": "您是第"},
     "queue-position-end": {"en": "in line.", "zh": "位。"},

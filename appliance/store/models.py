@@ -299,6 +299,20 @@ class Prompt(BaseModel):
         indexes = ((("name", "language"), True),)
 
 
+class SurveyResult(BaseModel):
+    """A caller's answer to a post-call survey (docs/surveys.md); reports read `survey.answered`."""
+
+    call_id = CharField(index=True)
+    queue = CharField(null=True)  # the queue the call came through
+    agent = CharField(null=True)  # the agent the caller rated (who hung up before the survey)
+    flow = CharField()  # the IVR flow and the version the call ran on
+    flow_version = IntegerField()
+    node = CharField()  # the survey node
+    score = IntegerField(null=True)  # the key pressed; None: no answer before the tries ran out
+    comment = CharField(null=True)  # voice comment, relative to <var>/surveys
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -319,4 +333,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     QueueCallback,
     BusinessHours,
     Prompt,
+    SurveyResult,
 ]

@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import Database
 
-from appliance.store.models import Agent, CallEvent, CallLeg, Cdr, QueueCallback
+from appliance.store.models import Agent, CallEvent, CallLeg, Cdr, QueueCallback, SurveyResult
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -69,6 +69,14 @@ class EventWriter:
     def callback(self, row: Row) -> None:
         """Queue a queue callback's current state (replacing its earlier row)."""
         self._put("callback", row)
+
+    def survey(self, row: Row) -> None:
+        """Queue a survey answer's row."""
+        self._put("survey", row)
+
+    def survey_comment(self, call_id: str, node: str, comment: str) -> None:
+        """Queue a voice comment for the survey answer already queued for call_id and node."""
+        self._put("survey_comment", {"call_id": call_id, "node": node, "comment": comment})
 
     def _put(self, kind: str, row: Row) -> None:
         """Queue one item and note that work is pending."""
@@ -141,6 +149,12 @@ class EventWriter:
                 Cdr.insert(**row).on_conflict_replace().execute()
             elif kind == "callback":
                 QueueCallback.insert(**row).on_conflict_replace().execute()
+            elif kind == "survey":
+                SurveyResult.insert(**row).execute()
+            elif kind == "survey_comment":
+                SurveyResult.update(comment=row["comment"]).where(
+                    (SurveyResult.call_id == row["call_id"]) & (SurveyResult.node == row["node"])
+                ).execute()
             elif kind == "agent":
                 fields = {k: v for k, v in row.items() if k != "extension"}
                 Agent.update(**fields).where(Agent.extension == row["extension"]).execute()

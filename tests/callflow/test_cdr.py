@@ -49,3 +49,15 @@ def test_interrupted_call_and_events_out_of_order() -> None:
                             ev("agent.answered", 120, agent="1001", queue="q"), START])  # fmt: skip
     assert cdr["outcome"] == "interrupted"
     assert cdr["talk_seconds"] == 30
+
+
+def test_a_survey_after_the_agent_hung_up_is_not_talk_time() -> None:
+    cdr = derive_cdr("c9", [
+        START,
+        ev("queue.joined", 110.0, queue="support"),
+        ev("agent.answered", 120.0, agent="1002", queue="support"),
+        ev("survey.started", 150.0, node="rate", agent="1002", queue="support"),
+        ev("survey.answered", 155.0, score=4, agent="1002", queue="support"),
+        ev("call.ended", 160.0, by="system"),
+    ])  # fmt: skip
+    assert (cdr["outcome"], cdr["talk_seconds"], cdr["ended_at"]) == ("answered", 30.0, 160.0)

@@ -62,3 +62,27 @@ def test_barge_joins_the_supervisor_to_the_conversation() -> None:
 
 def test_supervisor_ringing_changes_nothing() -> None:
     assert plan(Situation(TALK, monitor=MonitorMode.WHISPER)) == plan(Situation(TALK))
+
+
+def test_intro_the_caller_hears_the_prompt_the_agent_music() -> None:
+    p = plan(Situation(TALK, intro=True))
+    assert p.links == frozenset() and p.intro and p.agent_music
+    assert not p.music  # the intro, not the music, reaches the caller
+    assert "caller" not in p.recorded
+
+
+def test_intro_on_hold_still_plays_the_intro_then_music_after() -> None:
+    during = plan(Situation(TALK, held=True, intro=True))
+    assert during.intro and not during.music
+    assert plan(Situation(TALK, held=True)).music
+
+
+def test_intro_after_the_agent_left_plays_on_with_nobody_to_wait() -> None:
+    p = plan(Situation(frozenset({"caller"}), intro=True))
+    assert p.intro and not p.agent_music and p.links == frozenset()
+
+
+def test_a_supervisor_listening_during_the_intro_hears_the_agent_only() -> None:
+    p = plan(Situation(TALK | {"supervisor"}, intro=True, monitor=MonitorMode.LISTEN))
+    assert hears(p.links, "supervisor") == {"agent"} and hears(p.links, "caller") == set()
+    assert p.agent_music  # the music goes to the agent's ear only: a sink, not a source

@@ -148,3 +148,21 @@ def test_failing_migration_rolls_back(
         migrations.migrate(database, Path(settings.paths.backups))
     assert migrations.current_version(database) == NEXT - 1
     assert "half_done" not in table_names(Path(settings.paths.database))
+
+
+def test_a_migration_merged_below_the_newest_applied_one_is_still_applied(
+    settings: Settings, opened: list[Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database that got 1..N and then N+2 (written side by side) still gets N+1."""
+    opened.append(open_store(settings))
+    database = open_store(settings, migrate=False)
+    opened.append(database)
+    ran: list[int] = []
+    later = extra_migration(NEXT + 1, lambda db: ran.append(NEXT + 1))
+    monkeypatch.setattr(migrations, "available", lambda: [*ORIGINAL_AVAILABLE(), later])
+    assert migrations.migrate(database) == [later]
+    middle = extra_migration(NEXT, lambda db: ran.append(NEXT))
+    monkeypatch.setattr(migrations, "available", lambda: [*ORIGINAL_AVAILABLE(), middle, later])
+    assert [m.version for m in migrations.migrate(database)] == [NEXT]
+    assert ran == [NEXT + 1, NEXT]
+    assert migrations.pending(database) == []

@@ -81,3 +81,27 @@ def test_the_live_page_needs_a_session_and_its_csrf_token(
     done = logged_in.post("/live/calls/c1/hold", json={}, headers=headers)
     assert done.status_code == 200
     assert engine.received[-1] == ("call.hold", {"call_id": "c1"})
+
+
+def test_the_company_intro_and_its_cancel_reach_the_engine(
+    client: FlaskClient, api_token: str, engine: StandInEngine
+) -> None:
+    engine.commands["call.intro"] = lambda **args: {"seconds": 12.0, **args}
+    engine.commands["call.intro_cancel"] = lambda **args: {"cancelled": True}
+    response = post(client, api_token, "/calls/c1/intro", {"prompt": "company-intro", "x": 1})
+    assert response.status_code == 200 and response.json["seconds"] == 12.0
+    assert engine.received[-1] == ("call.intro", {"call_id": "c1", "prompt": "company-intro"})
+    assert post(client, api_token, "/calls/c1/intro/cancel").status_code == 200
+    assert engine.received[-1] == ("call.intro_cancel", {"call_id": "c1"})
+
+
+@pytest.mark.parametrize(("error_id", "status"), [("no-prompt", 400), ("no-intro", 409)])
+def test_intro_refusals_keep_their_id(
+    client: FlaskClient, api_token: str, engine: StandInEngine, error_id: str, status: int
+) -> None:
+    def refuse(**_: Any) -> None:
+        raise CommandError(error_id, "not that")
+
+    engine.commands["call.intro"] = refuse
+    response = post(client, api_token, "/calls/c1/intro", {"prompt": "missing"})
+    assert (response.status_code, response.json["error"]["id"]) == (status, error_id)

@@ -23,6 +23,7 @@ CALL_STATES = {
     "queued": _l("Queued"),
     "ringing": _l("Ringing"),
     "talking": _l("Talking"),
+    "intro": _l("Hearing intro"),
 }
 
 

@@ -22,6 +22,7 @@ STATUS = {
     "bad-mode": 400,
     "bad-state": 400,
     "bad-reason": 400,
+    "no-prompt": 400,
     "engine-unavailable": 503,
     "no-trunk": 503,
 }
@@ -37,6 +38,8 @@ CALL_OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "monitor": ("call.monitor", ("supervisor", "mode")),
     "takeover": ("call.takeover", ("supervisor",)),
     "notes": ("call.note", ("text",)),
+    "intro": ("call.intro", ("prompt",)),
+    "intro/cancel": ("call.intro_cancel", ()),
 }
 
 

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from appliance.callflow.flow import nodes  # noqa: F401  (registers the node types)
 from appliance.callflow.flow.base import NODE_TYPES, NodeType, node_type
-from appliance.callflow.flow.instructions import EnterQueue, FlowError, Hangup, Instruction, Play
+from appliance.callflow.flow.instructions import (
+    EnterQueue,
+    FlowError,
+    Hangup,
+    Instruction,
+    Play,
+    Record,
+)
+from appliance.callflow.flow.results import SurveyAnswer
 from appliance.callflow.flow.run import FlowRun
 
 __all__ = [
@@ -21,5 +29,7 @@ __all__ = [
     "Instruction",
     "NodeType",
     "Play",
+    "Record",
+    "SurveyAnswer",
     "node_type",
 ]

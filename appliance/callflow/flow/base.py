@@ -25,7 +25,8 @@ class NodeType:
     - `validate(node)` returns what is wrong with the node's own fields, as messages
       (no node id: the caller adds it); `targets(node)` the node ids it can lead to;
       `prompts(node)`, `queues(node)`, `schedules(node)` and `extensions(node)` the
-      prompt, queue, business-hours schedule and extension names it uses.  The flow
+      prompt, queue, business-hours schedule and extension names it uses;
+      `target_types(node)` the targets that must be nodes of a given type.  The flow
       validator (`validate.py`) builds graph-wide checks from these.
     - `waits_for_input` is true for nodes that wait for the caller's digits; a cycle
       through nodes that never wait would loop forever, so validation refuses it.
@@ -35,8 +36,10 @@ class NodeType:
       what follows a prompt (and its wait) played to its end; `on_digit(run, node,
       digit)` what a DTMF digit leads to, or None to go on as before.  The default
       `on_digit` keeps the digit as type-ahead for the next node that reads digits.
+      A node that returns `Record` gets `on_recorded(run, node)` when it ends.
     - Instructions are what the engine carries out (`instructions.py`): `Play`,
-      `Wait`, `EnterQueue`, `Transfer`, `OfferCallback`, `Hangup`.
+      `Wait`, `EnterQueue`, `Transfer`, `OfferCallback`, `Record`, `Hangup`; results
+      for the store (a survey's answer) go into `run.answers`.
     """
 
     name: ClassVar[str] = ""
@@ -55,6 +58,10 @@ class NodeType:
     def targets(self, node: Node) -> list[str]:
         """Return the node ids this node can lead to (default: its ``next``)."""
         return [str(node["next"])] if node.get("next") else []
+
+    def target_types(self, node: Node) -> dict[str, str]:
+        """Return targets that must be of a given node type, as {node id: type}."""
+        return {}
 
     def prompts(self, node: Node) -> list[str]:
         """Return the prompt names this node plays."""
@@ -79,6 +86,10 @@ class NodeType:
     def on_played(self, run: FlowRun, node: Node) -> Instruction:
         """Return what follows a prompt that played to its end."""
         raise FlowError(f"node '{run.node_id}': nothing to play after")
+
+    def on_recorded(self, run: FlowRun, node: Node) -> Instruction:
+        """Return what follows a recording that ended."""
+        raise FlowError(f"node '{run.node_id}': nothing follows a recording")
 
     def on_digit(self, run: FlowRun, node: Node, digit: str) -> Instruction | None:
         """Keep a digit pressed here for the next node that reads digits."""

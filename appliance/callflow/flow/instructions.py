@@ -59,4 +59,19 @@ class Hangup:
     reason: str = "ivr-hangup"
 
 
-Instruction = Play | Wait | EnterQueue | Transfer | OfferCallback | Hangup
+@dataclass(frozen=True)
+class Record:
+    """Record the caller (a survey's voice comment) for node `node`.
+
+    The engine ends the recording at the `terminator` key, after `silence` s with
+    nothing heard, or at `max_seconds`, keeps the file with the node's result and
+    then asks the flow what follows (`FlowRun.on_recorded`).
+    """
+
+    node: str
+    max_seconds: float
+    silence: float
+    terminator: str = "#"
+
+
+Instruction = Play | Wait | EnterQueue | Transfer | OfferCallback | Record | Hangup

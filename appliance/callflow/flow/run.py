@@ -9,6 +9,7 @@ from typing import Any
 from appliance.callflow.customers import CallerBook, Customer
 from appliance.callflow.flow.base import Node, node_type
 from appliance.callflow.flow.instructions import FlowError, Instruction, Play
+from appliance.callflow.flow.results import SurveyAnswer
 from appliance.callflow.hours import Schedule
 
 MAX_JUMPS = 100  # nodes entered without waiting for the caller before the walk is a loop
@@ -38,6 +39,9 @@ class FlowRun:
     tries: int = 0  # failed tries at the current node
     in_invalid: bool = False  # the invalid-choice prompt is playing
     language_override: str = ""  # set by a set_language node
+    stage: str = ""  # where the current node is in its own steps (a survey: rating, comment)
+    survey: str = ""  # the survey node the caller goes to if the agent hangs up first
+    answers: list[SurveyAnswer] = field(default_factory=list)  # for the engine to store
     _node_id: str = ""
     _jumps: int = 0
 
@@ -69,6 +73,11 @@ class FlowRun:
         self._jumps = 0
         return node_type(self._node().get("type")).on_digit(self, self._node(), digit)
 
+    def on_recorded(self) -> Instruction:
+        """Return what follows a recording (a survey's comment) that ended."""
+        self._jumps = 0
+        return node_type(self._node().get("type")).on_recorded(self, self._node())
+
     def enter(self, node_id: str) -> Instruction:
         """Move to node_id and return its first instruction."""
         nodes = self.flow.get("nodes", {})
@@ -77,7 +86,7 @@ class FlowRun:
         self._jumps += 1
         if self._jumps > MAX_JUMPS:
             raise FlowError(f"node '{node_id}': the flow loops without waiting for the caller")
-        self._node_id, self.tries, self.in_invalid = node_id, 0, False
+        self._node_id, self.tries, self.in_invalid, self.stage = node_id, 0, False, ""
         self.collected = []
         self.path.append(node_id)
         node = nodes[node_id]

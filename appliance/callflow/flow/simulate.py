@@ -15,13 +15,16 @@ from appliance.callflow.flow.instructions import (
     Instruction,
     OfferCallback,
     Play,
+    Record,
     Transfer,
     Wait,
 )
+from appliance.callflow.flow.results import SurveyAnswer
 from appliance.callflow.flow.run import FlowRun
 from appliance.callflow.hours import Schedule
 
 SILENCE = "."  # a key that lets the playing prompt (and its wait) run out
+AGENT_HANGS_UP = "!"  # in a queue: an agent answers and hangs up first (to a survey)
 MAX_STEPS = 500  # a silent caller in a menu that loops back to itself never ends
 
 
@@ -38,6 +41,7 @@ class Trace:
     end: str
     variables: dict[str, str] = field(default_factory=dict)
     queued: EnterQueue | None = None
+    answers: list[SurveyAnswer] = field(default_factory=list)
 
 
 def simulate(
@@ -53,7 +57,10 @@ def simulate(
     Each key is pressed while the current prompt plays (during a plain prompt it is
     typed ahead for the next menu) or while the flow waits for digits; ``.`` instead
     lets the prompt and its wait run out.  When the keys are used up the caller stays
-    silent.  customers and schedules are what lookup and time_condition nodes see.
+    silent.  In a queue, ``!`` is an agent who answers and hangs up first: the walk
+    goes on at the queue node's survey, if it has one.  While a comment is recorded,
+    ``#`` or ``.`` ends it.  customers and schedules are what lookup and
+    time_condition nodes see.
     """
     run = FlowRun(
         graph,
@@ -67,27 +74,40 @@ def simulate(
     try:
         instruction: Instruction | None = run.start()
         for _ in range(MAX_STEPS):
-            if not isinstance(instruction, Play | Wait):
+            if isinstance(instruction, EnterQueue) and pending[:1] == [AGENT_HANGS_UP]:
+                pending.pop(0)
+                instruction = run.goto(run.survey) if run.survey else Hangup("agent hung up")
+            if not isinstance(instruction, Play | Wait | Record):
                 return _trace(run, played, instruction)
             if isinstance(instruction, Play) and (not played or played[-1] is not instruction):
                 played.append(instruction)
             key = pending.pop(0) if pending else SILENCE
-            answer = run.on_played() if key == SILENCE else run.on_digit(key)
-            instruction = instruction if answer is None else answer
+            instruction = _step(run, instruction, key)
     except FlowError as exc:
-        return Trace(run.path, played, f"error: {exc}", dict(run.variables))
-    return Trace(run.path, played, "too-long", dict(run.variables))
+        return Trace(run.path, played, f"error: {exc}", dict(run.variables), answers=run.answers)
+    return Trace(run.path, played, "too-long", dict(run.variables), answers=run.answers)
+
+
+def _step(run: FlowRun, instruction: Play | Wait | Record, key: str) -> Instruction:
+    """Return the instruction after the caller pressed key (or stayed silent)."""
+    if isinstance(instruction, Record):
+        done = key in (SILENCE, instruction.terminator)
+        return run.on_recorded() if done else instruction
+    answer = run.on_played() if key == SILENCE else run.on_digit(key)
+    return instruction if answer is None else answer
 
 
 def _trace(run: FlowRun, played: list[Play], instruction: Instruction | None) -> Trace:
     """Return the trace of a walk that ended in instruction."""
-    variables = dict(run.variables)
+    variables, answers = dict(run.variables), run.answers
     if isinstance(instruction, EnterQueue):
-        return Trace(run.path, played, f"queue:{instruction.queue}", variables, instruction)
+        end = f"queue:{instruction.queue}"
+        return Trace(run.path, played, end, variables, instruction, answers)
     if isinstance(instruction, Transfer):
         end = f"transfer:{instruction.kind}:{instruction.target}"
-        return Trace(run.path, played, end, variables)
+        return Trace(run.path, played, end, variables, answers=answers)
     if isinstance(instruction, OfferCallback):
-        return Trace(run.path, played, f"callback_offer:{instruction.queue}", variables)
+        end = f"callback_offer:{instruction.queue}"
+        return Trace(run.path, played, end, variables, answers=answers)
     assert isinstance(instruction, Hangup)
-    return Trace(run.path, played, "hangup", variables)
+    return Trace(run.path, played, "hangup", variables, answers=answers)

@@ -60,7 +60,7 @@ def validate(
         typed[node_id] = kind()
         problems += _node_problems(node_id, node, typed[node_id], has_prompt, queues, known)
     edges = _edges(flow_nodes, typed, problems)
-    problems += _dangling(edges, flow_nodes)
+    problems += _dangling(edges, flow_nodes) + _wrong_types(flow_nodes, typed)
     if graph.get("start") in flow_nodes:  # else every node would be reported unreachable
         problems += _unreachable(graph, edges, entries)
     return problems + _loops_without_input(edges, typed)
@@ -126,6 +126,21 @@ def _dangling(edges: dict[str, list[str]], flow_nodes: dict[str, Node]) -> list[
         for target in targets
         if target not in flow_nodes
     ]
+
+
+def _wrong_types(flow_nodes: dict[str, Node], typed: dict[str, NodeType]) -> list[FlowProblem]:
+    """Return a problem for each target that must be of a type and is another."""
+    return [
+        FlowProblem(node_id, f"{target!r} must be a {wanted} node")
+        for node_id, kind in typed.items()
+        for target, wanted in kind.target_types(flow_nodes[node_id]).items()
+        if target in flow_nodes and _type_of(flow_nodes[target]) != wanted
+    ]
+
+
+def _type_of(node: object) -> object:
+    """Return a node's type (None for a node that is not a table)."""
+    return node.get("type") if isinstance(node, dict) else None
 
 
 def _unreachable(

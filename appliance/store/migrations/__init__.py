@@ -58,13 +58,26 @@ def current_version(database: Database) -> int:
     return int(row[0] or 0)
 
 
+def applied_versions(database: Database) -> set[int]:
+    """Return the versions applied to the database."""
+    database.execute_sql(VERSION_TABLE)
+    rows = database.execute_sql('SELECT "version" FROM "schema_migrations"').fetchall()
+    return {int(row[0]) for row in rows}
+
+
 def pending(database: Database) -> list[Migration]:
-    """Return the migrations not yet applied; refuse a database newer than this code."""
+    """Return the migrations not yet applied, in order; refuse a database newer than this code.
+
+    Every known version without its row is pending, not only those above the newest
+    applied: migrations written side by side (say 9 and 11) may reach a database in
+    either order, and each touches its own tables or columns.
+    """
     current = current_version(database)
     known = available()
     if current > known[-1].version:
         raise DatabaseTooNew(current, known[-1].version)
-    return [m for m in known if m.version > current]
+    done = applied_versions(database)
+    return [m for m in known if m.version not in done]
 
 
 def migrate(database: Database, backup_dir: Path | None = None) -> list[Migration]:

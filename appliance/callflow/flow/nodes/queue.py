@@ -14,7 +14,9 @@ SKILLS_ERROR = "skills must map skill names to levels"
 
 
 class QueueNode(NodeType):
-    """Fields: ``queue``, ``priority`` (default 0: higher is served first), ``skills``.
+    """Fields: ``queue``, ``priority`` (default 0: higher is served first), ``skills``,
+    ``survey`` (optional: a survey node the caller is taken to when the agent hangs up
+    first; docs/surveys.md).
 
     A customer found by a lookup node earlier joins as that customer: their VIP tier
     raises the priority, their owner agent is preferred.
@@ -28,8 +30,12 @@ class QueueNode(NodeType):
         return errors + ([] if _skills_ok(node.get("skills")) else [SKILLS_ERROR])
 
     def targets(self, node: Node) -> list[str]:
-        """Lead nowhere in the flow (the queue's overflow may come back by its own rule)."""
-        return []
+        """Lead to the survey node if any (the queue's overflow may come back by its own rule)."""
+        return [str(node["survey"])] if node.get("survey") else []
+
+    def target_types(self, node: Node) -> dict[str, str]:
+        """Require the survey target to be a survey node."""
+        return {str(node["survey"]): "survey"} if node.get("survey") else {}
 
     def queues(self, node: Node) -> list[str]:
         """Return the queue."""
@@ -40,6 +46,7 @@ class QueueNode(NodeType):
         skills = node.get("skills") or {}
         if not _skills_ok(skills):
             raise FlowError(f"node '{run.node_id}': {SKILLS_ERROR}")
+        run.survey = str(node.get("survey") or "")
         customer = run.customer.number if run.customer else ""
         return EnterQueue(node["queue"], int(node.get("priority", 0)), dict(skills), customer)
 
