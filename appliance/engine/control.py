@@ -118,7 +118,9 @@ class ControlServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
     def start(self) -> None:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.serve_forever, name="control", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, args=(0.1,), name="control", daemon=True
+        )  # polls every 0.1 s: stop() waits for one poll
         self._thread.start()
 
     def stop(self) -> None:

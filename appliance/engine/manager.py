@@ -94,8 +94,8 @@ class Engine:
         """Hang up calls, let BYEs go out, write what is queued, free pjsua2."""
         log.info("engine stopping")
         self.stopping.set()
-        self.board.hang_up_all()
-        self.reactor.drain(0.5)
+        if self.board.hang_up_all():
+            self.reactor.drain(0.5)  # BYEs out, their answers in
         if self.control is not None:
             self.control.stop()
         self.writer.flush(5.0)

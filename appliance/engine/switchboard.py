@@ -382,7 +382,9 @@ class Switchboard:
         self.sessions.clear()
         self.legs.clear()
 
-    def hang_up_all(self) -> None:
-        """End every call (engine stopping)."""
+    def hang_up_all(self) -> int:
+        """End every call (engine stopping); return how many legs were up."""
+        legs = len(self.legs)
         for session in list(self.sessions.values()):
             self.end_call(session, "system", "engine stopping", 503)
+        return legs

@@ -235,16 +235,18 @@ def main() -> int:
         phone.setRegistration(False)  # unregister so the edge forgets this phone
         for _ in range(25):
             ep.libHandleEvents(20)
+            if not phone.getInfo().regIsActive:
+                break
     except pj.Error:
         pass
     ep.hangupAllCalls()
-    for _ in range(10):
+    for _ in range(5):
         ep.libHandleEvents(20)
     phone.calls.clear()
     phone.player = None
     phone.shutdown()
     del phone
-    ep.libDestroy()
+    ep.libDestroy(pj.PJSUA_DESTROY_NO_RX_MSG)  # answers are in: skip the library's 1 s wait
     return 0
 
 
