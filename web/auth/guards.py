@@ -10,7 +10,7 @@ from flask import g, redirect, request, session, url_for
 
 from appliance.store.models import User
 from web.auth import services
-from web.exceptions import Unauthorized
+from web.exceptions import Forbidden, Unauthorized
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,3 +72,33 @@ def session_or_token_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
+
+
+ROLES = ("admin", "supervisor", "agent")
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Let in a logged-in user whose role is one of roles (403 otherwise; login if none).
+
+    Every page of an area names its roles: ``@role_required("admin")`` for settings,
+    ``@role_required("admin", "supervisor")`` for the wallboard, all three for the
+    agent console.
+    """
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"roles must be some of {ROLES}, got {roles}")
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            """Run view for a logged-in user with one of the roles only."""
+            user = g.get("user")
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if user.role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorate
