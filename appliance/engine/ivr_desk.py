@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
 
+from appliance.callflow.flow.instructions import LeaveMessage
 from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
 from appliance.engine.media import Player, PromptMissing
 from appliance.engine.session import CallSession
@@ -77,6 +78,8 @@ class IvrDesk:
             self.board.desk.enter_queue(session, instruction.queue)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)
+        elif isinstance(instruction, LeaveMessage):
+            self.board.desk.voicemail.record(session, instruction.box)
 
     def play(
         self, session: CallSession, prompt: str, language: str, wait: float, then: Any

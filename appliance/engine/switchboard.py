@@ -283,6 +283,8 @@ class Switchboard:
             self.ivr.follow(session, lambda run: run.on_digit(digit))
         elif session.state in ("queued", "ringing"):
             self.desk.exits.digit(session, digit)
+        elif session.state == "voicemail":
+            self.desk.voicemail.digit(session, digit)
 
     def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
         """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""

@@ -62,6 +62,12 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "Please leave a message after the tone. Hang up when you are done.",
         "zh": "请在提示音后留言，留言完毕请挂机。",
     },
+    # Voicemail (docs/voicemail.md): the default greeting names the box ("voicemail-box" 1 0 0 1).
+    "voicemail-box": {"en": "You have reached the mailbox of", "zh": "这里是信箱"},
+    "voicemail-saved": {
+        "en": "Your message has been saved. Goodbye.",
+        "zh": "您的留言已保存，再见。",
+    },
 }
 
 # Numbers for announcements: num-0 … num-19, the tens, num-hundred (see callflow/say.py).

@@ -34,7 +34,8 @@ class NodeType:
       what follows a prompt (and its wait) played to its end; `on_digit(run, node,
       digit)` what a DTMF digit leads to, or None to go on as before.  The default
       `on_digit` keeps the digit as type-ahead for the next node that reads digits.
-    - Instructions are the `Play`, `EnterQueue`, `Hangup` the engine carries out.
+    - Instructions are the `Play`, `EnterQueue`, `Hangup`, `LeaveMessage` the engine
+      carries out.
     """
 
     name: ClassVar[str] = ""

@@ -35,4 +35,11 @@ class Hangup:
     reason: str = "ivr-hangup"
 
 
-Instruction = Play | EnterQueue | Hangup
+@dataclass(frozen=True)
+class LeaveMessage:
+    """Greet the caller with the box's greeting, then record a message into the box."""
+
+    box: str
+
+
+Instruction = Play | EnterQueue | Hangup | LeaveMessage

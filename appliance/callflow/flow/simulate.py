@@ -6,7 +6,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from appliance.callflow.flow.instructions import EnterQueue, FlowError, Hangup, Instruction, Play
+from appliance.callflow.flow.instructions import (
+    EnterQueue,
+    FlowError,
+    Hangup,
+    Instruction,
+    LeaveMessage,
+    Play,
+)
 from appliance.callflow.flow.run import FlowRun
 
 SILENCE = "."  # a key that lets the playing prompt (and its wait) run out
@@ -17,7 +24,8 @@ MAX_STEPS = 500  # a silent caller in a menu that loops back to itself never end
 class Trace:
     """What one simulated call did: nodes entered, prompts played, how it ended.
 
-    `end` is ``queue:<name>``, ``hangup``, ``error: <message>`` or ``too-long``.
+    `end` is ``queue:<name>``, ``voicemail:<box>``, ``hangup``, ``error: <message>`` or
+    ``too-long``.
     """
 
     path: list[str]
@@ -58,5 +66,7 @@ def _trace(run: FlowRun, played: list[Play], instruction: Instruction | None) ->
     """Return the trace of a walk that ended in instruction."""
     if isinstance(instruction, EnterQueue):
         return Trace(run.path, played, f"queue:{instruction.queue}", run.variables, instruction)
+    if isinstance(instruction, LeaveMessage):
+        return Trace(run.path, played, f"voicemail:{instruction.box}", dict(run.variables))
     assert isinstance(instruction, Hangup)
     return Trace(run.path, played, "hangup", dict(run.variables))
