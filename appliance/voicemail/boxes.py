@@ -225,3 +225,12 @@ def message_row(name: str, message_id: int) -> VoicemailMessage:
     if row is None:
         raise NoSuchMessage(f"mailbox {name!r} has no message {message_id!r}")
     return row
+
+
+def message_and_box(message_id: int) -> tuple[Message, Box]:
+    """Return a message (even deleted) and its box, for its e-mail (raises NoSuchMessage)."""
+    row = VoicemailMessage.get_or_none(VoicemailMessage.id == message_id)
+    if row is None:
+        raise NoSuchMessage(f"no message {message_id!r}")
+    box = _box(row.box)
+    return _message(row, box.name), box
