@@ -17,6 +17,7 @@ from appliance.engine.callback import request_callback
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.engine.flow_commands import FlowCommands
+from appliance.engine.voicemail_commands import VoicemailCommands
 from appliance.sipedge import subscribers
 from appliance.store.models import Agent, ReasonCode
 
@@ -44,6 +45,7 @@ class Commands:
             **CallCommands(engine).table,
             **FlowCommands(engine.board.prompts, self.reload).table,
             "queue.callback": self.queue_callback,
+            **VoicemailCommands(engine.writer, engine.board.prompts).table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
