@@ -7,6 +7,7 @@
 | `*78` / `*79` | do not disturb on / off |
 | `*72<number>` / `*73` | forward my direct calls to a number / stop forwarding |
 | `*8` | pick up a call ringing for a colleague in one of my queues |
+| `*97` / `*98` | listen to my voicemail box / to any box (box number, then PIN) |
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ CODES = {
     "*79": "dnd_off",
     "*73": "unforward",
     "*8": "pickup",
+    "*97": "voicemail_own",
+    "*98": "voicemail_any",
 }
 FORWARD = "*72"
 

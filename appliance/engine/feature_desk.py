@@ -19,6 +19,7 @@ from appliance.callflow.features import Feature, next_state, parse
 from appliance.engine.legs import Leg
 from appliance.engine.media import Player, PromptMissing
 from appliance.engine.session import CallSession
+from appliance.engine.voicemail_listen import ListeningDesk
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -39,6 +40,7 @@ class FeatureDesk:
         self.board = board
         self._prompts: dict[str, str] = {}  # leg id -> confirmation to play once audio is up
         self._players: dict[str, Player] = {}  # leg id -> confirmation playing
+        self.listening = ListeningDesk(board)  # *97 / *98
 
     def dialled(self, leg: Leg, extension: str, code: str) -> None:
         """Carry out the feature a phone dialled, or refuse it."""
@@ -50,6 +52,8 @@ class FeatureDesk:
             leg.end(403, "Feature codes are for agents")
         elif feature.action == "pickup":
             self.pickup(leg, extension)
+        elif feature.action in ("voicemail_own", "voicemail_any"):
+            self.listening.start(leg, extension, own_box=feature.action == "voicemail_own")
         else:
             leg.role = "feature"
             self._prompts[leg.leg_id] = self._apply(extension, feature)
@@ -71,7 +75,10 @@ class FeatureDesk:
         return STATE_PROMPTS[state]
 
     def media_ready(self, leg: Leg) -> None:
-        """Play the confirmation, then hang up."""
+        """Play the confirmation, then hang up (or start a phone's voicemail listening)."""
+        if self.listening.has(leg):
+            self.listening.media_ready(leg)
+            return
         prompt = self._prompts.pop(leg.leg_id, "")
         if not prompt or leg.audio is None:
             return
@@ -85,8 +92,13 @@ class FeatureDesk:
         self._players[leg.leg_id] = player
         self.board.reactor.call_later(player.seconds + 0.3, leg.end)
 
+    def digit(self, leg: Leg, digit: str) -> None:
+        """Pass a key pressed in a feature call on (only voicemail listening takes keys)."""
+        self.listening.digit(leg, digit)
+
     def ended(self, leg: Leg) -> None:
         """Forget a finished feature call."""
+        self.listening.ended(leg)
         self._prompts.pop(leg.leg_id, None)
         self._players.pop(leg.leg_id, None)
 

@@ -269,7 +269,10 @@ class Switchboard:
             self.desk.trunk.confirmed(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
-        """Feed a caller's DTMF digit to their flow."""
+        """Feed a caller's DTMF digit to their flow (or to the feature a phone dialled)."""
+        if leg.role == "feature":
+            self.features.digit(leg, digit)
+            return
         session = self.sessions.get(leg.call_id)
         if session is None or leg.role != "caller":
             return
