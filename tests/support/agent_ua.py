@@ -15,6 +15,8 @@ that the caller's voice reached the agent through the bridge.  With ``--record D
 the audio each call receives is written to ``DIR/call-<n>.wav`` (n from 1), for tests
 that measure which tones reached whom.  With ``--call NUMBER`` the phone dials that
 number through the edge once registered (a caller, a feature code such as ``*8``).
+With ``--dtmf MS:DIGITS`` (repeatable) the phone keys DIGITS (RFC 4733) MS
+milliseconds after a call is answered, e.g. a PIN and # into a voicemail menu.
 The process ends on SIGTERM or after ``--seconds``.
 """
 
@@ -46,6 +48,7 @@ class AgentCall(pj.Call):
         self.stats = {"rx": 0, "tx": 0}
         self.recorder: pj.AudioMediaRecorder | None = None
         self.confirmed_at: float | None = None
+        self.keys: list[tuple[float, str]] = []  # (monotonic time, digits) still to send
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report state changes."""
@@ -53,6 +56,8 @@ class AgentCall(pj.Call):
             info = self.getInfo()
             if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
                 self.confirmed_at = time.monotonic()
+                self.keys = [(self.confirmed_at + ms / 1000.0, digits)
+                             for ms, digits in self.phone.args.dtmf]  # fmt: skip
                 say("confirmed", at=time.time())
             elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 self.recorder = None  # closes the WAV
@@ -89,6 +94,13 @@ class AgentCall(pj.Call):
         self.recorder.createRecorder(path)
         self.audio.startTransmit(self.recorder)
         say("recording", path=path, at=time.time())
+
+    def send_keys(self, now: float) -> None:
+        """Key the digits that are due."""
+        for due, digits in [k for k in self.keys if k[0] <= now]:
+            self.keys.remove((due, digits))
+            self.dialDtmf(digits)
+            say("dtmf", digits=digits, at=time.time())
 
     def sample(self) -> None:
         """Remember the RTP counters and the loudest level heard."""
@@ -162,10 +174,19 @@ class Phone(pj.Account):
             call.answer(ok)
         for call in list(self.calls.values()):
             call.sample()
+            call.send_keys(now)
             talk = self.args.talk_ms / 1000.0
             if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
                 call.confirmed_at = None
                 call.hangup(pj.CallOpParam())
+
+
+def keys(text: str) -> tuple[int, str]:
+    """Return (ms, digits) from MS:DIGITS."""
+    ms, _, digits = text.partition(":")
+    if not ms.isdigit() or not digits or any(d not in "0123456789*#" for d in digits):
+        raise argparse.ArgumentTypeError(f"expected MS:DIGITS, got {text!r}")
+    return int(ms), digits
 
 
 def parse() -> argparse.Namespace:
@@ -182,6 +203,8 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--tone", default="")
     ap.add_argument("--record", default="", help="folder for the WAV of each call received")
     ap.add_argument("--call", default="", help="number to dial once registered")
+    ap.add_argument("--dtmf", type=keys, action="append", default=[], metavar="MS:DIGITS",
+                    help="key DIGITS MS ms after answer (repeatable)")  # fmt: skip
     ap.add_argument("--seconds", type=float, default=120)
     return ap.parse_args()
 
