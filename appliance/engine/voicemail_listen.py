@@ -75,7 +75,7 @@ class ListeningDesk:
 
     def start(self, leg: Leg, extension: str, own_box: bool) -> None:
         """Answer a phone that dialled *97 (own_box: its extension's box) or *98."""
-        language = self.board.settings.language if self.board.settings.language == "zh" else "en"
+        language = "zh" if self.board.settings.language.startswith("zh") else "en"  # zh_CN
         listening = Listening(extension if own_box else "", language)
         self.listeners[leg.leg_id] = Listener(leg, extension, listening)
         leg.role = "feature"
@@ -108,6 +108,12 @@ class ListeningDesk:
         listener = self.listeners.pop(leg.leg_id, None)
         if listener is not None:
             self._stop(listener)
+
+    def close(self) -> None:
+        """Drop every player and timer (before the library is destroyed)."""
+        for listener in self.listeners.values():
+            self._stop(listener)
+        self.listeners.clear()
 
     def _do(self, listener: Listener, step: Step) -> None:
         """Carry out one step: write its changes, check a PIN, or say its prompts."""
