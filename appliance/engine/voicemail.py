@@ -16,6 +16,7 @@ import contextlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from appliance.callflow.say import digits_prompts
-from appliance.engine.media import Recorder
+from appliance.engine.media import PromptMissing, Recorder
 from appliance.engine.session import CallSession
 from appliance.engine.store_reads import StoreReads
 from appliance.voicemail.boxes import Box, find_box
@@ -51,10 +52,17 @@ class Message:
     heard_at: float
 
 
-def greeting_prompts(name: str, box: Box | None) -> list[str]:
-    """Return what a caller hears before the beep: the box's own greeting, or one naming it."""
+def greeting_prompts(name: str, box: Box | None, has: Callable[[str], bool]) -> list[str]:
+    """Return what a caller hears before the beep: the box's own greeting, or one naming it.
+
+    has(prompt) tells whether a prompt exists: a box whose greeting was removed from
+    the prompt library falls back on the default greeting instead of none.
+    """
     if box is not None and box.greeting:
-        return [box.greeting, "beep"]
+        if has(box.greeting):
+            return [box.greeting, "beep"]
+        log.warning("mailbox %s: greeting %r is missing; the default one is played", name,
+                    box.greeting)  # fmt: skip
     named = ["voicemail-box", *digits_prompts(name)] if name.isdigit() else []
     return [*named, "voicemail-greeting", "beep"]
 
@@ -82,11 +90,19 @@ class VoicemailDesk:
         if session.state != "voicemail":
             return  # hung up while the box was read
         limit = float(box.max_seconds) if box is not None else MAX_MESSAGE_SECONDS
-        prompts = greeting_prompts(name, box)
         language = self.board.desk.language(session)
+        prompts = greeting_prompts(name, box, lambda p: self._has_prompt(p, language))
         self.board.emit(session, "voicemail.greeting", {"box": name, "prompts": prompts})
         start = lambda: self._start(session, name, limit)  # noqa: E731
         self.board.desk.announce.play(session, prompts, language, start)
+
+    def _has_prompt(self, prompt: str, language: str) -> bool:
+        """Return true if the prompt exists in language (or English)."""
+        try:
+            self.board.prompts.path(prompt, language)
+        except PromptMissing:
+            return False
+        return True
 
     def _start(self, session: CallSession, box: str, limit: float) -> None:
         """Start recording after the beep."""

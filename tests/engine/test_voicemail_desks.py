@@ -23,18 +23,27 @@ def store(tmp_path: Path) -> Iterator[None]:
     database.close()
 
 
+def any_prompt(prompt: str) -> bool:
+    return True
+
+
 def box(greeting: str = "") -> boxes.Box:
     return boxes.Box("1001", "", "1001", "", "", greeting, "en", 120, "")
 
 
 def test_the_default_greeting_names_a_numbered_box_and_ends_with_the_beep() -> None:
     named = ["voicemail-box", "num-1", "num-0", "num-0", "num-1"]
-    assert greeting_prompts("1001", None) == [*named, "voicemail-greeting", "beep"]
-    assert greeting_prompts("support", None) == ["voicemail-greeting", "beep"]
+    assert greeting_prompts("1001", None, any_prompt) == [*named, "voicemail-greeting", "beep"]
+    assert greeting_prompts("support", None, any_prompt) == ["voicemail-greeting", "beep"]
 
 
 def test_a_box_with_its_own_greeting_plays_it_before_the_beep() -> None:
-    assert greeting_prompts("1001", box("alice-greeting")) == ["alice-greeting", "beep"]
+    assert greeting_prompts("1001", box("mine"), any_prompt) == ["mine", "beep"]
+
+
+def test_a_greeting_no_longer_in_the_prompts_falls_back_on_the_default() -> None:
+    played = greeting_prompts("support", box("removed"), lambda prompt: prompt != "removed")
+    assert played == ["voicemail-greeting", "beep"]
 
 
 def test_a_box_opens_with_its_pin_only(store: None) -> None:
