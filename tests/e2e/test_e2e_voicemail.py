@@ -3,9 +3,11 @@ and the box's owner listens to it from their phone with the PIN and deletes it."
 
 from __future__ import annotations
 
+import array
 import contextlib
 import json
 import subprocess
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,13 +68,19 @@ def test_a_message_left_after_hours_arrives_by_e_mail_with_its_audio(
         VoicemailBox.name == "general"
     ).execute()
     straight_to_box(box, "200", "general")
-    # Greeting and beep (≈ 5 s) while the caller speaks, then a 2 (ignored) and more speech.
-    sipp = box.sipp("caller_menu", number="200", menu_ms=5500, talk_ms=3000)
+    # Greeting and beep (≈ 5 s) while the caller speaks, more speech, then # ends the message.
+    sipp = box.sipp("caller_voicemail_hash", number="200", greet_ms=5500, talk_ms=2500)
     assert sipp.returncode == 0, sipp.stdout[-2000:]
     cdr = box.wait_cdr()
     assert cdr["outcome"] == "voicemail"
-    left = next(e for e in box.events(cdr["call_id"]) if e["kind"] == "voicemail.left")["data"]
+    events = box.events(cdr["call_id"])
+    left = next(e for e in events if e["kind"] == "voicemail.left")["data"]
     assert left["box"] == "general" and 2 <= left["seconds"] <= 6
+    ended = next(e for e in events if e["kind"] == "call.ended")["data"]
+    assert (ended["by"], ended["reason"]) == ("system", "voicemail saved")  # after "saved"
+    with wave.open(str(box.var / "voicemail" / left["file"])) as message:
+        samples = array.array("h", message.readframes(message.getnframes()))
+    assert max(abs(x) for x in samples) > 1000  # the caller's speech, not silence
     [row] = wait_for(lambda: store_rows(box, "SELECT * FROM voicemail_message"), 5, "the row")
     assert (row["call_id"], row["caller"], row["file"]) == (
         cdr["call_id"], "13800138000", left["file"])  # fmt: skip
