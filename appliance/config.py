@@ -96,6 +96,22 @@ class WebSettings:
 
 
 @dataclass
+class SmtpSettings:
+    """Outgoing e-mail: new voicemail sent to the box's address, the recording attached."""
+
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "callbox@localhost"  # the From address
+    starttls: bool = False
+    username: str = ""  # log in when set
+    password: str = ""
+    timeout_seconds: float = 10.0
+    attempts: int = 4  # tries per e-mail before it is given up (and logged)
+    retry_seconds: float = 5.0  # before the second try; doubled before each further one
+
+
+@dataclass
 class SupervisorSettings:
     """`callbox run`: how children are restarted."""
 
@@ -114,6 +130,7 @@ class Settings:
     engine: EngineSettings = field(default_factory=EngineSettings)
     web: WebSettings = field(default_factory=WebSettings)
     supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False
@@ -274,6 +291,7 @@ def _derive(settings: Settings) -> None:
         ("engine.trunk_port", e.trunk_port),
         ("engine.rtp_port", e.rtp_port),
         ("web.port", settings.web.port),
+        ("smtp.port", settings.smtp.port),
     ):
         if not 1 <= port <= 65535:
             raise ConfigError(f"setting '{key}' must be a port between 1 and 65535, got {port}")

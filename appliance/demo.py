@@ -29,8 +29,11 @@ from appliance.store.models import (
     QueueMember,
     Trunk,
     User,
+    VoicemailBox,
 )
 from appliance.supervisor.statefile import read_json, write_json_atomic
+from appliance.voicemail.boxes import ensure_boxes
+from appliance.voicemail.pin import hash_pin
 
 ADMIN_USERNAME = "admin"
 AGENTS = [
@@ -64,6 +67,8 @@ OFFICE_HOURS: dict[str, Any] = {
     ],
     "workdays": [{"date": "2026-09-27", "like": "mon"}, {"date": "2026-10-10", "like": "fri"}],
 }
+# Every agent's mailbox and the queues' have this PIN in the demo (docs/voicemail.md).
+DEMO_PIN = "1234"
 TRUNK_NAME = "demo-carrier"
 TRUNK_HOST = "127.0.0.1"
 IVR_NAME = "main"
@@ -121,10 +126,12 @@ def load_demo(settings: Settings, force: bool = False) -> Path | None:
         sip_passwords={extension: _random_text(12) for extension, _ in AGENTS},
     )
     password_hash = _hash_password(demo.admin_password)  # slow (argon2): outside the transaction
+    pin_hash = hash_pin(DEMO_PIN)
     with db.atomic():
         if force:
             _remove_demo_rows()
         _create_rows(demo, password_hash)
+        _create_boxes(pin_hash)
     return write_json_atomic(demo_json_path(settings), describe(settings, demo))
 
 
@@ -164,6 +171,7 @@ def describe(settings: Settings, demo: DemoSecrets) -> dict[str, Any]:
             "accepts_from": TRUNK_HOST,
         },
         "ivr_number": IVR_NUMBER,
+        "voicemail": {"pin": DEMO_PIN, "my_box": "*97", "any_box": "*98"},
         "queues": {name: list(members) for name, members in QUEUES.items()},
         "sip": {
             "registrar": f"{connect_host(settings.sip.listen)}:{settings.sip.port}",
@@ -204,8 +212,19 @@ def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
     InboundNumber.create(number=IVR_NUMBER, trunk=trunk, target_type="ivr", target=IVR_NAME)
 
 
+def _create_boxes(pin_hash: str) -> None:
+    """Give the demo's agents and queues mailboxes with the demo PIN."""
+    ensure_boxes()
+    for queue_name in QUEUES:
+        queue = Queue.get(Queue.name == queue_name)
+        VoicemailBox.create(name=queue_name, title=QUEUE_TITLES[queue_name], queue=queue)
+    names = [*(ext for ext, _ in AGENTS), *QUEUES]
+    VoicemailBox.update(pin_hash=pin_hash).where(VoicemailBox.name.in_(names)).execute()
+
+
 def _remove_demo_rows() -> None:
     """Delete rows that would collide with the demo's (for --force)."""
+    VoicemailBox.delete().where(VoicemailBox.name.in_([*(e for e, _ in AGENTS), *QUEUES])).execute()
     InboundNumber.delete().where(InboundNumber.number == IVR_NUMBER).execute()
     IvrFlow.delete().where(IvrFlow.name == IVR_NAME).execute()
     Trunk.delete().where(Trunk.name == TRUNK_NAME).execute()

@@ -8,6 +8,7 @@
 | `*72<number>` / `*73` | forward my direct calls to a number / stop forwarding |
 | `*8` | pick up a call ringing for a colleague in one of my queues |
 | `*77<digits>` | record custom prompt `phone-<digits>` after the beep (docs/prompts.md) |
+| `*97` / `*98` | listen to my voicemail box / to any box (box number, then PIN) |
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ CODES = {
     "*79": "dnd_off",
     "*73": "unforward",
     "*8": "pickup",
+    "*97": "voicemail_own",
+    "*98": "voicemail_any",
 }
 FORWARD = "*72"
 RECORD_PROMPT = "*77"

@@ -19,6 +19,7 @@ from appliance.engine.directory import load_directory
 from appliance.engine.flow_commands import FlowCommands
 from appliance.engine.prompt_commands import PromptCommands
 from appliance.engine.survey_commands import SurveyCommands
+from appliance.engine.voicemail_commands import VoicemailCommands
 from appliance.prompts.library import PromptLibrary
 from appliance.sipedge import subscribers
 from appliance.store.models import Agent, ReasonCode
@@ -49,6 +50,7 @@ class Commands:
             **PromptCommands(PromptLibrary(engine.settings.paths.prompts)).table,
             "queue.callback": self.queue_callback,
             **SurveyCommands().table,
+            **VoicemailCommands(engine.writer, engine.board.prompts).table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:

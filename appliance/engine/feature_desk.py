@@ -21,6 +21,7 @@ from appliance.engine.legs import Leg
 from appliance.engine.media import Player, PromptMissing
 from appliance.engine.prompt_recording import PromptRecorder
 from appliance.engine.session import CallSession
+from appliance.engine.voicemail_listen import ListeningDesk
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -42,6 +43,7 @@ class FeatureDesk:
         self._prompts: dict[str, str] = {}  # leg id -> confirmation to play once audio is up
         self._players: dict[str, Player] = {}  # leg id -> confirmation playing
         self.recording = PromptRecorder(board)
+        self.listening = ListeningDesk(board)  # *97 / *98
 
     def dialled(self, leg: Leg, extension: str, code: str) -> None:
         """Carry out the feature a phone dialled, or refuse it."""
@@ -55,6 +57,8 @@ class FeatureDesk:
             self.pickup(leg, extension)
         elif feature.action == "record_prompt":
             self.recording.begin(leg, extension, feature.argument)
+        elif feature.action in ("voicemail_own", "voicemail_any"):
+            self.listening.start(leg, extension, own_box=feature.action == "voicemail_own")
         else:
             leg.role = "feature"
             self._prompts[leg.leg_id] = self._apply(extension, feature)
@@ -76,9 +80,13 @@ class FeatureDesk:
         return STATE_PROMPTS[state]
 
     def media_ready(self, leg: Leg) -> None:
-        """Play the confirmation, then hang up (or beep and record a prompt)."""
+        """Play the confirmation, then hang up (or beep and record a prompt, or start a
+        phone's voicemail listening)."""
         if leg.leg_id in self.recording.takes:
             self.recording.media_ready(leg)
+            return
+        if self.listening.has(leg):
+            self.listening.media_ready(leg)
             return
         prompt = self._prompts.pop(leg.leg_id, "")
         if not prompt or leg.audio is None:
@@ -95,13 +103,18 @@ class FeatureDesk:
 
     def ended(self, leg: Leg) -> None:
         """Forget a finished feature call."""
+        self.listening.ended(leg)
         self._prompts.pop(leg.leg_id, None)
         self._players.pop(leg.leg_id, None)
         self.recording.ended(leg)
 
     def digit(self, leg: Leg, digit: str) -> None:
-        """Take a key pressed during a feature call (`#` ends a prompt recording)."""
-        self.recording.digit(leg, digit)
+        """Pass a key pressed in a feature call on: voicemail listening's menu, or `#`
+        ending a prompt recording."""
+        if self.listening.has(leg):
+            self.listening.digit(leg, digit)
+        else:
+            self.recording.digit(leg, digit)
 
     def pickup(self, leg: Leg, extension: str) -> None:
         """Answer, from this phone, the oldest call ringing for a colleague in my queues."""

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from appliance.callflow.flow import Record
-from appliance.callflow.flow.instructions import OfferCallback, Transfer, Wait
+from appliance.callflow.flow.instructions import LeaveMessage, OfferCallback, Transfer, Wait
 from appliance.callflow.ivr import EnterQueue, FlowError, FlowRun, Hangup, Instruction, Play
 from appliance.engine.control import CommandError
 from appliance.engine.media import UNPLAYABLE, Player
@@ -98,6 +98,8 @@ class IvrDesk:
             self.transfer(session, instruction)
         elif isinstance(instruction, Hangup):
             self.board.end_call(session, "system", instruction.reason)
+        elif isinstance(instruction, LeaveMessage):
+            self.board.desk.voicemail.record(session, instruction.box)
         elif isinstance(instruction, Record):
             self.surveys.record(session, instruction)
 

@@ -21,6 +21,7 @@ from appliance.engine.switchboard import Switchboard
 from appliance.sipedge import registrations
 from appliance.store.manager import open_store
 from appliance.store.writer import EventWriter
+from appliance.voicemail.mail import Mailer
 
 log = logging.getLogger(__name__)
 REGISTRATION_POLL_SECONDS = 1.0
@@ -39,13 +40,25 @@ class Engine:
         self.board = Switchboard(settings, self.reactor, self.writer)
         self.commands = Commands(self)
         self.contacts: dict[str, str] = {}
+        self.mailer: Mailer | None = None  # voicemail by e-mail, when smtp.enabled
+        if settings.smtp.enabled:
+            folder = Path(settings.paths.var) / "voicemail"
+            self.mailer = Mailer(settings.smtp, folder, settings.timezone, self._mail_report)
 
     def _dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
         """Answer a control command."""
         return self.commands.dispatch(cmd, args)
 
+    def _mail_report(self, kind: str, data: dict[str, Any]) -> None:
+        """Record how a voicemail e-mail went (from the mail thread)."""
+        self.writer.event("", kind, data)
+
     def _publish(self, events: list[dict[str, Any]]) -> None:
-        """Send committed events to control-socket subscribers."""
+        """Send committed events to control-socket subscribers; a new voicemail to the mailer."""
+        for event in events:
+            data = event["data"]
+            if self.mailer and event["kind"] == "voicemail.mwi" and data.get("change") == "left":
+                self.mailer.notify(int(data["message"]))
         if self.control is None:
             return
         for event in events:
@@ -65,6 +78,8 @@ class Engine:
             signal.signal(sig, lambda *_: self.stopping.set())
         close_interrupted_calls(self.database, Path(self.settings.paths.recordings))
         self.writer.start()
+        if self.mailer is not None:
+            self.mailer.start()
         try:
             self.reactor.start()
         except BaseException:
@@ -99,6 +114,8 @@ class Engine:
         if self.control is not None:
             self.control.stop()
         self.writer.flush(5.0)
+        if self.mailer is not None:
+            self.mailer.stop()
         self.writer.stop()
         self.board.music.close()
         self.board.release_calls()

@@ -269,7 +269,7 @@ class Switchboard:
             self.desk.trunk.confirmed(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
-        """Feed a caller's DTMF digit to their flow."""
+        """Feed a caller's DTMF digit to their flow (or to the feature a phone dialled)."""
         if leg.role == "feature":
             self.features.digit(leg, digit)
             return
@@ -286,6 +286,8 @@ class Switchboard:
             self.ivr.digit(session, digit)
         elif session.state in ("queued", "ringing"):
             self.desk.exits.digit(session, digit)
+        elif session.state == "voicemail":
+            self.desk.voicemail.digit(session, digit)
 
     def leg_disconnected(self, leg: Leg, code: int, reason: str) -> None:
         """Handle the end of a leg: a caller leaving ends the call; an agent frees them."""
@@ -379,6 +381,7 @@ class Switchboard:
                 leg.call = None
         for leg in self.legs.values():
             leg.call = None
+        self.features.listening.close()  # its players
         self.sessions.clear()
         self.legs.clear()
 

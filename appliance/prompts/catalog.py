@@ -85,6 +85,39 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "Please leave a message after the tone. Hang up when you are done.",
         "zh": "请在提示音后留言，留言完毕请挂机。",
     },
+    # Voicemail (docs/voicemail.md): the default greeting names the box ("voicemail-box" 1 0 0 1).
+    "voicemail-box": {"en": "You have reached the mailbox of", "zh": "这里是信箱"},
+    "voicemail-saved": {
+        "en": "Your message has been saved. Goodbye.",
+        "zh": "您的留言已保存，再见。",
+    },
+    # Listening by phone (appliance/callflow/voicemail_listen.py).
+    "vm-enter-box": {
+        "en": "Please enter the mailbox number, followed by the hash key.",
+        "zh": "请输入信箱号码，以井号键结束。",
+    },
+    "vm-enter-pin": {
+        "en": "Please enter your PIN, followed by the hash key.",
+        "zh": "请输入密码，以井号键结束。",
+    },
+    "vm-pin-wrong": {"en": "That PIN is not correct.", "zh": "密码错误。"},
+    "vm-you-have": {"en": "You have", "zh": "您有"},
+    "vm-new-message": {"en": "new message.", "zh": "条新留言。"},
+    "vm-new-messages": {"en": "new messages.", "zh": "条新留言。"},
+    "vm-no-messages": {"en": "There are no messages.", "zh": "信箱中没有留言。"},
+    "vm-message": {"en": "Message", "zh": "第"},
+    "vm-message-time": {"en": "was left at", "zh": "条留言，留言时间"},
+    "vm-hours": {"en": "hours", "zh": "点"},
+    "vm-minutes": {"en": "minutes.", "zh": "分。"},
+    "vm-message-menu": {
+        "en": "To hear it again, press 1. To delete it, press 7. To save it, press 9. "
+        "For the next message, press the hash key. For the previous one, press star.",
+        "zh": "重听请按1，删除请按7，保存请按9，下一条请按井号键，上一条请按星号键。",
+    },
+    "vm-deleted": {"en": "Message deleted.", "zh": "留言已删除。"},
+    "vm-saved": {"en": "Message saved.", "zh": "留言已保存。"},
+    "vm-no-more-messages": {"en": "There are no more messages.", "zh": "没有更多留言了。"},
+    "vm-goodbye": {"en": "Goodbye.", "zh": "再见。"},
 }
 
 # Numbers for announcements: num-0 … num-19, the tens, num-hundred (see callflow/say.py).

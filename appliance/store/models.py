@@ -313,6 +313,34 @@ class SurveyResult(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+class VoicemailBox(BaseModel):
+    """A mailbox: an agent's ("1001"), a queue's ("support") or the general one (voicemail.md)."""
+
+    name = CharField(unique=True)  # what callers and flows name it by: an extension, a queue, …
+    title = CharField(default="")
+    agent = ForeignKeyField(Agent, null=True, backref="voicemail_boxes", on_delete="SET NULL")
+    queue = ForeignKeyField(Queue, null=True, backref="voicemail_boxes", on_delete="SET NULL")
+    pin_hash = CharField(default="")  # appliance/voicemail/pin.py; "": no listening by phone
+    email = CharField(default="")  # where new messages are sent, the recording attached
+    greeting = CharField(default="")  # a prompt name; "": the default greeting naming the box
+    language = CharField(default="en")  # of the greeting, the listening menu and the e-mail
+    max_seconds = IntegerField(default=120)  # a message is cut off after this long
+    created_at = DateTimeField(default=utcnow)
+
+
+class VoicemailMessage(BaseModel):
+    """A message left in a box; `file` is relative to <var>/voicemail."""
+
+    box = ForeignKeyField(VoicemailBox, backref="messages", on_delete="CASCADE")
+    call_id = CharField(index=True)
+    caller = CharField(default="")  # the calling number
+    file = CharField()
+    seconds = FloatField(default=0)
+    created_at = FloatField()  # UNIX time
+    heard_at = FloatField(null=True)  # None: new; set: old (listened to)
+    deleted = BooleanField(default=False)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -334,4 +362,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     BusinessHours,
     Prompt,
     SurveyResult,
+    VoicemailBox,
+    VoicemailMessage,
 ]

@@ -19,7 +19,15 @@ from typing import Any
 
 from peewee import Database
 
-from appliance.store.models import Agent, CallEvent, CallLeg, Cdr, QueueCallback, SurveyResult
+from appliance.store.models import (
+    Agent,
+    CallEvent,
+    CallLeg,
+    Cdr,
+    QueueCallback,
+    SurveyResult,
+)
+from appliance.voicemail.boxes import apply_change
 
 log = logging.getLogger(__name__)
 Row = dict[str, Any]
@@ -78,6 +86,14 @@ class EventWriter:
         """Queue a voice comment for the survey answer already queued for call_id and node."""
         self._put("survey_comment", {"call_id": call_id, "node": node, "comment": comment})
 
+    def voicemail(self, row: Row) -> None:
+        """Queue a voicemail change (a message left, heard, saved, deleted: `apply_change`).
+
+        When a box's new/old counts change, a ``voicemail.mwi`` event is written in
+        the same transaction and published with the batch.
+        """
+        self._put("voicemail", row)
+
     def _put(self, kind: str, row: Row) -> None:
         """Queue one item and note that work is pending."""
         with self._lock:
@@ -99,8 +115,8 @@ class EventWriter:
         while True:
             batch, stop = self._gather()
             if batch:
-                self._commit(batch)
-                self._publish([row for kind, row in batch if kind == "event"])
+                written = self._commit(batch)
+                self._publish([row for kind, row in batch if kind == "event"] + written)
                 self._done(len(batch))
             if stop:
                 return
@@ -121,15 +137,15 @@ class EventWriter:
             batch.append(item)
         return batch, False
 
-    def _commit(self, batch: list[tuple[str, Row]]) -> None:
-        """Write batch in one transaction, retrying until it sticks."""
+    def _commit(self, batch: list[tuple[str, Row]]) -> list[Row]:
+        """Write batch in one transaction, retrying until it sticks; return events it made."""
         attempt = 0
         while True:
             try:
                 with self.database.atomic():
-                    self._write(batch)
+                    made = self._write(batch)
                 self.committed_batches += 1
-                return
+                return made
             except Exception as exc:  # disk full, locked: keep the batch, try again
                 delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
                 log.error("event write failed (%s); retrying in %.2f s", exc, delay)
@@ -137,11 +153,15 @@ class EventWriter:
                 time.sleep(delay)
 
     @staticmethod
-    def _write(batch: list[tuple[str, Row]]) -> None:
-        """Insert the rows of one batch."""
+    def _write(batch: list[tuple[str, Row]]) -> list[Row]:
+        """Insert the rows of one batch; return the events the writing itself made."""
         events = [row for kind, row in batch if kind == "event"]
         if events:
             CallEvent.insert_many(events).execute()
+        made = [_voicemail(row) for kind, row in batch if kind == "voicemail"]
+        mwi = [row for row in made if row is not None]
+        if mwi:
+            CallEvent.insert_many(mwi).execute()
         for kind, row in batch:
             if kind == "leg":
                 CallLeg.insert(**row).on_conflict_replace().execute()
@@ -158,6 +178,7 @@ class EventWriter:
             elif kind == "agent":
                 fields = {k: v for k, v in row.items() if k != "extension"}
                 Agent.update(**fields).where(Agent.extension == row["extension"]).execute()
+        return mwi
 
     def _publish(self, events: list[Row]) -> None:
         """Hand committed events on, never letting a subscriber's fault stop the writer."""
@@ -174,3 +195,19 @@ class EventWriter:
             self._pending -= count
             if self._pending == 0:
                 self._idle.set()
+
+
+def _voicemail(row: Row) -> Row | None:
+    """Apply a voicemail change; return its ``voicemail.mwi`` event, if the counts changed.
+
+    A change naming a message already deleted (two listeners at once) is logged and
+    dropped: retrying it could never succeed.
+    """
+    try:
+        data = apply_change(row)
+    except LookupError as exc:
+        log.warning("voicemail change not applied: %s", exc)
+        return None
+    if data is None:
+        return None
+    return {"call_id": "", "at": time.time(), "kind": "voicemail.mwi", "leg": "", "data": data}

@@ -42,8 +42,8 @@ def agent_events(box: Box, extension: str) -> list[dict[str, object]]:
 
 
 def test_an_agent_records_a_prompt_from_the_phone(own_box: Box) -> None:
-    with own_box.agent("1001", call="*7742", tone_hz=VOICE_HZ, talk_ms=3000, press="#") as phone:
-        phone.read_until("pressed", 15)
+    with own_box.agent("1001", call="*7742", tone_hz=VOICE_HZ, dtmf=("3000:#",)) as phone:
+        phone.read_until("dtmf", 15)
         ended = phone.read_until("disconnected", 15)  # the box hangs up after its confirmation
     assert ended["max_rx_level"], "the phone heard neither beep nor confirmation"
     row = wait_for(lambda: Prompt.get_or_none(Prompt.name == "phone-42"), 10, "the stored prompt")

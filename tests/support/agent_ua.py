@@ -9,13 +9,14 @@ prints one JSON object per line on stdout for the test to read:
     {"event": "confirmed"}
     {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
 
-With ``--talk-ms`` the phone hangs up that long after a call is answered (with
-``--press KEYS`` it sends those DTMF keys then instead, and stays on the line).
+With ``--talk-ms`` the phone hangs up that long after a call is answered.
 ``max_rx_level`` is the loudest audio level heard from the box (0 = silence): proof
 that the caller's voice reached the agent through the bridge.  With ``--record DIR``
 the audio each call receives is written to ``DIR/call-<n>.wav`` (n from 1), for tests
 that measure which tones reached whom.  With ``--call NUMBER`` the phone dials that
 number through the edge once registered (a caller, a feature code such as ``*8``).
+With ``--dtmf MS:DIGITS`` (repeatable) the phone keys DIGITS (RFC 4733) MS
+milliseconds after a call is answered, e.g. a PIN and # into a voicemail menu.
 The process ends on SIGTERM or after ``--seconds``.
 """
 
@@ -47,6 +48,7 @@ class AgentCall(pj.Call):
         self.stats = {"rx": 0, "tx": 0}
         self.recorder: pj.AudioMediaRecorder | None = None
         self.confirmed_at: float | None = None
+        self.keys: list[tuple[float, str]] = []  # (monotonic time, digits) still to send
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report state changes."""
@@ -54,6 +56,8 @@ class AgentCall(pj.Call):
             info = self.getInfo()
             if info.state == pj.PJSIP_INV_STATE_CONFIRMED:
                 self.confirmed_at = time.monotonic()
+                self.keys = [(self.confirmed_at + ms / 1000.0, digits)
+                             for ms, digits in self.phone.args.dtmf]  # fmt: skip
                 say("confirmed", at=time.time())
             elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 self.recorder = None  # closes the WAV
@@ -90,6 +94,13 @@ class AgentCall(pj.Call):
         self.recorder.createRecorder(path)
         self.audio.startTransmit(self.recorder)
         say("recording", path=path, at=time.time())
+
+    def send_keys(self, now: float) -> None:
+        """Key the digits that are due."""
+        for due, digits in [k for k in self.keys if k[0] <= now]:
+            self.keys.remove((due, digits))
+            self.dialDtmf(digits)
+            say("dtmf", digits=digits, at=time.time())
 
     def sample(self) -> None:
         """Remember the RTP counters and the loudest level heard."""
@@ -163,14 +174,19 @@ class Phone(pj.Account):
             call.answer(ok)
         for call in list(self.calls.values()):
             call.sample()
+            call.send_keys(now)
             talk = self.args.talk_ms / 1000.0
             if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
                 call.confirmed_at = None
-                if self.args.press:
-                    call.dialDtmf(self.args.press)  # RFC 4733; the far end decides what next
-                    say("pressed", keys=self.args.press)
-                else:
-                    call.hangup(pj.CallOpParam())
+                call.hangup(pj.CallOpParam())
+
+
+def keys(text: str) -> tuple[int, str]:
+    """Return (ms, digits) from MS:DIGITS."""
+    ms, _, digits = text.partition(":")
+    if not ms.isdigit() or not digits or any(d not in "0123456789*#" for d in digits):
+        raise argparse.ArgumentTypeError(f"expected MS:DIGITS, got {text!r}")
+    return int(ms), digits
 
 
 def parse() -> argparse.Namespace:
@@ -184,10 +200,11 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--rtp-port", type=int, required=True)
     ap.add_argument("--answer-ms", type=int, default=300, help="-1: never answer")
     ap.add_argument("--talk-ms", type=int, default=0, help="hang up after; 0: never")
-    ap.add_argument("--press", default="", help="DTMF keys sent after --talk-ms, not hanging up")
     ap.add_argument("--tone", default="")
     ap.add_argument("--record", default="", help="folder for the WAV of each call received")
     ap.add_argument("--call", default="", help="number to dial once registered")
+    ap.add_argument("--dtmf", type=keys, action="append", default=[], metavar="MS:DIGITS",
+                    help="key DIGITS MS ms after answer (repeatable)")  # fmt: skip
     ap.add_argument("--seconds", type=float, default=120)
     return ap.parse_args()
 

@@ -79,7 +79,7 @@ class AgentPhone:
         record: bool = False,
         call: str = "",
         talk_ms: int = 0,
-        press: str = "",
+        dtmf: tuple[str, ...] = (),
     ) -> None:
         password = box.agent_password(extension)
         self.extension = extension
@@ -90,7 +90,9 @@ class AgentPhone:
                 "--registrar", f"127.0.0.1:{box.settings.sip.port}", "--port", str(free_port()),
                 "--rtp-port", str(box.next_rtp()), "--answer-ms", str(answer_ms),
                 "--tone", str(box.tone(tone_hz)), "--call", call,
-                "--talk-ms", str(talk_ms), "--press", press]  # fmt: skip
+                "--talk-ms", str(talk_ms)]  # fmt: skip
+        for keys in dtmf:
+            args += ["--dtmf", keys]
         if record:
             self.recordings.mkdir(exist_ok=True)
             args += ["--record", str(self.recordings)]
@@ -229,7 +231,8 @@ class Box:
         """Register an agent phone and wait until the engine sees it.
 
         options: tone_hz, record (keep what each call hears), call (a number to dial),
-        talk_ms (hang up that long after answering), press (DTMF keys to send then instead).
+        talk_ms (hang up that long after answering), dtmf ("MS:DIGITS" keyed that long
+        after answer).
         """
         phone = AgentPhone(self, extension, answer_ms, **options)
         try:

@@ -38,7 +38,8 @@ class NodeType:
       `on_digit` keeps the digit as type-ahead for the next node that reads digits.
       A node that returns `Record` gets `on_recorded(run, node)` when it ends.
     - Instructions are what the engine carries out (`instructions.py`): `Play`,
-      `Wait`, `EnterQueue`, `Transfer`, `OfferCallback`, `Record`, `Hangup`; results
+      `Wait`, `EnterQueue`, `Transfer`, `OfferCallback`, `Record`, `LeaveMessage`,
+      `Hangup`; results
       for the store (a survey's answer) go into `run.answers`.
     """
 

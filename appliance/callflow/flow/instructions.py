@@ -74,4 +74,11 @@ class Record:
     terminator: str = "#"
 
 
-Instruction = Play | Wait | EnterQueue | Transfer | OfferCallback | Record | Hangup
+@dataclass(frozen=True)
+class LeaveMessage:
+    """Greet the caller with the box's greeting, then record a message into the box."""
+
+    box: str
+
+
+Instruction = Play | Wait | EnterQueue | Transfer | OfferCallback | Record | LeaveMessage | Hangup

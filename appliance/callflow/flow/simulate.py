@@ -13,6 +13,7 @@ from appliance.callflow.flow.instructions import (
     FlowError,
     Hangup,
     Instruction,
+    LeaveMessage,
     OfferCallback,
     Play,
     Record,
@@ -33,7 +34,7 @@ class Trace:
     """What one simulated call did: nodes entered, prompts played, how it ended.
 
     `end` is ``queue:<name>``, ``transfer:<kind>:<target>``, ``callback_offer:<queue>``,
-    ``hangup``, ``error: <message>`` or ``too-long``.
+    ``voicemail:<box>``, ``hangup``, ``error: <message>`` or ``too-long``.
     """
 
     path: list[str]
@@ -108,6 +109,9 @@ def _trace(run: FlowRun, played: list[Play], instruction: Instruction | None) ->
         return Trace(run.path, played, end, variables, answers=answers)
     if isinstance(instruction, OfferCallback):
         end = f"callback_offer:{instruction.queue}"
+        return Trace(run.path, played, end, variables, answers=answers)
+    if isinstance(instruction, LeaveMessage):
+        end = f"voicemail:{instruction.box}"
         return Trace(run.path, played, end, variables, answers=answers)
     assert isinstance(instruction, Hangup)
     return Trace(run.path, played, "hangup", variables, answers=answers)
