@@ -18,7 +18,7 @@ from smtp_sink import Sink, smtp_server
 from tones import heard
 
 from appliance.demo import DEMO_PIN
-from appliance.store.models import InboundNumber, IvrFlow, VoicemailBox
+from appliance.store.models import BusinessHours, InboundNumber, IvrFlow, VoicemailBox
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +50,24 @@ def straight_to_box(box: Box, number: str, mailbox: str) -> None:
     box.control.call("reload")
 
 
+def after_hours_to_box(box: Box, number: str, mailbox: str) -> None:
+    """Send calls to number through a flow whose schedule is closed now, to a mailbox."""
+    BusinessHours.create(name="never", timezone="Asia/Shanghai", weekly={})  # always closed
+    box.control.call("reload")
+    graph = {
+        "start": "hours",
+        "nodes": {
+            "hours": {"type": "time_condition", "schedule": "never", "open": "bye",
+                      "closed": "leave"},
+            "leave": {"type": "voicemail", "box": mailbox},
+            "bye": {"type": "hangup"},
+        },
+    }  # fmt: skip
+    box.control.call("flow.publish", name=f"night-{mailbox}", graph=graph)
+    InboundNumber.create(number=number, target_type="ivr", target=f"night-{mailbox}")
+    box.control.call("reload")
+
+
 def store_rows(box: Box, sql: str, *args: Any) -> list[dict[str, Any]]:
     with contextlib.closing(box.db()) as conn:
         return [dict(r) for r in conn.execute(sql, args)]
@@ -67,7 +85,7 @@ def test_a_message_left_after_hours_arrives_by_e_mail_with_its_audio(
     VoicemailBox.update(email="night@test.example", language="zh").where(
         VoicemailBox.name == "general"
     ).execute()
-    straight_to_box(box, "200", "general")
+    after_hours_to_box(box, "200", "general")  # open would hang up: a message proves "closed"
     # Greeting and beep (≈ 5 s) while the caller speaks, more speech, then # ends the message.
     sipp = box.sipp("caller_voicemail_hash", number="200", greet_ms=5500, talk_ms=2500)
     assert sipp.returncode == 0, sipp.stdout[-2000:]
