@@ -108,6 +108,12 @@ class FeatureDesk:
         self._players.pop(leg.leg_id, None)
         self.recording.ended(leg)
 
+    def close(self) -> None:
+        """Drop every player and recorder of feature calls (before the library is destroyed)."""
+        self._players.clear()
+        self.listening.close()
+        self.recording.close()
+
     def digit(self, leg: Leg, digit: str) -> None:
         """Pass a key pressed in a feature call on: voicemail listening's menu, or `#`
         ending a prompt recording."""

@@ -63,6 +63,13 @@ class PromptRecorder:
         self._players: dict[str, Player] = {}  # leg id -> beep or confirmation playing
         self._saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prompt-save")
 
+    def close(self) -> None:
+        """Drop the players and unfinished takes' recorders (before the library is destroyed)."""
+        self._players.clear()
+        for take in self.takes.values():
+            take.recorder = None
+        self.takes.clear()
+
     def begin(self, leg: Leg, extension: str, name: str) -> None:
         """Answer a phone that dialled the recording code for prompt name."""
         language = self.board.settings.language

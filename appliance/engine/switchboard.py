@@ -381,7 +381,7 @@ class Switchboard:
                 leg.call = None
         for leg in self.legs.values():
             leg.call = None
-        self.features.listening.close()  # its players
+        self.features.close()  # confirmations, voicemail listening, prompt takes
         self.sessions.clear()
         self.legs.clear()
 
