@@ -11,6 +11,7 @@ no call id): `voicemail.login` {box, ok}.  Runs on the engine thread.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from appliance.engine.media import Player, PromptMissing
 from appliance.engine.reactor import Timer
 from appliance.engine.store_reads import StoreReads
 from appliance.voicemail.boxes import Box, Message, find_box, messages
-from appliance.voicemail.pin import verify_pin
+from appliance.voicemail.pin import PinGuard, verify_pin
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -67,6 +68,7 @@ class ListeningDesk:
     def __init__(self, board: Switchboard) -> None:
         self.board = board
         self.listeners: dict[str, Listener] = {}  # leg id -> listener
+        self.guard = PinGuard()  # a box refuses PINs after many wrong ones
         self.reads = StoreReads(board.reactor, "voicemail-listen")
 
     def folder(self) -> Path:
@@ -124,6 +126,10 @@ class ListeningDesk:
             self._stop(listener)
             box, pin = step.check_pin
             timezone = self.board.settings.timezone
+            if self.guard.locked(box, time.time()):
+                self.board.emit_agent(listener.extension, "voicemail.locked", {"box": box})
+                self._checked(listener, None)
+                return
             self.reads.run(
                 lambda: opened(box, pin, timezone), lambda found: self._checked(listener, found)
             )
@@ -138,8 +144,10 @@ class ListeningDesk:
         login = {"box": box_name, "ok": found is not None}
         self.board.emit_agent(listener.extension, "voicemail.login", login)
         if found is None:
+            self.guard.wrong(box_name, time.time())
             self._do(listener, listener.listening.pin_checked(False, []))
             return
+        self.guard.right(box_name)
         box, stored, heard = found
         listener.listening.language = box.language
         listener.files = {m.id: m.file for m in stored}

@@ -55,3 +55,30 @@ def _ascii_digits(text: str) -> bool:
 def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     """Return scrypt(pin) with these costs."""
     return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+
+
+class PinGuard:
+    """Wrong PINs per box, so repeated calls cannot guess one: after `limit` wrong PINs
+    within `window` seconds the box refuses every PIN until the oldest of them is
+    `window` old.
+
+    Kept by the engine, the only process that checks PINs (a restart forgets it).
+    """
+
+    def __init__(self, limit: int = 10, window: float = 900.0) -> None:
+        self.limit, self.window = limit, window
+        self._wrong: dict[str, list[float]] = {}  # box -> times of recent wrong PINs
+
+    def locked(self, box: str, now: float) -> bool:
+        """Return true if the box refuses PINs now."""
+        recent = [t for t in self._wrong.get(box, []) if now - t < self.window]
+        self._wrong[box] = recent
+        return len(recent) >= self.limit
+
+    def wrong(self, box: str, now: float) -> None:
+        """Count a wrong PIN for the box."""
+        self._wrong.setdefault(box, []).append(now)
+
+    def right(self, box: str) -> None:
+        """Forget the box's wrong PINs: its owner got in."""
+        self._wrong.pop(box, None)

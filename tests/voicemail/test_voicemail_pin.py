@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.voicemail.pin import BadPin, hash_pin, verify_pin
+from appliance.voicemail.pin import BadPin, PinGuard, hash_pin, verify_pin
 
 
 def test_a_pin_is_kept_as_a_salted_hash_that_only_its_pin_matches() -> None:
@@ -24,3 +24,17 @@ def test_no_or_malformed_hash_matches_nothing(stored: str) -> None:
 def test_malformed_pins_are_refused(pin: str) -> None:
     with pytest.raises(BadPin, match="4 to 10 digits"):
         hash_pin(pin)
+
+
+def test_a_box_refuses_pins_after_many_wrong_ones_until_they_age() -> None:
+    guard = PinGuard(limit=3, window=60.0)
+    for t in (0.0, 10.0, 20.0):
+        assert not guard.locked("1001", t)
+        guard.wrong("1001", t)
+    assert guard.locked("1001", 30.0)  # even the right PIN is not checked now
+    assert not guard.locked("1002", 30.0)  # other boxes are not affected
+    assert not guard.locked("1001", 61.0)  # the first wrong PIN aged out
+    guard.wrong("1001", 62.0)
+    assert guard.locked("1001", 63.0)
+    guard.right("1001")
+    assert not guard.locked("1001", 64.0)
