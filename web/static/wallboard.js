@@ -30,8 +30,22 @@
     });
   }
 
+  // --- big-screen mode: the largest type with which the whole board fits the screen ---
+  const big = document.body.classList.contains("big");
+  function fit() {
+    if (!big) return;
+    let size = Math.max(16, Math.min(window.innerWidth / 48, 40));
+    document.body.style.fontSize = size + "px";
+    while (size > 10 && document.documentElement.scrollHeight > window.innerHeight) {
+      size -= 1;
+      document.body.style.fontSize = size + "px";
+    }
+  }
+  window.addEventListener("resize", fit);
+
   // --- charts (degrade to a message when Chart.js is not installed) ---
   const charts = {};
+  if (big && window.Chart) window.Chart.defaults.font.size = 18;
   function drawCharts(data) {
     if (!data || !data.queues) return;
     if (typeof window.Chart === "undefined") {
@@ -42,7 +56,8 @@
       { label: data.labels.answered, data: data.answered, backgroundColor: "#1a7f37" },
       { label: data.labels.abandoned, data: data.abandoned, backgroundColor: "#cf222e" },
     ];
-    const colours = ["#1a7f37", "#9a6700", "#1f6feb", "#bf8700", "#8250df", "#8c959f"];
+    // ready, not ready, talking, ringing, wrap-up, logged out: as the state pills
+    const colours = ["#1a7f37", "#cf222e", "#1f6feb", "#bf8700", "#8250df", "#8c959f"];
     const ring = [{ data: data.agents, backgroundColor: colours }];
     update("calls", "bar", data.queues, bars);
     update("agents", "doughnut", data.states, ring);
@@ -74,6 +89,7 @@
     say("live");
     drawCharts(board.charts);
     tick();
+    fit();
   });
   source.addEventListener("engine-down", function (e) {
     banner.textContent = JSON.parse(e.data).message;
@@ -137,5 +153,6 @@
 
   drawCharts(JSON.parse(script.dataset.charts || "{}"));
   tick();
+  fit();
   setInterval(tick, 1000);
 })();
