@@ -22,6 +22,7 @@ files=(
     node_modules/htmx.org/LICENSE:htmx.LICENSE.txt
     node_modules/chart.js/dist/chart.umd.js:chart.umd.js
     node_modules/chart.js/LICENSE.md:chart.js.LICENSE.txt
+    node_modules/@kurkle/color/LICENSE.md:kurkle-color.LICENSE.txt  # bundled in chart.umd.js
 )
 tmp=$(mktemp -d "$vendor.XXXXXX" 2>/dev/null || mktemp -d "static/vendor-tmp.XXXXXX")
 for pair in "${files[@]}"; do
