@@ -75,12 +75,16 @@ def test_only_admins_and_supervisors_see_the_wallboard(
 
 
 @pytest.mark.parametrize(
-    "path",
-    ["/wallboard", "/wallboard/events", "/wallboard/broadcasts", "/wallboard/agents/1/state"],
+    ("method", "path"),
+    [
+        ("GET", "/wallboard"),
+        ("GET", "/wallboard/events"),
+        ("POST", "/wallboard/broadcasts"),
+        ("POST", "/wallboard/agents/1001/state"),
+    ],
 )
-def test_a_visitor_is_sent_to_log_in(client: FlaskClient, path: str) -> None:
-    response = client.post(path) if "/wallboard/" in path and path != "/wallboard/events" else None
-    response = response or client.get(path)
+def test_a_visitor_is_sent_to_log_in(client: FlaskClient, method: str, path: str) -> None:
+    response = client.open(path, method=method)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 

@@ -51,8 +51,13 @@ def _board() -> dict[str, Any] | None:
     view = services.engine_view(settings.engine.control_socket)
     if view is None:
         return None
+    return services.build_board(view, services.box_zone(settings.timezone), time.time())
+
+
+def _streamed_board() -> dict[str, Any] | None:
+    """Return the wallboard for the stream, holding a store connection only meanwhile."""
     with current_store().connection_context():
-        return services.build_board(view, services.box_zone(settings.timezone), time.time())
+        return _board()
 
 
 def _render(board: dict[str, Any]) -> dict[str, str]:
@@ -86,7 +91,7 @@ def index() -> str:
 def events() -> Response:
     """Stream the wallboard and the engine's events (named `broadcast` among them) as SSE."""
     stream = services.WallboardStream(
-        build=_board,
+        build=_streamed_board,
         socket_path=current_settings().engine.control_socket,
         render=_render,
         down_message=_("engine not running"),

@@ -51,15 +51,27 @@ def box_zone(name: str) -> str:
 
 def build_board(view: dict[str, list[Any]], timezone: str, now: float) -> dict[str, Any]:
     """Return the wallboard for the engine's view at now (reads the store)."""
+    since = agent_since([str(a.get("extension")) for a in view["agents"]], now)
+    agents = [schemas.agent_row(a, since.get(str(a.get("extension")))) for a in view["agents"]]
+    queues = queue_rows(view, timezone, now)
+    calls = [c for c in view["calls"] if c.get("state") in ("talking", "intro")]
+    return {
+        "queues": queues,
+        "agents": agents,
+        "calls": calls,
+        "charts": schemas.charts(queues, agents),
+    }
+
+
+def queue_rows(view: dict[str, list[Any]], timezone: str, now: float) -> list[dict[str, Any]]:
+    """Return a row per queue: those set up in the store, then any other the engine holds."""
     configured = {q.name: q for q in Queue.select().order_by(Queue.name)}
     waiting = {q["name"]: list(q.get("waiting") or []) for q in view["queues"]}
     names = list(configured) + sorted(set(waiting) - set(configured))
     thresholds = {n: _threshold(configured.get(n)) for n in names}
     days = metrics.queues_day(today_cdrs(now, timezone), thresholds)
     joined = _waiting_since(view, [c for ids in waiting.values() for c in ids])
-    since = agent_since([str(a.get("extension")) for a in view["agents"]], now)
-    agents = [schemas.agent_row(a, since.get(str(a.get("extension")))) for a in view["agents"]]
-    queues = [
+    return [
         schemas.queue_row(
             name,
             configured[name].title if name in configured else "",
@@ -70,13 +82,6 @@ def build_board(view: dict[str, list[Any]], timezone: str, now: float) -> dict[s
         )
         for name in names
     ]
-    calls = [c for c in view["calls"] if c.get("state") in ("talking", "intro")]
-    return {
-        "queues": queues,
-        "agents": agents,
-        "calls": calls,
-        "charts": schemas.charts(queues, agents),
-    }
 
 
 def _threshold(queue: Queue | None) -> int:
