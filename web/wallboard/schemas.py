@@ -106,15 +106,18 @@ def queue_row(
     }
 
 
-def agent_row(agent: Mapping[str, Any], since: float | None) -> dict[str, Any]:
-    """Return one agent's wallboard row."""
+def agent_row(
+    agent: Mapping[str, Any], since: float | None, reasons: Mapping[str, str]
+) -> dict[str, Any]:
+    """Return one agent's wallboard row (reasons: a not-ready code's title to show)."""
     state = bucket(agent)
+    reason = str(agent.get("reason") or "")
     return {
         "extension": str(agent.get("extension", "")),
         "name": agent.get("name") or "",
         "state": state,
         "state_label": str(BUCKETS[state]),
-        "reason": agent.get("reason") or "",
+        "reason": reasons.get(reason, reason),
         "since": since,
         "queues": [str(q) for q in agent.get("queues") or []],
     }

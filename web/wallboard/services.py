@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import get_locale
 from peewee import fn
 
 from appliance.callflow import metrics
@@ -52,7 +53,10 @@ def box_zone(name: str) -> str:
 def build_board(view: dict[str, list[Any]], timezone: str, now: float) -> dict[str, Any]:
     """Return the wallboard for the engine's view at now (reads the store)."""
     since = agent_since([str(a.get("extension")) for a in view["agents"]], now)
-    agents = [schemas.agent_row(a, since.get(str(a.get("extension")))) for a in view["agents"]]
+    titles = reason_titles()
+    agents = [
+        schemas.agent_row(a, since.get(str(a.get("extension"))), titles) for a in view["agents"]
+    ]
     queues = queue_rows(view, timezone, now)
     calls = [c for c in view["calls"] if c.get("state") in ("talking", "intro")]
     return {
@@ -138,6 +142,12 @@ def recent_broadcasts(limit: int = RECENT_BROADCASTS) -> list[dict[str, Any]]:
     """Return the latest broadcasts, newest first, as the SSE `broadcast` event carries them."""
     rows = Broadcast.select().order_by(Broadcast.created_at.desc()).limit(limit)
     return [{"id": b.id, "text": b.text, "from": b.sender, "at": b.created_at} for b in rows]
+
+
+def reason_titles() -> dict[str, str]:
+    """Return each reason code's title in the page's language (codes stay as they are)."""
+    chinese = str(get_locale() or "").startswith("zh")
+    return {r.code: (r.title_zh if chinese and r.title_zh else r.title) for r in ReasonCode}
 
 
 def reason_codes() -> list[ReasonCode]:
