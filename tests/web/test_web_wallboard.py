@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from helpers_i18n import assert_translated, untranslated
+from helpers_i18n import assert_translated
 from helpers_web import PASSWORD, SseReader, StandInEngine, csrf_from, login
 
 from appliance.engine.control import CommandError
@@ -300,10 +300,16 @@ def test_the_chinese_wallboard_has_no_english_left(
     assert_translated(client.get("/live").get_data(as_text=True), allowed=DATA)
 
 
-def test_the_translation_check_finds_english(client: FlaskClient) -> None:
-    assert untranslated("<p>Waiting</p><p>等待中</p>") == ["Waiting"]
-    assert untranslated('<button title="Agent 7 is now: Ready.">x</button>') != []
-    assert untranslated("<p>Never wrapped</p><script>var a = 'English';</script>") == [
-        "Never wrapped"
-    ]
-    assert untranslated("<p>Wang Fang</p>", allowed=["Wang Fang"]) == []
+def test_the_live_page_stream_names_broadcasts_too(
+    supervisor: FlaskClient, engine: StandInEngine
+) -> None:
+    response = supervisor.get("/live/events", buffered=False)
+    reader = SseReader(response.response)
+    reader.until(lambda e: e["event"] == "snapshot")
+    engine.wait_for_subscribers()
+    engine.publish({"event": "broadcast", "call_id": "", "at": 7.0, "leg": "",
+                    "data": {"id": 1, "text": "早上好", "from": "sue"}})  # fmt: skip
+    event = reader.until(lambda e: e["event"] is not None and e["event"] != "snapshot")
+    assert event == {"event": "broadcast", "comment": None, "retry": None,
+                     "data": {"id": 1, "text": "早上好", "from": "sue", "at": 7.0}}  # fmt: skip
+    response.close()
