@@ -105,6 +105,15 @@ def test_the_wallboard_counts_queues_and_agents(
     assert abs(longest - (time.time() - 30)) < 5  # from queue.joined, not the call's start
 
 
+def test_a_waiting_entry_without_a_call_counts_too(
+    supervisor: FlaskClient, busy_engine: StandInEngine
+) -> None:
+    waiting = ["w1", "cb-7"]  # a callback holding its place has no live call
+    busy_engine.commands["queues"] = lambda: {"queues": [{"name": "support", "waiting": waiting}]}
+    page = supervisor.get("/wallboard").get_data(as_text=True)
+    assert '<dd class="wb-waiting">2</dd>' in page
+
+
 def test_a_queue_without_calls_shows_no_service_level(
     supervisor: FlaskClient, engine: StandInEngine
 ) -> None:

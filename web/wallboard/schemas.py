@@ -89,14 +89,15 @@ def queue_row(
     title: str,
     day: QueueDay,
     threshold: int,
+    waiting: int,
     waiting_since: list[float],
     agents: list[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """Return one queue's wallboard row."""
+    """Return one queue's wallboard row (waiting_since: the join times known of them)."""
     return {
         "name": name,
         "title": title or name,
-        "waiting": len(waiting_since),
+        "waiting": waiting,
         "longest_since": min(waiting_since) if waiting_since else None,
         "answered": day.answered,
         "abandoned": day.abandoned,

@@ -81,6 +81,7 @@ def queue_rows(view: dict[str, list[Any]], timezone: str, now: float) -> list[di
             configured[name].title if name in configured else "",
             days[name],
             thresholds[name],
+            len(waiting.get(name, [])),
             [joined[c] for c in waiting.get(name, []) if c in joined],
             [a for a in view["agents"] if name in (a.get("queues") or [])],
         )
