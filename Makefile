@@ -14,12 +14,12 @@ DEBS_TEST  := sip-tester chromium
 
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck unit bench pjsua2 deps deps-test venv clean
+.PHONY: run test lint typecheck unit bench pjsua2 deps deps-test venv web-assets clean
 
-run: deps venv
+run: deps venv web-assets
 	$(VENV)/bin/callbox run
 
-test: deps deps-test venv
+test: deps deps-test venv web-assets
 	$(VENV)/bin/ruff check appliance web provisioning tests bench
 	$(VENV)/bin/ruff format --check appliance web provisioning tests bench
 	$(VENV)/bin/mypy
@@ -45,8 +45,13 @@ $(VENV)/.done: pyproject.toml tools/pjsua2/build.sh tools/pjsua2/config_site.h
 	$(PY) -c 'import pjsua2' 
 	touch $@
 
+# The web UI's front-end libraries (htmx, Chart.js), pinned in web/package-lock.json,
+# installed from the npm registry and copied to web/static/vendor/; a no-op when current.
+web-assets:
+	@tools/web-assets.sh
+
 pjsua2:
 	PYTHON=$(PY) tools/pjsua2/build.sh
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache web/node_modules web/static/vendor

@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from appliance.callflow.const import AgentState
+from appliance.engine.broadcast_commands import BroadcastCommands
 from appliance.engine.call_commands import CallCommands
 from appliance.engine.callback import request_callback
 from appliance.engine.control import CommandError
@@ -51,6 +52,7 @@ class Commands:
             "queue.callback": self.queue_callback,
             **SurveyCommands().table,
             **VoicemailCommands(engine.writer, engine.board.prompts).table,
+            **BroadcastCommands(self._publish).table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:
@@ -67,6 +69,11 @@ class Commands:
             if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
                 raise CommandError("bad-args", f"{cmd}: {exc}") from None
             raise
+
+    def _publish(self, event: dict[str, Any]) -> None:
+        """Send an event to the control socket's subscribers (none before it is bound)."""
+        if self.engine.control is not None:
+            self.engine.control.publish(event)
 
     def _on_engine(self, fn: Any) -> Any:
         """Run fn on the engine thread and return its result."""

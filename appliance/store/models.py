@@ -114,6 +114,7 @@ class Queue(BaseModel):
     stay_when = CharField(default="always")  # same levels, checked while callers wait
     callback_attempts = IntegerField(default=3)
     callback_retry_seconds = IntegerField(default=60)
+    service_level_seconds = IntegerField(default=20)  # answered within: the SL goal (metrics)
 
 
 class QueueCallback(BaseModel):
@@ -341,6 +342,14 @@ class VoicemailMessage(BaseModel):
     deleted = BooleanField(default=False)
 
 
+class Broadcast(BaseModel):
+    """A message a supervisor sent to every agent's page (docs/web.md, SSE `broadcast`)."""
+
+    text = CharField(max_length=500)
+    sender = CharField()  # the user name of who sent it
+    created_at = FloatField(index=True)  # UNIX time
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -364,4 +373,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     SurveyResult,
     VoicemailBox,
     VoicemailMessage,
+    Broadcast,
 ]

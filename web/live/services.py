@@ -32,13 +32,23 @@ def sse(data: Any, event: str | None = None) -> str:
     return f"{head}data: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
 
 
+def relayed(event: Any) -> str:
+    """Return an engine event as SSE: `broadcast` {id, text, from, at} named, others verbatim."""
+    if isinstance(event, dict) and event.get("event") == "broadcast":
+        data = event.get("data") or {}
+        fields = {k: data.get(k) for k in ("id", "text", "from")}
+        return sse({**fields, "at": event.get("at")}, "broadcast")
+    return sse(event)
+
+
 class LiveStream:
     """The body of /live/events.
 
     Sends `retry:`, then a `snapshot` event (the board, with its HTML), then every
     engine event verbatim as an unnamed message, a fresh `snapshot` after events
     (coalesced), and a keep-alive comment with a resynchronising snapshot after
-    `keepalive` seconds of quiet.  When the engine is down or goes away it sends
+    `keepalive` seconds of quiet.  A supervisor's broadcast comes as a named `broadcast`
+    event {id, text, from, at} (docs/web.md).  When the engine is down or goes away it sends
     `engine-down` and ends; the browser reconnects after `retry` milliseconds.
     """
 
@@ -81,7 +91,7 @@ class LiveStream:
                 return
             now = time.monotonic()
             if item is not None:
-                yield sse(item)
+                yield relayed(item)
                 dirty, last_write = True, now
             if dirty and now - last_refresh >= REFRESH_SECONDS:
                 snapshot = self._snapshot()
