@@ -146,3 +146,13 @@ def test_bad_business_hours_are_shown_on_their_field(
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and f'id="e-{field}"' in page and message in page, page
     assert not BusinessHours.select().exists()
+
+
+def test_the_status_page_pings_the_engine_and_shows_disk_and_versions(
+    admin: FlaskClient, engine: StandInEngine
+) -> None:
+    page = admin.get("/admin/status").get_data(as_text=True)
+    assert "The engine answers: pid 4242" in page
+    assert "GiB free of" in page and "python" in page and "kamailio" in page
+    engine.server.stop()
+    assert "engine not reachable" in admin.get("/admin/status").get_data(as_text=True)
