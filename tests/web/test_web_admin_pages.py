@@ -12,9 +12,11 @@ from appliance.store.models import Agent, AuditEntry, InboundNumber, IvrFlow, Qu
 PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/admin/queues/new",
          "/admin/trunks/", "/admin/trunks/new", "/admin/numbers/", "/admin/numbers/new",
          "/admin/hours/", "/admin/hours/new", "/admin/users/", "/admin/users/new",
-         "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main"]  # fmt: skip
+         "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main",
+         "/admin/prompts"]  # fmt: skip
 POSTS = ["/admin/agents/new", "/admin/queues/new", "/admin/agents/1", "/admin/agents/1/delete",
-         "/admin/flows", "/admin/flows/main", "/admin/flows/main/rollback"]  # fmt: skip
+         "/admin/flows", "/admin/flows/main", "/admin/flows/main/rollback",
+         "/admin/prompts"]  # fmt: skip
 
 
 def test_a_visitor_is_sent_to_log_in(client: FlaskClient) -> None:
