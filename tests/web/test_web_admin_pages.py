@@ -7,7 +7,16 @@ from flask.testing import FlaskClient
 from helpers_admin import AGENT_FORM, QUEUE_FORM, accept_reloads, log_in_as, post_form
 from helpers_web import StandInEngine
 
-from appliance.store.models import Agent, AuditEntry, InboundNumber, IvrFlow, Queue, User
+from appliance.store.models import (
+    Agent,
+    AuditEntry,
+    InboundNumber,
+    IvrFlow,
+    Queue,
+    RegionGroup,
+    RoutingRule,
+    User,
+)
 
 PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/admin/queues/new",
          "/admin/trunks/", "/admin/trunks/new", "/admin/numbers/", "/admin/numbers/new",
@@ -225,3 +234,13 @@ def test_trunks_and_numbers(admin: FlaskClient) -> None:
     assert "Number 4008001000 is taken." in page
     entry = AuditEntry.get(AuditEntry.area == "trunks")
     assert entry.after["password"] == "********" and "carrier-secret" not in str(entry.after)
+
+
+def test_a_queue_another_queues_routing_names_is_not_deleted(admin: FlaskClient) -> None:
+    sales = Queue.create(name="sales")
+    vip = Queue.create(name="vip")
+    RoutingRule.create(queue=vip, conditions=[], action={"target": "queue:sales"})
+    RegionGroup.create(queue=vip, region="Guangdong", target="queue:sales")
+    response = post_form(admin, f"/admin/queues/{sales.id}/delete", {})
+    assert response.status_code == 409
+    assert response.get_data(as_text=True).count("queue vip (routing)") == 1

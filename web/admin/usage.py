@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from appliance.store.models import InboundNumber, IvrFlow, Queue
+from appliance.store.models import InboundNumber, IvrFlow, Queue, RegionGroup, RoutingRule
 from web.i18n import _
 
 # node type → the fields naming a queue (a transfer names one when `to` is queue)
@@ -45,7 +45,19 @@ def queue_users(name: str, queue_id: int | None = None) -> list[str]:
     if queue_id is not None:
         others = others.where(Queue.id != queue_id)
     found += [_("queue %(name)s (overflow or exit)", name=q.name) for q in others]
-    return found
+    return found + _routing_users(target, queue_id)
+
+
+def _routing_users(target: str, queue_id: int | None) -> list[str]:
+    """Return the other queues whose routing rules or region groups send callers to target."""
+    regions = RegionGroup.select(RegionGroup, Queue).join(Queue).where(RegionGroup.target == target)
+    rules = RoutingRule.select(RoutingRule, Queue).join(Queue)
+    found = [
+        _("queue %(name)s (routing)", name=r.queue.name)
+        for r in [*regions, *(r for r in rules if (r.action or {}).get("target") == target)]
+        if r.queue.id != queue_id
+    ]
+    return list(dict.fromkeys(found))
 
 
 def schedule_users(name: str) -> list[str]:
