@@ -23,13 +23,14 @@ PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/a
          "/admin/hours/", "/admin/hours/new", "/admin/users/", "/admin/users/new",
          "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main",
          "/admin/prompts"]  # fmt: skip
+AUDIO = "/admin/prompts/en/welcome.wav"
 POSTS = ["/admin/agents/new", "/admin/queues/new", "/admin/agents/1", "/admin/agents/1/delete",
          "/admin/flows", "/admin/flows/main", "/admin/flows/main/rollback",
          "/admin/prompts"]  # fmt: skip
 
 
 def test_a_visitor_is_sent_to_log_in(client: FlaskClient) -> None:
-    for path in PAGES + POSTS:
+    for path in [*PAGES, *POSTS, AUDIO]:
         response = client.post(path) if path in POSTS else client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
 
@@ -37,7 +38,7 @@ def test_a_visitor_is_sent_to_log_in(client: FlaskClient) -> None:
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
 def test_agents_and_supervisors_are_refused(client: FlaskClient, role: str) -> None:
     log_in_as(client, role)
-    for path in PAGES:
+    for path in [*PAGES, AUDIO]:
         assert client.get(path).status_code == 403, path
     for path in POSTS:
         assert client.post(path, data={"name": "x"}).status_code == 403, path
@@ -66,10 +67,12 @@ def admin(client: FlaskClient, engine: StandInEngine) -> FlaskClient:
 def test_an_agent_is_created_with_a_generated_sip_password(admin: FlaskClient) -> None:
     Queue.create(name="sales")
     form = {**AGENT_FORM, "skills": "billing:3 english:1", "queues": "sales:2"}
-    response = post_form(admin, "/admin/agents/new", form, follow_redirects=True)
+    response = post_form(admin, "/admin/agents/new", form)
     page = response.get_data(as_text=True)
     agent = Agent.get(Agent.extension == "1001")
+    assert response.status_code == 201 and "1001 saved." in page
     assert len(agent.sip_password) >= 12 and agent.sip_password in page
+    assert agent.sip_password not in admin.get(f"/admin/agents/{agent.id}").get_data(as_text=True)
     assert [(m.queue.name, m.penalty) for m in agent.memberships] == [("sales", 2)]
     assert {s.skill: s.level for s in agent.skills} == {"billing": 3, "english": 1}
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from web.admin import audit, services
 from web.admin import status as system_status
 from web.admin.areas import AREAS, Area
-from web.admin.schemas import FormResult, parse_form
+from web.admin.schemas import parse_form
 from web.auth.guards import role_required
 from web.auth.services import csrf_valid
 from web.context import current_settings
@@ -118,19 +118,14 @@ def _submit(area: Area, obj: Any | None) -> Page:
         saved = services.save(area, obj, result.values)
     except services.Refused as exc:
         return _form(area, obj, result.raw, {}, str(exc)), 409
-    flash(saved.note or _("%(key)s saved.", key=area.key(saved.obj)))
-    _flash_generated(area, obj, result)
-    return redirect(url_for("admin.edit", name=area.name, object_id=saved.obj.id))
-
-
-def _flash_generated(area: Area, obj: Any | None, result: FormResult) -> None:
-    """Show a generated SIP password once, so it can be typed into the phone."""
+    note = saved.note or _("%(key)s saved.", key=area.key(saved.obj))
     if area.name == "agents" and obj is None and not result.values.get("sip_password"):
-        from appliance.store.models import Agent
-
-        agent = Agent.get(Agent.extension == result.values["extension"])
-        flash(_("SIP password of %(ext)s: %(password)s", ext=agent.extension,
-                password=agent.sip_password))  # fmt: skip
+        # Shown once on the page, not flashed: the session cookie is signed, not secret.
+        generated = _("SIP password of %(ext)s: %(password)s", ext=saved.obj.extension,
+                      password=saved.obj.sip_password)  # fmt: skip
+        return _form(area, saved.obj, None, {}, notice=f"{note} {generated}"), 201
+    flash(note)
+    return redirect(url_for("admin.edit", name=area.name, object_id=saved.obj.id))
 
 
 def _form(
@@ -139,8 +134,9 @@ def _form(
     values: dict[str, str] | None,
     errors: dict[str, str],
     message: str = "",
+    notice: str = "",
 ) -> str:
-    """Render an area's form."""
+    """Render an area's form (message: what is wrong; notice: what was done)."""
     return render_template(
         "admin/form.html",
         area=area,
@@ -149,6 +145,7 @@ def _form(
         values=values or area.initial(obj),
         errors=errors,
         message=message,
+        notice=notice,
         changed=audit.changed_keys,
         history=audit.entries(audit.AuditFilter(area=area.name, object_key=area.key(obj)))
         if obj is not None
