@@ -247,3 +247,10 @@ def test_a_queue_another_queues_routing_names_is_not_deleted(admin: FlaskClient)
     response = post_form(admin, f"/admin/queues/{sales.id}/delete", {})
     assert response.status_code == 409
     assert response.get_data(as_text=True).count("queue vip (routing)") == 1
+
+
+def test_the_pages_and_their_errors_speak_chinese(admin: FlaskClient) -> None:
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    assert "审计日志" in admin.get("/admin/").get_data(as_text=True)
+    response = post_form(admin, "/admin/queues/new", {**QUEUE_FORM, "name": ""})
+    assert "此项必填。" in response.get_data(as_text=True)

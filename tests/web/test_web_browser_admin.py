@@ -78,9 +78,9 @@ def test_an_admin_builds_a_queue_and_an_ivr(
     page.click("button:has-text('Create')")
     new = page.locator("fieldset.node").last  # the empty "add a node" row
     new.locator("input[name$='-id']").fill("sales")
-    new.locator("select").select_option("queue")
-    page.click("button:has-text('Check and simulate')")
+    new.locator("select").select_option("queue")  # the editor comes back with its fields
     node = page.locator('fieldset[data-node="sales"]')
+    expect(node.locator("input[name$='-queue']")).to_be_visible()
     node.locator("input[name$='-queue']").fill("salse")  # a typo the engine catches
     page.locator('fieldset[data-node="welcome"] input[name$="-next"]').fill("sales")
     page.click("button:has-text('Publish')")
