@@ -254,3 +254,44 @@ def test_the_pages_and_their_errors_speak_chinese(admin: FlaskClient) -> None:
     assert "审计日志" in admin.get("/admin/").get_data(as_text=True)
     response = post_form(admin, "/admin/queues/new", {**QUEUE_FORM, "name": ""})
     assert "此项必填。" in response.get_data(as_text=True)
+
+
+RULES = ('[{"conditions": [{"metric": "waiting", "queue": "sales", "op": ">", "value": 25}],'
+         ' "action": {"target": "queue:backup"}, "note": "busy"}]')  # fmt: skip
+
+
+def test_routing_rules_and_region_groups_are_part_of_the_queue(admin: FlaskClient) -> None:
+    Queue.create(name="backup")
+    form = {**QUEUE_FORM, "routing_rules": RULES, "regions": "Guangdong queue:backup\n北京 ivr:bj"}
+    assert post_form(admin, "/admin/queues/new", form).status_code == 302
+    sales = Queue.get(Queue.name == "sales")
+    rule = RoutingRule.get(RoutingRule.queue == sales)
+    assert (rule.position, rule.action, rule.note) == (1, {"target": "queue:backup"}, "busy")
+    regions = {g.region: g.target for g in RegionGroup.select().where(RegionGroup.queue == sales)}
+    assert regions == {"Guangdong": "queue:backup", "北京": "ivr:bj"}
+    page = admin.get(f"/admin/queues/{sales.id}").get_data(as_text=True)
+    assert "Guangdong queue:backup" in page and "queue:backup" in page
+    assert AuditEntry.get().after["regions"] == regions
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("routing_rules", "[{", "The JSON is not valid"),
+        ("routing_rules", '[{"conditions": [], "action": {"target": "voicemail"}}]', "must be"),
+        (
+            "routing_rules",
+            '[{"conditions": [{"metric": "mood"}], "action": {"priority": 2}}]',
+            "mood",
+        ),
+        ("routing_rules", '[{"conditions": [], "action": {"target": "queue:ghost"}}]', "ghost"),
+        ("regions", "Guangdong", "write a region, then"),
+    ],
+)
+def test_bad_routing_is_explained_and_kept(
+    admin: FlaskClient, field: str, typed: str, message: str
+) -> None:
+    response = post_form(admin, "/admin/queues/new", {**QUEUE_FORM, field: typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and f'id="e-{field}"' in page and message in page, page
+    assert not Queue.select().exists()

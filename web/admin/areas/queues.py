@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from peewee import Model
@@ -12,6 +13,7 @@ from appliance.callflow.skills import check_requirements
 from appliance.callflow.strategies import STRATEGIES
 from appliance.store.models import Queue, QueueMember, RegionGroup, RoutingRule
 from web.admin import usage
+from web.admin.areas import queue_routing
 from web.admin.areas.base import Area
 from web.admin.schemas import NAME, Field, FieldError, FormResult, format_levels, name_levels
 from web.i18n import _
@@ -110,6 +112,14 @@ class Queues(Area):
               choices=_presences),
         _int("callback_attempts", _l("Callback attempts"), 20, 1),
         _int("callback_retry_seconds", _l("Between callback attempts (seconds)"), DAY),
+        Field("routing_rules", _l("Routing rules (JSON)"), kind="textarea", max_length=20000,
+              check=queue_routing.parse_rules,
+              help=_l('In order: [{"conditions": [...], "action": {"target": "queue:b"}}], '
+                      "see docs/routing.md")),
+        Field("regions", _l("Region groups"), kind="textarea", max_length=5000,
+              check=queue_routing.parse_regions,
+              help=_l("One per line: a region, then queue:<name> or ivr:<node>, "
+                      "e.g. Guangdong queue:gd")),
     ]  # fmt: skip
     columns: ClassVar[list[tuple[str, Any]]] = [
         ("name", _l("Name")),
@@ -125,6 +135,11 @@ class Queues(Area):
             return format_levels(obj.skills or {})
         if name == "skill_widen":
             return format_levels((str(s), lv) for s, lv in obj.skill_widen or [])
+        if name == "routing_rules":
+            return queue_routing.rules_text(obj) if obj.id else ""
+        if name == "regions":
+            regions = queue_routing.regions_of(obj) if obj.id else {}
+            return "\n".join(f"{region} {target}" for region, target in regions.items())
         if name == "members":
             members = obj.members.order_by(QueueMember.penalty) if obj.id else []
             return ", ".join(m.agent.extension for m in members)
@@ -148,6 +163,12 @@ class Queues(Area):
                 "Renaming is refused while something uses the queue: %(users)s.", users=users
             )
             errors.setdefault("name", message)
+        if "routing_rules" not in errors and "regions" not in errors:
+            missing = queue_routing.unknown_queues(
+                values["routing_rules"], values["regions"], values.get("name") or ""
+            )
+            if missing:
+                errors["routing_rules"] = _("No such queue: %(names)s.", names=", ".join(missing))
         if values.get("exit_key") and not values.get("exit_target"):
             errors.setdefault("exit_target", _("An exit key needs somewhere to exit to."))
         if "skills" not in errors and "skill_widen" not in errors:
@@ -157,6 +178,16 @@ class Queues(Area):
                 )
             except KeyError as exc:
                 errors["skills"] = str(exc.args[0])
+
+    def write_extra(self, obj: Any, values: dict[str, Any]) -> None:
+        """Replace the queue's routing rules and region groups."""
+        queue_routing.write(obj, values["routing_rules"], values["regions"])
+
+    def describe_extra(self, obj: Any) -> dict[str, Any]:
+        """Show the routing rules and region groups in the audit log."""
+        rules = queue_routing.rules_text(obj)
+        return {"routing_rules": json.loads(rules) if rules else [],
+                "regions": queue_routing.regions_of(obj)}  # fmt: skip
 
     def in_use(self, obj: Any) -> list[str]:
         """IVR nodes, inbound numbers and other queues sending callers here."""
