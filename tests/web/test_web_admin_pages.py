@@ -13,6 +13,7 @@ from appliance.store.models import (
     InboundNumber,
     IvrFlow,
     Queue,
+    ReasonCode,
     RegionGroup,
     RoutingRule,
     User,
@@ -20,7 +21,8 @@ from appliance.store.models import (
 
 PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/admin/queues/new",
          "/admin/trunks/", "/admin/trunks/new", "/admin/numbers/", "/admin/numbers/new",
-         "/admin/hours/", "/admin/hours/new", "/admin/users/", "/admin/users/new",
+         "/admin/hours/", "/admin/hours/new", "/admin/reasons/", "/admin/reasons/new",
+         "/admin/users/", "/admin/users/new",
          "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main",
          "/admin/prompts"]  # fmt: skip
 AUDIO = "/admin/prompts/en/welcome.wav"
@@ -295,3 +297,18 @@ def test_bad_routing_is_explained_and_kept(
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and f'id="e-{field}"' in page and message in page, page
     assert not Queue.select().exists()
+
+
+def test_reason_codes(admin: FlaskClient) -> None:
+    form = {"code": "coaching", "title": "Coaching", "title_zh": "辅导", "enabled": "on"}
+    first = post_form(admin, "/admin/reasons/new", form)
+    assert first.status_code == 302, first.get_data(as_text=True)
+    code = ReasonCode.get(ReasonCode.code == "coaching")
+    assert (code.title_zh, code.paid, code.enabled) == ("辅导", False, True)
+    assert "Code coaching exists." in post_form(admin, "/admin/reasons/new", form).get_data(
+        as_text=True
+    )
+    Agent.create(extension="1001", name="Li", sip_password="x" * 12, state="not_ready",
+                 state_reason="coaching")  # fmt: skip
+    response = post_form(admin, f"/admin/reasons/{code.id}/delete", {})
+    assert response.status_code == 409 and "agent 1001" in response.get_data(as_text=True)
