@@ -312,3 +312,11 @@ def test_reason_codes(admin: FlaskClient) -> None:
                  state_reason="coaching")  # fmt: skip
     response = post_form(admin, f"/admin/reasons/{code.id}/delete", {})
     assert response.status_code == 409 and "agent 1001" in response.get_data(as_text=True)
+
+
+def test_changing_ones_own_password_keeps_one_logged_in(admin: FlaskClient) -> None:
+    me = User.get(User.username == "admin1")
+    form = {"username": "admin1", "role": "admin", "language": "en", "password": "a new password"}
+    assert post_form(admin, f"/admin/users/{me.id}", form).status_code == 302
+    assert admin.get("/admin/users/").status_code == 200
+    assert User.get_by_id(me.id).password_hash != me.password_hash

@@ -75,6 +75,7 @@ def save(area: Area, obj: Any | None, values: dict[str, Any]) -> Saved:
     created = obj
 
     def undo() -> None:
+        """Remove what was created, or put back what was updated."""
         if snap is None:
             created.delete_instance()
         else:

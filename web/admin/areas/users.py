@@ -6,13 +6,13 @@ import dataclasses
 import re
 from typing import Any, ClassVar
 
-from flask import g
+from flask import g, session
 
 from appliance.store.models import User
 from web.admin.areas.base import Area
 from web.admin.schemas import Field, FieldError, FormResult
 from web.auth.guards import ROLES
-from web.auth.services import hash_password
+from web.auth.services import hash_password, session_fingerprint
 from web.i18n import SUPPORTED_LANGUAGES, _
 from web.i18n import lazy_gettext as _l
 
@@ -80,7 +80,10 @@ class Users(Area):
         obj = obj if obj is not None else User(password_hash="")
         if password:
             obj.password_hash = hash_password(password)
-        return super().write(obj, values)
+        saved = super().write(obj, values)
+        if password and g.get("user") is not None and g.user.id == saved.id:
+            session["auth"] = session_fingerprint(saved)  # changing one's own stays logged in
+        return saved
 
     def in_use(self, obj: Any) -> list[str]:
         """The last admin, and the user deleting, stay."""
