@@ -103,6 +103,7 @@ def test_the_simulator_shows_the_path_and_prompts_without_publishing(admin: Flas
     page = post_form(admin, "/admin/flows/main", form).get_data(as_text=True)
     assert "welcome → menu → sales" in page and "queue:sales" in page
     assert "welcome, main-menu" in page and not IvrFlow.select().exists()
+    assert 'name="sim_keys" value=".1"' in page and 'value="13800138000"' in page
 
 
 def test_the_json_view_publishes_and_bad_json_is_kept(admin: FlaskClient) -> None:

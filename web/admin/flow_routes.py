@@ -141,6 +141,6 @@ def _editor(
         base=base, general=general, message=message, simulation=simulation,
         versions=flows.versions(name), node_types=NODE_TYPES,
         graph_json=json.dumps(graph, indent=2, ensure_ascii=False),
-        sim={"caller": form.get("sim_caller", ""), "keys": form.get("sim_keys", ""),
+        sim={"caller": form.get("sim_caller", ""), "digits": form.get("sim_keys", ""),
              "at": form.get("sim_at", "")},
     )  # fmt: skip
