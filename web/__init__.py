@@ -57,6 +57,7 @@ def _open_store(app: Flask, settings: config.Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
+    from web.admin.flow_routes import bp as admin_bp  # the admin routes and the IVR editor's
     from web.api.routes import bp as api_bp
     from web.auth.routes import bp as auth_bp
     from web.health.routes import bp as health_bp
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(wallboard_bp)
+    app.register_blueprint(admin_bp)
     app.add_url_rule("/", "index", _index)
 
 

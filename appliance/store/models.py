@@ -350,6 +350,21 @@ class Broadcast(BaseModel):
     created_at = FloatField(index=True)  # UNIX time
 
 
+class AuditEntry(BaseModel):
+    """One change made in the admin pages: who, when, what, and the object before and after.
+
+    Secrets (SIP and trunk passwords, password hashes) are masked before they are kept.
+    """
+
+    at = DateTimeField(default=utcnow, index=True)
+    username = CharField()  # kept as text: the log outlives a deleted user
+    area = CharField(max_length=64)  # agents | queues | trunks | numbers | hours | users | ivr
+    object_key = CharField()  # the object's name as people know it: extension, queue name...
+    action = CharField(max_length=16)  # create | update | delete | publish | rollback
+    before = JSONField(null=True)
+    after = JSONField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -374,4 +389,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     VoicemailBox,
     VoicemailMessage,
     Broadcast,
+    AuditEntry,
 ]

@@ -1,0 +1,114 @@
+"""Trunks (carrier connections) and inbound numbers (where each dialled number goes)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, Trunk
+from web.admin.areas.base import Area
+from web.admin.schemas import DIALLABLE, NAME, Field, FormResult
+from web.i18n import _
+from web.i18n import lazy_gettext as _l
+
+HOST = re.compile(r"^[A-Za-z0-9.:\[\]-]+$")
+TARGET_TYPES = ("ivr", "queue", "agent")
+
+
+class Trunks(Area):
+    """The trunks area."""
+
+    name = "trunks"
+    title = _l("Trunks")
+    model = Trunk
+    key_field = "name"
+    fields: ClassVar[list[Field]] = [
+        Field("name", _l("Name"), required=True, pattern=NAME,
+              pattern_message=_l("Lowercase letters, digits, - and _.")),
+        Field("kind", _l("Kind"), kind="choice", required=True,
+              choices=lambda: [("peer", _("IP peer")), ("register", _("Registration"))]),
+        Field("host", _l("Host"), required=True, max_length=255, pattern=HOST,
+              pattern_message=_l("A host name or IP address.")),
+        Field("port", _l("Port"), kind="int", required=True, minimum=1, maximum=65535),
+        Field("username", _l("User name"), max_length=64),
+        Field("password", _l("Password"), kind="password", max_length=64,
+              help=_l("Leave empty to keep the current one.")),
+        Field("max_channels", _l("Most calls at once"), kind="int", required=True, minimum=0,
+              maximum=1000, help=_l("0: no limit.")),
+        Field("enabled", _l("Enabled"), kind="bool"),
+    ]  # fmt: skip
+    columns: ClassVar[list[tuple[str, Any]]] = [
+        ("name", _l("Name")),
+        ("kind", _l("Kind")),
+        ("host", _l("Host")),
+        ("port", _l("Port")),
+        ("enabled", _l("Enabled")),
+    ]
+
+    def check(self, result: FormResult, obj: Any | None) -> None:
+        """Names are unique; a registration needs a user name and a password."""
+        values = result.values
+        self.unique(
+            result, obj, "name", _("A trunk named %(name)s exists.", name=values.get("name"))
+        )
+        if values.get("kind") == "register":
+            if not values.get("username"):
+                result.errors.setdefault("username", _("A registration needs a user name."))
+            if not values.get("password") and not (obj is not None and obj.password):
+                result.errors.setdefault("password", _("A registration needs a password."))
+
+    def writes_column(self, name: str, value: Any) -> bool:
+        """Keep the password when the field is left empty."""
+        return not (name == "password" and not value)
+
+
+def _trunks() -> list[tuple[str, str]]:
+    """Return the trunk choices (none allowed)."""
+    return [("", _("any")), *((t.name, t.name) for t in Trunk.select().order_by(Trunk.name))]
+
+
+class Numbers(Area):
+    """The inbound numbers area."""
+
+    name = "numbers"
+    title = _l("Inbound numbers")
+    model = InboundNumber
+    key_field = "number"
+    fields: ClassVar[list[Field]] = [
+        Field("number", _l("Number"), required=True, max_length=32, pattern=DIALLABLE,
+              pattern_message=_l("A number to dial: digits, * and #.")),
+        Field("trunk", _l("Trunk"), kind="choice", choices=_trunks),
+        Field("target_type", _l("Goes to"), kind="choice", required=True,
+              choices=lambda: [("ivr", _("IVR flow")), ("queue", _("Queue")),
+                               ("agent", _("Agent"))]),
+        Field("target", _l("Target"), required=True, max_length=64,
+              help=_l("The flow's name, the queue's name or the agent's extension.")),
+    ]  # fmt: skip
+    columns: ClassVar[list[tuple[str, Any]]] = [("number", _l("Number")), ("trunk", _l("Trunk")),
+               ("target_type", _l("Goes to")), ("target", _l("Target"))]  # fmt: skip
+
+    def value_of(self, obj: Any, name: str) -> Any:
+        """Return the trunk by name."""
+        if name == "trunk":
+            return obj.trunk.name if obj.trunk_id else ""
+        return super().value_of(obj, name)
+
+    def check(self, result: FormResult, obj: Any | None) -> None:
+        """Numbers are unique; the target exists."""
+        values = result.values
+        self.unique(result, obj, "number", _("Number %(n)s is taken.", n=values.get("number")))
+        kind, target = values.get("target_type"), values.get("target")
+        exists = {
+            "ivr": lambda: IvrFlow.select().where(IvrFlow.name == target).exists(),
+            "queue": lambda: Queue.select().where(Queue.name == target).exists(),
+            "agent": lambda: Agent.select().where(Agent.extension == target).exists(),
+        }
+        if target and kind in exists and not exists[kind]():
+            result.errors.setdefault(
+                "target", _("No %(kind)s named %(name)s.", kind=kind, name=target)
+            )
+
+    def write(self, obj: Any | None, values: dict[str, Any]) -> Any:
+        """Store the trunk by its row."""
+        trunk = Trunk.get_or_none(Trunk.name == values["trunk"]) if values["trunk"] else None
+        return super().write(obj, {**values, "trunk": trunk})
