@@ -57,6 +57,8 @@ def _open_store(app: Flask, settings: config.Settings) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
+    from web.agent.people import bp as agent_people_bp
+    from web.agent.routes import bp as agent_bp
     from web.api.routes import bp as api_bp
     from web.auth.routes import bp as auth_bp
     from web.health.routes import bp as health_bp
@@ -66,6 +68,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(agent_bp)
+    app.register_blueprint(agent_people_bp)
     app.add_url_rule("/", "index", _index)
 
 

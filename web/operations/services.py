@@ -29,6 +29,7 @@ STATUS = {
 CONFLICT = 409  # the call or agent is not in a state that allows it (busy, not talking...)
 # operation in the URL → (engine command, body fields it takes)
 CALL_OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "hangup": ("call.hangup", ()),
     "hold": ("call.hold", ()),
     "resume": ("call.resume", ()),
     "transfer": ("call.transfer", ("target", "attended")),
