@@ -25,6 +25,7 @@ class CallCommands:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.table: dict[str, Callable[..., Any]] = {
+            "call.hangup": self.hangup,
             "call.hold": self.hold,
             "call.resume": self.resume,
             "call.transfer": self.transfer,
@@ -41,6 +42,19 @@ class CallCommands:
     def _run(self, fn: Callable[[], Any]) -> Any:
         """Run fn on the engine thread and return its result (or raise its error)."""
         return self.engine.reactor.submit(fn).result(REPLY_SECONDS)
+
+    def hangup(self, call_id: str) -> Any:
+        """End the call for everyone in it (the console's hang-up button)."""
+        board = self.engine.board
+
+        def end() -> dict[str, Any]:
+            session = board.sessions.get(call_id)
+            if session is None or session.state == "ending":
+                raise CommandError("no-such-call", f"no call {call_id!r} in progress")
+            board.end_call(session, "agent", "hung up from the console")
+            return {"call_id": call_id, "ended": True}
+
+        return self._run(end)
 
     def hold(self, call_id: str) -> Any:
         """Put the caller on hold with music."""

@@ -88,15 +88,15 @@ def test_my_stream_relays_my_events_and_new_messages_only(
     engine.wait_for_subscribers()
 
     def event(call_id: str, kind: str, **data: Any) -> dict[str, Any]:
-        return {"call_id": call_id, "at": 1.0, "kind": kind, "leg": "", "data": data}
+        return {"event": kind, "call_id": call_id, "at": 1.0, "leg": "", "data": data}
 
     engine.publish(event("other", "agent.ringing", agent="1002"))
     engine.publish(event("c9", "agent.ringing", agent="1001", queue="support"))
     engine.publish(event("c9", "call.ended", by="caller"))
     AgentMessage.create(sender=make_user("boss", "supervisor"), recipient=agent_user, body="hi")
     relayed = reader.until(lambda e: e["event"] is None)
-    assert (relayed["data"]["call_id"], relayed["data"]["kind"]) == ("c9", "agent.ringing")
-    assert reader.until(lambda e: e["event"] is None)["data"]["kind"] == "call.ended"
+    assert (relayed["data"]["call_id"], relayed["data"]["event"]) == ("c9", "agent.ringing")
+    assert reader.until(lambda e: e["event"] is None)["data"]["event"] == "call.ended"
     assert reader.until(lambda e: e["event"] == "inbox")["data"]["body"] == "hi"
     assert all(e["data"] is None or e["data"].get("call_id") != "other" for e in reader.seen)
     response.close()

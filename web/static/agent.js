@@ -117,7 +117,7 @@
   });
   source.addEventListener("message", function (e) {
     const ev = JSON.parse(e.data);
-    if (handlers[ev.kind]) handlers[ev.kind](ev);
+    if (handlers[ev.event]) handlers[ev.event](ev);
   });
   source.addEventListener("inbox", function (e) {  // an internal message to me
     const message = JSON.parse(e.data);
