@@ -27,6 +27,10 @@ class CallCommands:
         self.table: dict[str, Callable[..., Any]] = {
             "call.hangup": self.hangup,
             "call.hold": self.hold,
+            "call.record.start": self.record_start,
+            "call.record.pause": self.record_pause,
+            "call.record.resume": self.record_resume,
+            "call.record.stop": self.record_stop,
             "call.resume": self.resume,
             "call.transfer": self.transfer,
             "call.transfer.complete": self.complete,
@@ -59,6 +63,22 @@ class CallCommands:
     def hold(self, call_id: str) -> Any:
         """Put the caller on hold with music."""
         return self._run(lambda: self.engine.board.ops.hold(call_id, True))
+
+    def record_start(self, call_id: str) -> Any:
+        """Start recording a call that is not recorded."""
+        return self._run(lambda: self.engine.board.recordings.start(call_id))
+
+    def record_pause(self, call_id: str) -> Any:
+        """Pause the call's recording (e.g. while a card number is read out)."""
+        return self._run(lambda: self.engine.board.recordings.pause(call_id, True))
+
+    def record_resume(self, call_id: str) -> Any:
+        """Resume a paused recording."""
+        return self._run(lambda: self.engine.board.recordings.pause(call_id, False))
+
+    def record_stop(self, call_id: str) -> Any:
+        """Stop the call's recording for good."""
+        return self._run(lambda: self.engine.board.recordings.stop(call_id))
 
     def resume(self, call_id: str) -> Any:
         """Take the caller off hold."""

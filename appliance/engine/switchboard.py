@@ -28,6 +28,7 @@ from appliance.engine.operations import CallOps
 from appliance.engine.outbound import OUTBOUND_ROLES
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
+from appliance.engine.recording_ops import RecordingOps
 from appliance.engine.routing import RuleChecker
 from appliance.engine.session import CallSession, new_call_id
 from appliance.store.writer import EventWriter
@@ -58,6 +59,7 @@ class Switchboard:
         self.features = FeatureDesk(self)
         self.rule_checker = RuleChecker(self)
         self.clicks = ClickToDial(self)
+        self.recordings = RecordingOps(self)
 
     # --- set-up -------------------------------------------------------------------------
 

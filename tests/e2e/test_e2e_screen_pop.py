@@ -66,12 +66,14 @@ def console(box: Box, served: str) -> Iterator[Any]:
         browser.close()
 
 
-def hang_up(console: Any, phone: Any) -> None:
-    """Hang up from the console once the call is on; the agent's phone is hung up."""
+def press(console: Any, *operations: str) -> None:
+    """Click the console's call controls in turn, each accepted by the engine."""
     playwright.expect(console.locator("#call-status")).to_have_text("On call")
-    console.locator('#call-controls button[data-op="hangup"]').click()
-    playwright.expect(console.locator("#call-message")).to_have_text("Done.")
-    phone.read_until("disconnected", 10)
+    message = console.locator("#call-message")
+    for operation in operations:
+        message.evaluate("node => { node.textContent = ''; }")
+        console.locator(f'#call-controls button[data-op="{operation}"]').click()
+        playwright.expect(message).to_have_text("Done.")
 
 
 def test_screen_pop_before_answer_then_click_to_dial(box: Box, console: Any) -> None:
@@ -85,7 +87,8 @@ def test_screen_pop_before_answer_then_click_to_dial(box: Box, console: Any) -> 
             assert [c["state"] for c in calls] == ["ringing"]  # shown before the answer
             playwright.expect(console.locator("#pop .ivr-path")).to_contain_text("Pressed 2")
             phone.read_until("confirmed", 10)
-            hang_up(console, phone)
+            press(console, "recording/pause", "recording/resume", "recording/stop", "hangup")
+            phone.read_until("disconnected", 10)
             caller.wait(20)
         finally:
             if caller.poll() is None:
@@ -96,11 +99,17 @@ def test_screen_pop_before_answer_then_click_to_dial(box: Box, console: Any) -> 
             assert phone.read_until("incoming", 10)  # the agent's own phone rings first
             call_id = box.live_call()
             wait_for(lambda: "dial.answered" in box.kinds(call_id), 15, "the callee to answer")
-            hang_up(console, phone)
+            press(console, "recording/start", "hangup")
+            phone.read_until("disconnected", 10)
             cdr = box.wait_cdr(2, 30)
     steps = [k for k in box.kinds(cdr["call_id"]) if k.startswith("dial.")]
     assert steps == ["dial.ringing", "dial.calling", "dial.answered"]
     assert (cdr["direction"], cdr["from_number"], cdr["to_number"]) == (
         "outbound", "1001", CUSTOMER_NUMBER
     )  # fmt: skip
-    assert box.cdrs()[0]["outcome"] == "answered"
+    assert cdr["recording"]  # started from the console: click-to-dial calls have no queue
+    first = box.cdrs()[0]
+    recording = [k for k in box.kinds(first["call_id"]) if k.startswith("recording.")]
+    assert recording == ["recording.started", "recording.paused", "recording.resumed",
+                         "recording.stopped"]  # fmt: skip
+    assert first["outcome"] == "answered"

@@ -237,3 +237,18 @@ def test_the_dial_filter_escapes_what_it_shows(agent_client: tuple[FlaskClient, 
 def test_user_extension_defaults_empty(app: Any) -> None:
     assert make_user("plain").extension == ""
     assert User.get(User.username == "plain").extension == ""
+
+
+@pytest.mark.parametrize(
+    ("operation", "command"),
+    [("recording/start", "call.record.start"), ("recording/pause", "call.record.pause"),
+     ("recording/resume", "call.record.resume"), ("recording/stop", "call.record.stop")],
+)  # fmt: skip
+def test_recording_buttons_reach_the_engine(
+    agent_client: tuple[FlaskClient, str], engine: StandInEngine, operation: str, command: str
+) -> None:
+    client, token = agent_client
+    engine.calls = [{"call_id": "mine", "state": "talking", "agent": "1001"}]
+    engine.commands[command] = lambda **args: args
+    assert client.post(f"/agent/calls/mine/{operation}", headers=api(token)).status_code == 200
+    assert engine.received[-1] == (command, {"call_id": "mine"})
