@@ -114,3 +114,17 @@ def test_a_supervisor_reads_messages_at_the_console_too(client: FlaskClient) -> 
     log_in_as(client, boss)
     assert "need a hand" in client.get("/agent/messages").get_data(as_text=True)
     assert AgentMessage.get().read_at is not None
+
+
+def test_a_user_without_extension_gets_messages_but_no_call_events(
+    client: FlaskClient, engine: StandInEngine
+) -> None:
+    boss = make_user("boss", "supervisor")
+    log_in_as(client, boss)
+    reader = SseReader(client.get("/agent/events", buffered=False).response)
+    assert reader.until(lambda e: e["event"] == "hello")["data"]["extension"] == ""
+    engine.wait_for_subscribers()
+    engine.publish({"event": "agent.state", "call_id": "", "at": 1.0, "leg": "", "data": {}})
+    AgentMessage.create(sender=make_user("wang"), recipient=boss, body="queue is long")
+    first = reader.until(lambda e: e["event"] != "hello" and e["comment"] is None)
+    assert (first["event"], first["data"]["body"]) == ("inbox", "queue is long")

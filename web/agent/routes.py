@@ -98,7 +98,7 @@ def events() -> Response:
     user: User = g.user
     stream = AgentStream(
         current_settings().engine.control_socket,
-        services.extension_of(user),
+        str(user.extension or ""),  # none: the user's messages only (a supervisor at a desk)
         messages.poller(current_store(), user.id),
         down_message=_("engine not running"),
         keepalive=float(current_app.config["SSE_KEEPALIVE_SECONDS"]),

@@ -85,6 +85,8 @@ class AgentStream:
 
     def concerns(self, event: dict[str, Any]) -> bool:
         """Return true if the event is about this agent or one of their calls."""
+        if not self.extension:
+            return False
         data = event.get("data") or {}
         call_id = str(event.get("call_id") or "")
         mine = data.get("agent") == self.extension or (

@@ -107,7 +107,6 @@
     window.callboxDial(e.target.elements.number.value.trim());
   });
 
-  if (!me) return;
   const source = new EventSource(script.dataset.events);
   say("connecting");
   source.addEventListener("hello", function () { banner.hidden = true; say("live"); });
