@@ -252,3 +252,14 @@ def test_recording_buttons_reach_the_engine(
     engine.commands[command] = lambda **args: args
     assert client.post(f"/agent/calls/mine/{operation}", headers=api(token)).status_code == 200
     assert engine.received[-1] == (command, {"call_id": "mine"})
+
+
+def test_a_body_that_is_not_an_object_is_400(
+    agent_client: tuple[FlaskClient, str], engine: StandInEngine
+) -> None:
+    client, token = agent_client
+    for path in ("/agent/dial", "/agent/state"):
+        reply = client.post(path, json=["1002"], headers=api(token))
+        assert reply.status_code == 400, path
+        assert reply.get_json()["error"]["message"] == "The body must be a JSON object."
+    assert engine.received == []

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -51,11 +52,19 @@ def dial_link(number: Any) -> Markup:
 @bp.app_template_filter("when")
 def when(value: Any) -> str:
     """Render a UNIX time or an ISO text as the box's local date and time."""
+    if isinstance(value, datetime):  # the store's own times: UTC without tzinfo
+        value = value.replace(tzinfo=UTC).timestamp()
     seconds = epoch(value)
     if seconds is None:
         return ""
     tz = zone(current_settings().timezone)
     return datetime.fromtimestamp(seconds, tz).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.app_template_filter("outcome")
+def outcome_label(value: str) -> str:
+    """Render a CDR outcome in the user's language."""
+    return str(schemas.OUTCOMES.get(value, value))
 
 
 def check_csrf() -> None:
@@ -68,6 +77,16 @@ def check_csrf() -> None:
 
 
 bp.before_request(check_csrf)
+
+
+def _fields() -> Mapping[str, Any]:
+    """Return the submitted form, or the JSON object body (400 if it is not an object)."""
+    if request.form:
+        return request.form
+    body = json_body()
+    if not isinstance(body, dict):
+        raise BadRequest(_("The body must be a JSON object."))
+    return body
 
 
 def _fragment() -> bool:
@@ -116,7 +135,7 @@ def events() -> Response:
 @console_roles
 def set_state() -> Response:
     """Be ready, not ready with a reason, or logged out of the queues."""
-    form = request.form if request.form else json_body()
+    form = _fields()
     result = services.set_state(g.user, str(form.get("state", "")), str(form.get("reason", "")))
     if request.form:
         return redirect(url_for("agent.index"))
@@ -127,10 +146,7 @@ def set_state() -> Response:
 @console_roles
 def dial() -> Response:
     """Click-to-dial: ring my phone, then call the number."""
-    body = request.form if request.form else json_body()
-    if not isinstance(body, dict) and not request.form:
-        raise BadRequest(_("The body must be a JSON object."))
-    return jsonify(services.dial(g.user, str(body.get("number", ""))))
+    return jsonify(services.dial(g.user, str(_fields().get("number", ""))))
 
 
 @bp.post("/calls/<call_id>/<path:operation>")

@@ -20,6 +20,15 @@ MAX_VIP = 9
 CUSTOMER_FIELDS = ("number", "name", "company", "other_numbers", "address", "vip", "owner", "notes")
 
 Errors = dict[str, Any]
+OUTCOMES = {  # appliance.callflow.const.Outcome, as agents read it
+    "answered": _l("Answered"),
+    "abandoned": _l("Abandoned"),
+    "interrupted": _l("Interrupted"),
+    "failed": _l("Not connected"),
+    "voicemail": _l("Voicemail"),
+    "callback": _l("Callback"),
+    "forwarded": _l("Forwarded"),
+}
 
 
 def text(form: Mapping[str, str], name: str) -> str:
