@@ -62,6 +62,7 @@ def customer(agent_row: Agent) -> Customer:
         ("ivr.prompt", {"prompt": "main-menu", "node": "menu"}),
         ("dtmf", {"digit": "2", "node": "menu"}),
         ("queue.joined", {"queue": "support", "position": 1}),
+        ("call.note", {"text": "asked about invoice 7", "by": "1002"}),
         ("agent.ringing", {"agent": "1001", "queue": "support"}),
     ]
     for at, (kind, data) in enumerate(events):

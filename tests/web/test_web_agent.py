@@ -157,6 +157,7 @@ def test_the_screen_pop_shows_customer_history_and_ivr_path(
     assert 'data-dial="13900139000"' in page and 'data-dial="010 6552 9988"' in page
     assert "/recordings/old1" in page  # the earlier call, written in E.164, with its recording
     assert "Heard main-menu" in page and "Pressed 2" in page
+    assert "asked about invoice 7" in page  # a colleague's note, before a transfer
 
 
 def test_the_screen_pop_finds_the_customer_an_ivr_lookup_named(

@@ -93,10 +93,12 @@ def test_my_stream_relays_my_events_and_new_messages_only(
     engine.publish(event("other", "agent.ringing", agent="1002"))
     engine.publish(event("c9", "agent.ringing", agent="1001", queue="support"))
     engine.publish(event("c9", "call.ended", by="caller"))
+    engine.publish(event("t1", "transfer.started", to="agent:1001", by="1002"))
     AgentMessage.create(sender=make_user("boss", "supervisor"), recipient=agent_user, body="hi")
     relayed = reader.until(lambda e: e["event"] is None)
     assert (relayed["data"]["call_id"], relayed["data"]["event"]) == ("c9", "agent.ringing")
     assert reader.until(lambda e: e["event"] is None)["data"]["event"] == "call.ended"
+    assert reader.until(lambda e: e["event"] is None)["data"]["call_id"] == "t1"  # sent to me
     assert reader.until(lambda e: e["event"] == "inbox")["data"]["body"] == "hi"
     assert all(e["data"] is None or e["data"].get("call_id") != "other" for e in reader.seen)
     response.close()

@@ -27,6 +27,7 @@ class CallFacts:
     customer_hint: str = ""  # the customer number an IVR lookup found
     queue: str = ""
     path: list[dict[str, Any]] = field(default_factory=list)  # prompts heard, keys pressed
+    notes: list[str] = field(default_factory=list)  # agents' notes (they follow transfers)
 
 
 def call_facts(call_id: str) -> CallFacts:
@@ -44,6 +45,8 @@ def call_facts(call_id: str) -> CallFacts:
             facts.path.append(
                 {"kind": "prompt", "node": data.get("node"), "prompt": data["prompt"]}
             )
+        elif event.kind == "call.note":
+            facts.notes.append(str(data.get("text") or ""))
         elif event.kind == "dtmf":
             facts.path.append({"kind": "key", "node": data.get("node"), "digit": data.get("digit")})
     return facts

@@ -1,8 +1,9 @@
 """The agent's own event stream: the engine's events about this agent, and their messages.
 
 Relayed from the engine like the live page's (`web.live.feed.EngineFeed`), but only
-what concerns one extension: its `agent.*` events (ringing: the screen pop), the
-`dial.*` events of its click-to-dial calls, and every later event of a call it
+what concerns one extension: its `agent.*` events (ringing: the screen pop), calls
+transferred or conferenced to it, the `dial.*` events of its click-to-dial calls,
+and every later event of a call it
 took part in (held, transferred, ended).  Internal messages are stored by the web
 process, not the engine: the stream looks for new ones every few seconds.
 """
@@ -89,8 +90,10 @@ class AgentStream:
             return False
         data = event.get("data") or {}
         call_id = str(event.get("call_id") or "")
-        mine = data.get("agent") == self.extension or (
-            not call_id and event.get("leg") == self.extension
+        mine = (
+            data.get("agent") == self.extension
+            or data.get("to") == f"agent:{self.extension}"  # a transfer or conference to me
+            or (not call_id and event.get("leg") == self.extension)
         )
         if mine and call_id and call_id not in self.calls:
             self.calls = [*self.calls[-MAX_CALLS_KEPT:], call_id]

@@ -53,9 +53,18 @@
       });
   });
 
+  function offered(ev) {  // a colleague transfers or conferences a call to me: pop it too
+    if (ev.data.to !== "agent:" + me) return;
+    setCall(ev.call_id, script.dataset.ringing, "ringing");
+    showPop(ev.call_id);
+  }
+
   const handlers = {
     "agent.ringing": function (ev) { setCall(ev.call_id, script.dataset.ringing, "ringing"); showPop(ev.call_id); },
     "agent.answered": function (ev) { setCall(ev.call_id, script.dataset.talking, "on_call"); },
+    "transfer.started": function (ev) { offered(ev); },
+    "conference.started": function (ev) { offered(ev); },
+    "transfer.completed": function (ev) { if (ev.data.agent === me) setCall(ev.call_id, script.dataset.talking, "on_call"); },
     "dial.ringing": function (ev) { setCall(ev.call_id, script.dataset.dialing, "ringing"); },
     "dial.answered": function (ev) { setCall(ev.call_id, script.dataset.talking, "on_call"); },
     "call.ended": function (ev) {
