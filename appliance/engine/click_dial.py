@@ -53,6 +53,8 @@ class ClickToDial:
         agent = self.board.acd.agents.get(extension)
         if agent is None:
             raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
+        if not agent.registered:
+            raise CommandError("not-registered", f"the phone of {extension} is not registered")
         if agent.engaged or agent.state in BUSY:
             raise CommandError("busy", f"agent {extension} is in a call")
         if number == extension:

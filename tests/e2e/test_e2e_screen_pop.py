@@ -19,6 +19,7 @@ from boxharness import Box, wait_for
 from playwright import sync_api as playwright
 from werkzeug.serving import make_server
 
+from appliance.engine.control import ControlError
 from appliance.store.models import Agent, Customer, User
 from web import create_app
 from web.auth.services import hash_password
@@ -77,6 +78,12 @@ def press(console: Any, *operations: str) -> None:
 
 
 def test_screen_pop_before_answer_then_click_to_dial(box: Box, console: Any) -> None:
+    refusals = {("1001", CUSTOMER_NUMBER): "not-registered", ("1001", "sip:x@y"): "bad-number",
+                ("4242", CUSTOMER_NUMBER): "no-such-agent"}  # fmt: skip
+    for (extension, number), error_id in refusals.items():
+        with pytest.raises(ControlError) as refused:
+            box.control.call("agent.dial", extension=extension, number=number)
+        assert refused.value.error_id == error_id
     with box.agent("1001", answer_ms=ANSWER_MS) as phone:
         caller = box.sipp_background("caller_hold_bye", caller=CUSTOMER_NUMBER, menu_ms=1500)
         try:
