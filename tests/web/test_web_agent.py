@@ -264,3 +264,14 @@ def test_a_body_that_is_not_an_object_is_400(
         assert reply.status_code == 400, path
         assert reply.get_json()["error"]["message"] == "The body must be a JSON object."
     assert engine.received == []
+
+
+def test_a_click_to_dial_call_pops_the_customer_dialled(
+    agent_client: tuple[FlaskClient, str], customer: Customer
+) -> None:
+    from appliance.store.models import CallEvent
+
+    client, _ = agent_client
+    data = {"from": "1001", "to": "010-6552-9988", "direction": "outbound"}
+    CallEvent.create(call_id="out", at=1, kind="call.started", data=data)
+    assert "ACME Trading" in client.get("/agent/pop/out").get_data(as_text=True)

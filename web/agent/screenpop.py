@@ -36,8 +36,9 @@ def call_facts(call_id: str) -> CallFacts:
     events = CallEvent.select().where(CallEvent.call_id == call_id).order_by(CallEvent.at)
     for event in events:
         data = event.data or {}
-        if event.kind == "call.started":
-            facts.number = str(data.get("from") or "")
+        if event.kind == "call.started":  # the other party: who called, or whom the agent dials
+            other = "to" if data.get("direction") == "outbound" else "from"
+            facts.number = str(data.get(other) or "")
         elif event.kind == "queue.joined":
             facts.queue = str(data.get("queue") or "")
             facts.customer_hint = str(data.get("customer") or facts.customer_hint)

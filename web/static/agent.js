@@ -65,7 +65,7 @@
     "transfer.started": function (ev) { offered(ev); },
     "conference.started": function (ev) { offered(ev); },
     "transfer.completed": function (ev) { if (ev.data.agent === me) setCall(ev.call_id, script.dataset.talking, "on_call"); },
-    "dial.ringing": function (ev) { setCall(ev.call_id, script.dataset.dialing, "ringing"); },
+    "dial.ringing": function (ev) { setCall(ev.call_id, script.dataset.dialing, "ringing"); showPop(ev.call_id); },
     "dial.answered": function (ev) { setCall(ev.call_id, script.dataset.talking, "on_call"); },
     "call.ended": function (ev) {
       if (ev.call_id === currentCall) {
