@@ -275,3 +275,18 @@ def test_a_click_to_dial_call_pops_the_customer_dialled(
     data = {"from": "1001", "to": "010-6552-9988", "direction": "outbound"}
     CallEvent.create(call_id="out", at=1, kind="call.started", data=data)
     assert "ACME Trading" in client.get("/agent/pop/out").get_data(as_text=True)
+
+
+def test_the_status_panel_comes_alone_for_refreshing(
+    agent_client: tuple[FlaskClient, str], engine: StandInEngine
+) -> None:
+    from appliance.store.models import Trunk
+
+    client, _ = agent_client
+    Trunk.create(name="carrier", host="192.0.2.7")
+    engine.agents = [{"extension": "1002", "name": "Li Na", "registered": False,
+                      "state": "not_ready"}]  # fmt: skip
+    page = client.get("/agent/status").get_data(as_text=True)
+    assert "carrier" in page and "192.0.2.7:5060" in page
+    assert 'data-dial="1002"' in page and "Not registered" in page and "Not ready" in page
+    assert "<html" not in page

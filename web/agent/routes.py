@@ -110,6 +110,16 @@ def index() -> str:
     )
 
 
+@bp.get("/status")
+@console_roles
+def status() -> str:
+    """Return the trunks and extensions panel (the console refreshes it now and then)."""
+    labels = {state: str(label) for state, label in AGENT_STATES.items()}
+    return render_template(
+        "agent/_status.html", status=services.status_panel(), state_labels=labels
+    )
+
+
 @bp.get("/events")
 @console_roles
 def events() -> Response:

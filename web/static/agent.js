@@ -116,6 +116,13 @@
     window.callboxDial(e.target.elements.number.value.trim());
   });
 
+  const panel = document.getElementById("status-panel");
+  setInterval(function () {  // registrations and colleagues' states, now and then
+    fetch(panel.dataset.url, { headers: { "X-Requested-With": "callbox" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html) panel.innerHTML = html; });
+  }, 15000);
+
   const source = new EventSource(script.dataset.events);
   say("connecting");
   source.addEventListener("hello", function () { banner.hidden = true; say("live"); });
