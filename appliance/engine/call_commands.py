@@ -48,13 +48,15 @@ class CallCommands:
         return self.engine.reactor.submit(fn).result(REPLY_SECONDS)
 
     def hangup(self, call_id: str) -> Any:
-        """End the call for everyone in it (the console's hang-up button)."""
+        """End a call an agent is in, for everyone in it (the console's hang-up button)."""
         board = self.engine.board
 
         def end() -> dict[str, Any]:
             session = board.sessions.get(call_id)
             if session is None or session.state == "ending":
                 raise CommandError("no-such-call", f"no call {call_id!r} in progress")
+            if session.agent_leg is None:  # waiting or ringing: not the agent's to end
+                raise CommandError("not-connected", f"call {call_id} is {session.state}")
             board.end_call(session, "agent", "hung up from the console")
             return {"call_id": call_id, "ended": True}
 

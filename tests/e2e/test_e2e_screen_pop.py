@@ -93,6 +93,8 @@ def test_screen_pop_before_answer_then_click_to_dial(box: Box, console: Any) -> 
             calls = box.control.call("calls")["calls"]
             assert [c["state"] for c in calls] == ["ringing"]  # shown before the answer
             playwright.expect(console.locator("#pop .ivr-path")).to_contain_text("Pressed 2")
+            with pytest.raises(ControlError, match="is ringing"):  # not the agent's to end yet
+                box.control.call("call.hangup", call_id=calls[0]["call_id"])
             phone.read_until("confirmed", 10)
             press(console, "recording/pause", "recording/resume", "recording/stop", "hangup")
             phone.read_until("disconnected", 10)
