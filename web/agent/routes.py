@@ -49,7 +49,7 @@ def dial_link(number: Any) -> Markup:
     )
 
 
-@bp.app_template_filter("when")
+@bp.app_template_filter("local_time")
 def when(value: Any) -> str:
     """Render a UNIX time or an ISO text as the box's local date and time."""
     if isinstance(value, datetime):  # the store's own times: UTC without tzinfo
@@ -61,7 +61,7 @@ def when(value: Any) -> str:
     return datetime.fromtimestamp(seconds, tz).strftime("%Y-%m-%d %H:%M")
 
 
-@bp.app_template_filter("outcome")
+@bp.app_template_filter("call_outcome")
 def outcome_label(value: str) -> str:
     """Render a CDR outcome in the user's language."""
     return str(schemas.OUTCOMES.get(value, value))
