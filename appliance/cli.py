@@ -248,6 +248,26 @@ def prompt_delete(name: str, language: str, force: bool) -> None:
     click.echo(f"deleted {language}/{name}{restored}")
 
 
+@cli.command("user-extension")
+@click.argument("username")
+@click.argument("extension")
+@user_errors
+def user_extension(username: str, extension: str) -> None:
+    """Link web user USERNAME to agent EXTENSION for the agent console ("-" unlinks)."""
+    from appliance.store.manager import open_store
+    from appliance.store.models import Agent, User
+
+    open_store(settings(), migrate=False)
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        fail(f"no web user {username!r}")
+    extension = "" if extension == "-" else extension
+    if extension and Agent.get_or_none(Agent.extension == extension) is None:
+        fail(f"no agent with extension {extension!r}")
+    User.update(extension=extension).where(User.id == user.id).execute()
+    click.echo(f"{username} works at {extension}" if extension else f"{username} has no extension")
+
+
 def main() -> None:
     """Run the command line (the `callbox` console script)."""
     cli(prog_name="callbox")

@@ -58,6 +58,8 @@ def _open_store(app: Flask, settings: config.Settings) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
     from web.admin.flow_routes import bp as admin_bp  # the admin routes and the IVR editor's
+    from web.agent.people import bp as agent_people_bp
+    from web.agent.routes import bp as agent_bp
     from web.api.routes import bp as api_bp
     from web.auth.routes import bp as auth_bp
     from web.health.routes import bp as health_bp
@@ -70,6 +72,8 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(wallboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(agent_bp)
+    app.register_blueprint(agent_people_bp)
     app.add_url_rule("/", "index", _index)
 
 

@@ -25,7 +25,12 @@ class CallCommands:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.table: dict[str, Callable[..., Any]] = {
+            "call.hangup": self.hangup,
             "call.hold": self.hold,
+            "call.record.start": self.record_start,
+            "call.record.pause": self.record_pause,
+            "call.record.resume": self.record_resume,
+            "call.record.stop": self.record_stop,
             "call.resume": self.resume,
             "call.transfer": self.transfer,
             "call.transfer.complete": self.complete,
@@ -42,9 +47,40 @@ class CallCommands:
         """Run fn on the engine thread and return its result (or raise its error)."""
         return self.engine.reactor.submit(fn).result(REPLY_SECONDS)
 
+    def hangup(self, call_id: str) -> Any:
+        """End a call an agent is in, for everyone in it (the console's hang-up button)."""
+        board = self.engine.board
+
+        def end() -> dict[str, Any]:
+            session = board.sessions.get(call_id)
+            if session is None or session.state == "ending":
+                raise CommandError("no-such-call", f"no call {call_id!r} in progress")
+            if session.agent_leg is None:  # waiting or ringing: not the agent's to end
+                raise CommandError("not-connected", f"call {call_id} is {session.state}")
+            board.end_call(session, "agent", "hung up from the console")
+            return {"call_id": call_id, "ended": True}
+
+        return self._run(end)
+
     def hold(self, call_id: str) -> Any:
         """Put the caller on hold with music."""
         return self._run(lambda: self.engine.board.ops.hold(call_id, True))
+
+    def record_start(self, call_id: str) -> Any:
+        """Start recording a call that is not recorded."""
+        return self._run(lambda: self.engine.board.recordings.start(call_id))
+
+    def record_pause(self, call_id: str) -> Any:
+        """Pause the call's recording (e.g. while a card number is read out)."""
+        return self._run(lambda: self.engine.board.recordings.pause(call_id, True))
+
+    def record_resume(self, call_id: str) -> Any:
+        """Resume a paused recording."""
+        return self._run(lambda: self.engine.board.recordings.pause(call_id, False))
+
+    def record_stop(self, call_id: str) -> Any:
+        """Stop the call's recording for good."""
+        return self._run(lambda: self.engine.board.recordings.stop(call_id))
 
     def resume(self, call_id: str) -> Any:
         """Take the caller off hold."""

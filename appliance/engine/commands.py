@@ -46,6 +46,7 @@ class Commands:
             "queues": self.queues,
             "reload": self.reload,
             "agent.state": self.agent_state,
+            "agent.dial": self.agent_dial,
             **CallCommands(engine).table,
             **FlowCommands(engine.board.prompts, self.reload).table,
             **PromptCommands(PromptLibrary(engine.settings.paths.prompts)).table,
@@ -127,6 +128,10 @@ class Commands:
     def queue_callback(self, call_id: str = "", number: str = "") -> dict[str, Any]:
         """Turn a queued caller into a callback that keeps their place (number: theirs if empty)."""
         return dict(self._on_engine(lambda: request_callback(self.engine.board, call_id, number)))
+
+    def agent_dial(self, extension: str = "", number: str = "") -> dict[str, Any]:
+        """Click-to-dial: ring the agent's phone, then call number and bridge them."""
+        return dict(self._on_engine(lambda: self.engine.board.clicks.start(extension, number)))
 
     def agent_state(self, extension: str = "", state: str = "", reason: str = "") -> dict[str, Any]:
         """Set an agent ready, not ready (with a reason code) or logged out; kept in the store."""

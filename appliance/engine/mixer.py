@@ -52,7 +52,12 @@ class Mixer:
         self._relink(session, links)
         self._music(session, wanted.music)
         self._intro(session, wanted.intro, parts.get("agent") if wanted.agent_music else None)
-        self._record(session, {parts[role] for role in wanted.recorded})
+        recorded = set() if session.recording_paused else {parts[r] for r in wanted.recorded}
+        self._record(session, recorded)
+
+    def record_nothing(self, session: CallSession) -> None:
+        """Take every leg out of the recording (before the recorder is dropped)."""
+        self._record(session, set())
 
     @staticmethod
     def _relink(session: CallSession, links: set[tuple[Leg, Leg]]) -> None:

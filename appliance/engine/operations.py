@@ -310,6 +310,9 @@ class CallOps:
 
     def _agent_done(self, session: CallSession, leg: Leg) -> None:
         """Put an agent who leaves a call into wrap-up and serve the queues."""
+        if leg.role == "dialer":  # their own click-to-dial call: their state stays as it was
+            self.board.engage(leg.extension, "")
+            return
         self.board.desk.agent_free(session, leg.extension)
 
     def _agent_took(self, session: CallSession, leg: Leg) -> None:

@@ -46,6 +46,7 @@ class CallSession:
     intro: Intro | None = None  # the caller hears the company intro (call.intro)
     links: set[tuple[Leg, Leg]] = field(default_factory=set)  # audio links now in the bridge
     recorded: set[Leg] = field(default_factory=set)  # legs the recorder takes in
+    recording_paused: bool = False  # the agent paused the recording (call.record.pause)
     notes: list[str] = field(default_factory=list)  # agents' notes, which follow transfers
     released: list[Leg] = field(default_factory=list)  # agents who left the call before its end
     bridged: bool = False  # caller and agent were joined (and the recording started)

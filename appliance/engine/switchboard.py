@@ -17,6 +17,7 @@ import pjsua2 as pj
 from appliance.callflow.acd import Acd
 from appliance.callflow.cdr import derive_cdr
 from appliance.config import Settings
+from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.directory import Directory
 from appliance.engine.feature_desk import FeatureDesk
 from appliance.engine.ivr_desk import IvrDesk
@@ -27,6 +28,7 @@ from appliance.engine.operations import CallOps
 from appliance.engine.outbound import OUTBOUND_ROLES
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
+from appliance.engine.recording_ops import RecordingOps
 from appliance.engine.routing import RuleChecker
 from appliance.engine.session import CallSession, new_call_id
 from appliance.store.writer import EventWriter
@@ -56,6 +58,8 @@ class Switchboard:
         self.mixer = Mixer(self)
         self.features = FeatureDesk(self)
         self.rule_checker = RuleChecker(self)
+        self.clicks = ClickToDial(self)
+        self.recordings = RecordingOps(self)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -250,7 +254,7 @@ class Switchboard:
             return
         if leg.role == "caller" and session.state == "new":
             self.ivr.start_route(session)
-        elif leg is session.agent_leg or leg.role in OUTBOUND_ROLES:
+        elif leg is session.agent_leg or leg.role in (*OUTBOUND_ROLES, *CLICK_ROLES):
             self.desk.bridge(session)
         elif session.role_of(leg):
             self.mixer.remix(session)
@@ -261,7 +265,9 @@ class Switchboard:
         session = self.sessions.get(leg.call_id)
         if session is None:
             return
-        if leg.role == "agent":
+        if leg.role in CLICK_ROLES:
+            self.clicks.confirmed(session, leg)
+        elif leg.role == "agent":
             self.desk.agent_answered(session, leg)
         elif session.role_of(leg) in ("consult", "third", "supervisor"):
             self.ops.leg_answered(session, leg)
@@ -299,7 +305,9 @@ class Switchboard:
         if session is None:
             return
         part = session.role_of(leg)
-        if leg.role in OUTBOUND_ROLES:  # an outside number a queue sent to, a callback's customer
+        if leg.role in CLICK_ROLES:  # click-to-dial: the agent's own phone and who they called
+            self.clicks.ended(session, leg, code, reason)
+        elif leg.role in OUTBOUND_ROLES:  # an outside number a queue sent to, a callback's customer
             self.desk.trunk.ended(session, leg, code, reason)
         elif part == "caller":
             by = session.ended_by or "caller"

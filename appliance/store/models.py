@@ -60,6 +60,7 @@ class User(BaseModel):
     role = CharField(default="admin")  # admin | supervisor | agent
     language = CharField(default="en")
     created_at = DateTimeField(default=utcnow)
+    extension = CharField(default="")  # the agent phone this user works at (agent console)
 
 
 class ApiToken(BaseModel):
@@ -164,6 +165,9 @@ class Customer(BaseModel):
     region = CharField(default="")  # overrides the region of the number's prefix
     account = CharField(default="", index=True)  # what an IVR lookup by account matches
     notes = TextField(default="")
+    company = CharField(default="")
+    address = TextField(default="")
+    other_numbers = CharField(default="")  # more numbers of the customer, comma separated
     created_at = DateTimeField(default=utcnow)
 
 
@@ -365,6 +369,44 @@ class AuditEntry(BaseModel):
     after = JSONField(null=True)
 
 
+class DispositionCode(BaseModel):
+    """An outcome an agent records at wrap-up (成交, 已解决...)."""
+
+    code = CharField(unique=True, max_length=64)
+    title = CharField()
+    title_zh = CharField(default="")
+    enabled = BooleanField(default=True)
+
+
+class CallDisposition(BaseModel):
+    """An agent's wrap-up of a call: its disposition code and note."""
+
+    call_id = CharField(index=True)
+    agent = CharField()  # extension
+    code = CharField(max_length=64)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class AddressBookEntry(BaseModel):
+    """A number in a user's personal address book."""
+
+    user = ForeignKeyField(User, backref="address_book", on_delete="CASCADE")
+    name = CharField()
+    number = CharField()
+    note = CharField(default="")
+
+
+class AgentMessage(BaseModel):
+    """An internal message between users (agents and supervisors)."""
+
+    sender = ForeignKeyField(User, backref="sent_messages", on_delete="CASCADE")
+    recipient = ForeignKeyField(User, backref="messages", on_delete="CASCADE")
+    body = TextField()
+    created_at = DateTimeField(default=utcnow)
+    read_at = DateTimeField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -390,4 +432,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     VoicemailMessage,
     Broadcast,
     AuditEntry,
+    DispositionCode,
+    CallDisposition,
+    AddressBookEntry,
+    AgentMessage,
 ]

@@ -29,8 +29,13 @@ STATUS = {
 CONFLICT = 409  # the call or agent is not in a state that allows it (busy, not talking...)
 # operation in the URL → (engine command, body fields it takes)
 CALL_OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "hangup": ("call.hangup", ()),
     "hold": ("call.hold", ()),
     "resume": ("call.resume", ()),
+    "recording/start": ("call.record.start", ()),
+    "recording/pause": ("call.record.pause", ()),
+    "recording/resume": ("call.record.resume", ()),
+    "recording/stop": ("call.record.stop", ()),
     "transfer": ("call.transfer", ("target", "attended")),
     "transfer/complete": ("call.transfer.complete", ()),
     "transfer/cancel": ("call.transfer.cancel", ()),

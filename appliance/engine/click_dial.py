@@ -1,0 +1,134 @@
+"""Click-to-dial: ring an agent's own phone, then call the number they clicked and bridge.
+
+The pattern of callbacks (`callback.py`): the agent is rung first (role `dialer`);
+once they answer the box calls the number (role `callee`) through the trunk, or
+through the SIP edge when it is an agent's extension, and bridges the two.  The
+agent's phone is engaged (out of queue service) for the call's length, as when
+they dial out themselves; their state is left as it was.  Once connected the call
+is an ordinary call for the operations (hold, transfer, conference): the callee is
+its caller and the dialer its agent.  Runs on the engine thread.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import pjsua2 as pj
+
+from appliance.callflow.const import AgentState
+from appliance.engine.callback import PendingLeg
+from appliance.engine.control import CommandError
+from appliance.engine.legs import Leg
+from appliance.engine.session import CallSession, new_call_id
+
+if TYPE_CHECKING:
+    from appliance.engine.switchboard import Switchboard
+
+CLICK_ROLES = ("dialer", "callee")
+AGENT_RING_SECONDS = 30  # the agent's own phone: they clicked, they are at it
+CALLEE_RING_SECONDS = 45
+DIALABLE = re.compile(r"\+?[0-9*#]{2,24}")
+BUSY = (AgentState.RINGING, AgentState.ON_CALL)
+
+
+def dialable(number: str) -> str:
+    """Return number without spaces, dashes and brackets, or raise CommandError."""
+    cleaned = re.sub(r"[\s\-().]", "", number) if isinstance(number, str) else ""
+    if not DIALABLE.fullmatch(cleaned):
+        raise CommandError("bad-number", f"{number!r} is not a number to dial")
+    return cleaned
+
+
+class ClickToDial:
+    """Calls agents start by clicking a number, for one switchboard."""
+
+    def __init__(self, board: Switchboard) -> None:
+        self.board = board
+
+    def start(self, extension: str, number: str) -> dict[str, Any]:
+        """Ring the agent's phone for a call to number; raise CommandError if it cannot be."""
+        number = dialable(number)
+        agent = self.board.acd.agents.get(extension)
+        if agent is None:
+            raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
+        if not agent.registered:
+            raise CommandError("not-registered", f"the phone of {extension} is not registered")
+        if agent.engaged or agent.state in BUSY:
+            raise CommandError("busy", f"agent {extension} is in a call")
+        if number == extension:
+            raise CommandError("bad-number", "an agent cannot call their own phone")
+        internal = number in self.board.acd.agents
+        if not internal and self.board.directory.outbound is None:
+            raise CommandError("no-trunk", "no enabled trunk to call an external number on")
+        session = self._session(extension, number, internal)
+        leg = self.board.dial(session, extension, "dialer", AGENT_RING_SECONDS)
+        if leg.ended:
+            self.board.end_call(session, "system", "cannot ring the agent's phone")
+            raise CommandError("dial-failed", f"cannot ring {extension}")
+        session.agent_leg, session.agent = leg, extension
+        self.board.engage(extension, session.call_id)
+        data = {"agent": extension, "number": number}
+        self.board.emit(session, "dial.ringing", data, leg.leg_id)
+        return {"call_id": session.call_id, **data}
+
+    def _session(self, extension: str, number: str, internal: bool) -> CallSession:
+        """Return a new click-to-dial call whose callee is not dialled yet."""
+        assert self.board.edge_account is not None
+        placeholder = PendingLeg(self.board, self.board.edge_account, pj.PJSUA_INVALID_ID, "callee")
+        placeholder.call, placeholder.leg_id = None, "pending"
+        session = CallSession(
+            new_call_id(), placeholder, extension, number, "outbound", started_at=time.time()
+        )
+        session.state = "dialing"
+        self.board.sessions[session.call_id] = session
+        data = {"from": extension, "to": number, "direction": "outbound"}
+        self.board.emit(session, "call.started", {**data, "via": "click-to-dial"})
+        return session
+
+    def confirmed(self, session: CallSession, leg: Leg) -> None:
+        """The agent answered: call the number.  The callee answered: bridge them."""
+        if leg.role == "dialer":
+            self._dial_callee(session, leg)
+            return
+        if leg is not session.caller or session.state == "ending":
+            leg.end()
+            return
+        session.state = "talking"
+        self.board.emit(session, "dial.answered", {"number": session.to_number}, leg.leg_id)
+        self.board.desk.bridge(session)
+
+    def _dial_callee(self, session: CallSession, leg: Leg) -> None:
+        """Call the clicked number for an agent who answered their phone."""
+        if leg is not session.agent_leg or session.state != "dialing":
+            leg.end()
+            return
+        number = session.to_number
+        internal = number in self.board.acd.agents
+        callee = self.board.dial(session, number, "callee", CALLEE_RING_SECONDS, not internal)
+        session.caller.ended = True  # the placeholder: the callee takes its place
+        session.caller, session.state = callee, "calling"
+        if callee.ended:
+            self._failed(session, 0, "cannot dial")
+            return
+        data = {"number": number, "via": "edge" if internal else "trunk"}
+        self.board.emit(session, "dial.calling", data, callee.leg_id)
+
+    def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
+        """A leg of a click-to-dial call ended: the call ends with it."""
+        if leg in session.released:  # the agent transferred the call and left
+            return
+        if leg.role == "dialer":
+            why = "agent hung up" if leg.answered_at else "agent did not answer"
+            self.board.end_call(session, "agent", why)
+        elif leg.answered_at is None:
+            self._failed(session, code, reason)
+        else:
+            self.board.end_call(session, "caller", "callee hung up")
+
+    def _failed(self, session: CallSession, code: int, reason: str) -> None:
+        """The number could not be reached: say so and end the call."""
+        data = {"number": session.to_number, "code": code, "reason": reason}
+        self.board.emit(session, "dial.failed", data)
+        self.board.end_call(session, "system", f"{session.to_number} did not answer ({code})")

@@ -1,0 +1,1 @@
+"""The agent console: state, screen pop, click-to-dial, call controls and wrap-up."""
