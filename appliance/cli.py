@@ -1,4 +1,4 @@
-"""The `callbox` command: init, migrate, run, doctor, prompt, version.
+"""The `callbox` command: init, migrate, run, doctor, prompt, setup-token, version.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -175,6 +175,16 @@ def doctor() -> None:
         click.echo(finding.line())
     if not all(f.ok for f in findings):
         raise SystemExit(1)
+
+
+@cli.command("setup-token")
+@user_errors
+def setup_token() -> None:
+    """Print a new one-time token for the web UI's setup (only while no admin exists)."""
+    from web.setup.token import announce_token
+
+    if announce_token(settings(), click.echo) is None:
+        fail("no setup token issued: the box has an admin already (log in to the web UI)")
 
 
 @cli.command()

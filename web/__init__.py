@@ -65,8 +65,9 @@ def _register_blueprints(app: Flask) -> None:
     from web.live.routes import bp as live_bp
     from web.operations.routes import bp as operations_bp
     from web.recordings.routes import bp as recordings_bp
+    from web.setup.routes import bp as setup_bp
 
-    for blueprint in (auth_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
+    for blueprint in (auth_bp, setup_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", _index)
 

@@ -5,6 +5,8 @@ Run from the project folder: ``gunicorn --config python:web.gunicorn_conf 'web:c
 
 from __future__ import annotations
 
+from typing import Any
+
 from web.context import load_settings
 from web.tls import ensure_certificate
 
@@ -52,3 +54,10 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 _tls = ensure_certificate(_settings)
 if _tls is not None:
     certfile, keyfile = _tls
+
+
+def on_starting(server: Any) -> None:
+    """Print a new setup token while the box has no admin (once, in the master)."""
+    from web.setup.token import announce_token
+
+    announce_token(_settings, server.log.info)

@@ -1,0 +1,44 @@
+"""The wizard's IVR template: a greeting, then "press 1 for sales, 2 for support"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appliance.config import Settings
+from web.setup import const, engine, services
+
+
+def template_graph(sales: str, support: str, language: str) -> dict[str, Any]:
+    """Return the flow graph: keys 1 and 2 lead to the two queues (built-in prompts)."""
+    return {
+        "start": "welcome",
+        "language": language,
+        "nodes": {
+            "welcome": {"type": "play", "prompt": "welcome", "next": "menu"},
+            "menu": {
+                "type": "menu",
+                "prompt": "main-menu",
+                "timeout": 6,
+                "retries": 3,
+                "choices": {"1": "sales", "2": "support"},
+                "invalid_prompt": "invalid",
+                "failed": "goodbye",
+            },
+            "sales": {"type": "queue", "queue": sales},
+            "support": {"type": "queue", "queue": support},
+            "goodbye": {"type": "play", "prompt": "goodbye", "next": "hangup"},
+            "hangup": {"type": "hangup"},
+        },
+    }
+
+
+def save_ivr(settings: Settings, values: dict[str, Any]) -> str:
+    """Route the number to the IVR and make the flow live; return "published" or "stored".
+
+    Raises engine.FlowRefused when the engine finds the flow wrong.
+    """
+    graph = template_graph(values["sales"], values["support"], values["language"])
+    services.route_number(values["number"], const.IVR_FLOW_NAME)  # before: publish reloads routes
+    how = engine.publish_flow(settings, const.IVR_FLOW_NAME, graph)
+    services.complete_step("ivr", {**values, "how": how})
+    return how
