@@ -275,6 +275,7 @@ def test_the_engines_refusal_of_the_ivr_is_shown(
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "no prompt &#39;welcome&#39;" in page
     assert 'value="4008001234"' in page
+    assert not InboundNumber.select().exists()  # no number left leading to a refused flow
 
 
 def test_an_ivr_number_routed_elsewhere_is_refused(client: FlaskClient) -> None:

@@ -38,7 +38,13 @@ def save_ivr(settings: Settings, values: dict[str, Any]) -> str:
     Raises engine.FlowRefused when the engine finds the flow wrong.
     """
     graph = template_graph(values["sales"], values["support"], values["language"])
-    services.route_number(values["number"], const.IVR_FLOW_NAME)  # before: publish reloads routes
-    how = engine.publish_flow(settings, const.IVR_FLOW_NAME, graph)
+    # The route first: publishing reloads the engine's routes, and should find the number.
+    created = services.route_number(values["number"], const.IVR_FLOW_NAME)
+    try:
+        how = engine.publish_flow(settings, const.IVR_FLOW_NAME, graph)
+    except engine.FlowRefused:
+        if created:  # leave no number pointing at a flow that did not go live
+            services.unroute_number(values["number"])
+        raise
     services.complete_step("ivr", {**values, "how": how})
     return how

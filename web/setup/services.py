@@ -203,15 +203,25 @@ def save_queue(values: dict[str, Any]) -> Queue:
     return queue
 
 
-def route_number(number: str, flow: str) -> None:
-    """Send calls to number into the IVR flow, on the wizard's trunk; refuse a number in use."""
+def route_number(number: str, flow: str) -> bool:
+    """Send calls to number into the IVR flow, on the wizard's trunk; return true if new.
+
+    A number that already goes somewhere else is refused.
+    """
     found = InboundNumber.get_or_none(InboundNumber.number == number)
     if found is not None and (found.target_type, found.target) != ("ivr", flow):
         raise StepInvalid({"number": _("This number already goes elsewhere.")})
+    created = found is None
     found = found or InboundNumber(number=number)
     found.trunk = Trunk.get_or_none(Trunk.id == choices("trunk").get("id", 0))
     found.target_type, found.target = "ivr", flow
     found.save()
+    return created
+
+
+def unroute_number(number: str) -> None:
+    """Remove the route route_number created (the flow it led to was refused)."""
+    InboundNumber.delete().where(InboundNumber.number == number).execute()
 
 
 def finish() -> None:
