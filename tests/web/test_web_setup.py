@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -17,6 +21,9 @@ from helpers_web_setup import (
     walk_to,
 )
 
+from appliance import config
+from appliance.sipedge.render import database_path
+from appliance.sipedge.subscribers import ha1
 from appliance.store.models import (
     Agent,
     InboundNumber,
@@ -354,3 +361,52 @@ def test_wizard_posts_need_the_csrf_token(client: FlaskClient, path: str) -> Non
     walk_to(client, "checklist" if path.endswith("finish") else "trunk")
     response = client.post(path, data={"language": "en", "timezone": "UTC"})
     assert response.status_code == 400 and "The form expired" in response.get_data(as_text=True)
+
+
+def test_new_agents_can_register_their_phones_at_once(
+    client: FlaskClient, settings: config.Settings
+) -> None:
+    """The wizard writes the agents' digest hashes into Kamailio's own table."""
+    walk_to(client, "agents")
+    post_form(client, "/setup/agents", AGENTS)
+    agent = Agent.get(Agent.extension == "1001")
+    with closing(sqlite3.connect(database_path(settings))) as kamailio:
+        rows = dict(kamailio.execute("SELECT username, ha1 FROM subscriber").fetchall())
+    assert set(rows) == {"1001", "1002", "1003"}
+    assert rows["1001"] == ha1("1001", settings.sip.domain, agent.sip_password)
+
+
+def test_the_locale_step_writes_conf_d_when_there_is_one(
+    client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "etc" / "conf.d").mkdir(parents=True)
+    monkeypatch.setenv("CALLBOX_CONFIG", str(tmp_path / "etc" / "callbox.yml"))
+    walk_to(client, "locale")
+    response = post_form(
+        client, "/setup/locale", {"language": "zh_CN", "timezone": "Asia/Shanghai"}
+    )
+    assert response.headers["Location"] == "/setup/trunk"
+    loaded = config.load(env={"CALLBOX_CONFIG": str(tmp_path / "etc" / "callbox.yml")})
+    assert (loaded.language, loaded.timezone) == ("zh_CN", "Asia/Shanghai")
+    assert User.get(User.username == "boss").language == "zh_CN"
+    assert "设置本机" in client.get("/setup/trunk").get_data(as_text=True)  # now in Chinese
+
+
+def test_the_wizard_speaks_the_browsers_language(client: FlaskClient) -> None:
+    issue_token()
+    page = client.get("/setup/token", headers={"Accept-Language": "zh-CN"})
+    assert "设置令牌" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor"])
+def test_only_admins_may_resume_or_finish_the_wizard(app: Flask, role: str) -> None:
+    walk_to(app.test_client(), "ivr")
+    User.create(username=role, password_hash=hash_password(PASSWORD), role=role)
+    person = app.test_client()
+    login(person, role, PASSWORD)
+    refused = person.get("/setup")
+    assert refused.status_code == 403
+    token = csrf_from(refused.get_data(as_text=True))  # the page's log-out form has it
+    assert person.post("/setup/finish", data={"csrf_token": token}).status_code == 403
+    assert person.get("/setup/token").headers["Location"] == "/setup"
+    assert SetupState.get().completed_at is None
