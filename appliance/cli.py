@@ -183,8 +183,11 @@ def setup_token() -> None:
     """Print a new one-time token for the web UI's setup (only while no admin exists)."""
     from web.setup.token import announce_token
 
-    if announce_token(settings(), click.echo) is None:
-        fail("no setup token issued: the box has an admin already (log in to the web UI)")
+    said: list[str] = []
+    if announce_token(settings(), said.append) is None:
+        fail(said[0] if said else "no setup token: the box has an admin already (log in instead)")
+    for line in said:
+        click.echo(line)
 
 
 @cli.command()

@@ -49,6 +49,7 @@ def test_the_cli_prints_a_new_token_each_time_until_an_admin_exists(
     User.create(username="boss", password_hash="x", role="admin")
     done = runner.invoke(cli, ["setup-token"], env=_env(settings))
     assert done.exit_code == 2 and "has an admin already" in done.output
+    assert not TOKEN_LINE.search(done.output)
 
 
 def test_gunicorn_prints_the_token_and_it_opens_the_wizard(
