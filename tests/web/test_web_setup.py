@@ -208,6 +208,7 @@ def test_agents_get_generated_passwords_shown_once(client: FlaskClient) -> None:
         ("1001", "Alice Chen"), ("1002", "Bob Li"), ("1003", "Agent 1003")]  # fmt: skip
     assert len({a.sip_password for a in agents}) == 3
     assert all(len(a.sip_password) == 16 for a in agents)
+    assert not set("".join(a.sip_password for a in agents)) & set("0O1lI")  # no look-alikes
     page = client.get("/setup/agents/credentials")
     assert page.headers["Cache-Control"] == "no-store"
     assert all(a.sip_password in page.get_data(as_text=True) for a in agents)
