@@ -60,4 +60,7 @@ def on_starting(server: Any) -> None:
     """Print a new setup token while the box has no admin (once, in the master)."""
     from web.setup.token import announce_token
 
-    announce_token(_settings, server.log.info)
+    try:
+        announce_token(_settings, server.log.info)
+    except Exception:  # the web still serves; `callbox setup-token` issues one later
+        server.log.exception("cannot issue a setup token")
