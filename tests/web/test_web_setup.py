@@ -252,6 +252,7 @@ def test_the_ivr_is_stored_when_the_engine_is_down(client: FlaskClient) -> None:
     assert (number.target_type, number.target, number.trunk.name) == ("ivr", "main", "carrier")
     page = client.get("/setup/checklist").get_data(as_text=True)
     assert "goes live when the engine starts" in page and "4008001234" in page
+    assert "no writable conf.d folder: put language: en and timezone: Asia/Shanghai" in page
 
 
 def test_the_ivr_is_published_through_a_running_engine(
@@ -391,6 +392,9 @@ def test_the_locale_step_writes_conf_d_when_there_is_one(
     assert (loaded.language, loaded.timezone) == ("zh_CN", "Asia/Shanghai")
     assert User.get(User.username == "boss").language == "zh_CN"
     assert "设置本机" in client.get("/setup/trunk").get_data(as_text=True)  # now in Chinese
+    for name, form in (("trunk", TRUNK), ("agents", AGENTS), ("queue", QUEUE), ("ivr", IVR)):
+        post_form(client, f"/setup/{name}", form)
+    assert "50-setup.yml" in client.get("/setup/checklist").get_data(as_text=True)
 
 
 def test_the_wizard_speaks_the_browsers_language(client: FlaskClient) -> None:

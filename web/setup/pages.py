@@ -92,6 +92,7 @@ def step_context(step: str) -> dict[str, Any]:
         return {
             "agents": services.wizard_agents(),
             "ivr": services.choices("ivr"),
+            "choices_locale": services.choices("locale"),
             "trunk": services.choices("trunk"),
             "settings": settings,
             "states": engine.registration_states(settings, agent_extensions()),
