@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 .PHONY: run test lint typecheck unit bench pjsua2 deps deps-test venv web-assets clean
 
 run: deps venv web-assets
-	$(VENV)/bin/callbox run
+	CALLBOX_DEMO=$${CALLBOX_DEMO:-true} $(VENV)/bin/callbox run  # a developer's box: plain HTTP
 
 test: deps deps-test venv web-assets
 	$(VENV)/bin/ruff check appliance web provisioning tests bench

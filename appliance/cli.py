@@ -1,4 +1,4 @@
-"""The `callbox` command: init, migrate, run, doctor, prompt, version.
+"""The `callbox` command: init, migrate, run, doctor, prompt, setup-token, version.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -175,6 +175,19 @@ def doctor() -> None:
         click.echo(finding.line())
     if not all(f.ok for f in findings):
         raise SystemExit(1)
+
+
+@cli.command("setup-token")
+@user_errors
+def setup_token() -> None:
+    """Print a new one-time token for the web UI's setup (only while no admin exists)."""
+    from web.setup.token import announce_token
+
+    said: list[str] = []
+    if announce_token(settings(), said.append) is None:
+        fail(said[0] if said else "no setup token: the box has an admin already (log in instead)")
+    for line in said:
+        click.echo(line)
 
 
 @cli.command()

@@ -93,6 +93,8 @@ class WebSettings:
     workers: int = 2
     threads: int = 16
     secret_key: str = ""  # default: generated into <var>/secret_key
+    tls_cert: str = ""  # HTTPS certificate (PEM); default: self-signed into <var>/tls/
+    tls_key: str = ""  # its private key (PEM); default: beside the generated certificate
 
 
 @dataclass
@@ -133,7 +135,12 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     language: str = "en"
     timezone: str = "UTC"
-    demo: bool = False
+    demo: bool = False  # a developer's or trial box: the web serves plain HTTP
+
+    @property
+    def web_https(self) -> bool:
+        """Return true if the web serves HTTPS (every box but a demo one)."""
+        return not self.demo
 
     @property
     def var(self) -> Path:

@@ -156,8 +156,9 @@ def refresh_demo_json(settings: Settings) -> dict[str, Any] | None:
 
 def describe(settings: Settings, demo: DemoSecrets) -> dict[str, Any]:
     """Return the demo.json document: where to point a browser, a softphone and a trunk."""
+    scheme = "https" if settings.web_https else "http"
     return {
-        "web_url": f"http://{connect_host(settings.web.listen)}:{settings.web.port}/",
+        "web_url": f"{scheme}://{connect_host(settings.web.listen)}:{settings.web.port}/",
         "admin": {"username": ADMIN_USERNAME, "password": demo.admin_password},
         "api_token": demo.api_token,
         "agents": [

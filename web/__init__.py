@@ -11,14 +11,14 @@ from werkzeug.wrappers import Response
 from appliance import config
 from appliance.store import migrations
 from appliance.store.manager import open_store
-from web import exceptions, i18n
+from web import exceptions, i18n, security
 from web.context import SETTINGS_KEY, STORE_KEY, bind_store_to_requests, load_settings
 from web.secret import load_secret_key
 
 log = logging.getLogger(__name__)
 
 # Flask defaults already set HttpOnly; SameSite=Lax keeps the session cookie off
-# cross-site POSTs (the login form also carries a CSRF token).
+# cross-site POSTs (the login form also carries a CSRF token).  Secure: web/security.py.
 APP_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "callbox_session",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(APP_DEFAULTS)
     app.config[SETTINGS_KEY] = settings
+    app.config.update(security.cookie_config(settings))
     app.config["SECRET_KEY"] = load_secret_key(settings)
     app.config.from_prefixed_env("CALLBOX_FLASK")
     app.config.update(test_config)
@@ -42,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _open_store(app, settings)
     i18n.init_app(app)
     exceptions.init_app(app)
+    security.init_app(app)
     _register_blueprints(app)
     return app
 
@@ -66,9 +68,10 @@ def _register_blueprints(app: Flask) -> None:
     from web.live.routes import bp as live_bp
     from web.operations.routes import bp as operations_bp
     from web.recordings.routes import bp as recordings_bp
+    from web.setup.routes import bp as setup_bp
     from web.wallboard.routes import bp as wallboard_bp
 
-    for blueprint in (auth_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
+    for blueprint in (auth_bp, setup_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(wallboard_bp)
     app.register_blueprint(admin_bp)

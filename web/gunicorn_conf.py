@@ -5,9 +5,13 @@ Run from the project folder: ``gunicorn --config python:web.gunicorn_conf 'web:c
 
 from __future__ import annotations
 
-from web.context import load_settings
+from typing import Any
 
-_web = load_settings().web
+from web.context import load_settings
+from web.tls import ensure_certificate
+
+_settings = load_settings()
+_web = _settings.web
 
 
 def _bind_address(host: str, port: int) -> str:
@@ -44,3 +48,19 @@ accesslog = "-"
 errorlog = "-"
 loglevel = "info"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# HTTPS everywhere but on a demo box (web/tls.py); the certificate is made before
+# gunicorn binds, so a box never serves its first page over plain HTTP.
+_tls = ensure_certificate(_settings)
+if _tls is not None:
+    certfile, keyfile = _tls
+
+
+def on_starting(server: Any) -> None:
+    """Print a new setup token while the box has no admin (once, in the master)."""
+    from web.setup.token import announce_token
+
+    try:
+        announce_token(_settings, server.log.info)
+    except Exception:  # the web still serves; `callbox setup-token` issues one later
+        server.log.exception("cannot issue a setup token")

@@ -407,6 +407,24 @@ class AgentMessage(BaseModel):
     read_at = DateTimeField(null=True)
 
 
+class SetupState(BaseModel):
+    """The first-run wizard: its setup token's SHA-256, the step reached, choices so far."""
+
+    token_hash = CharField(default="")  # "" once an admin exists (the token is used up)
+    token_created_at = DateTimeField(null=True)
+    step = CharField(default="admin")  # the first step not done yet (web/setup/const.py)
+    choices = JSONField(default=dict)  # what the user chose per step, to resume and to show
+    completed_at = DateTimeField(null=True)
+
+
+class LoginAttempt(BaseModel):
+    """A failed login (or setup token), counted per username and per address."""
+
+    username = CharField(index=True)
+    address = CharField(index=True)
+    at = DateTimeField(default=utcnow, index=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -436,4 +454,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     CallDisposition,
     AddressBookEntry,
     AgentMessage,
+    SetupState,
+    LoginAttempt,
 ]

@@ -12,7 +12,8 @@ from appliance.health.address import connect_host
 def render_banner(settings: Settings, demo: dict[str, Any] | None, demo_path: Path) -> list[str]:
     """Return the lines telling a developer where to point a browser, a phone and a trunk."""
     # A wildcard listen address is not something to type: show loopback instead.
-    web_url = f"http://{connect_host(settings.web.listen)}:{settings.web.port}/"
+    scheme = "https" if settings.web_https else "http"
+    web_url = f"{scheme}://{connect_host(settings.web.listen)}:{settings.web.port}/"
     registrar = f"{connect_host(settings.sip.listen)}:{settings.sip.port}"
     trunk = f"{connect_host(settings.engine.trunk_listen)}:{settings.engine.trunk_port}"
     lines = ["callbox is ready", f"  web UI      {web_url}"]

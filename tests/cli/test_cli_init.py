@@ -54,7 +54,7 @@ def test_init_demo(callbox: Runner, var_dir: Path) -> None:
     assert str(demo_path) in result.stdout
     assert stat.S_IMODE(demo_path.stat().st_mode) == 0o600
     demo = json.loads(demo_path.read_text())
-    assert demo["web_url"] == "http://127.0.0.1:8080/"
+    assert demo["web_url"] == "https://127.0.0.1:8080/"  # HTTPS: not a demo-mode box
     assert demo["admin"]["username"] == "admin" and len(demo["admin"]["password"]) >= 12
     assert [a["extension"] for a in demo["agents"]] == ["1001", "1002", "1003", "1004", "1005"]
     assert all(a["name"] and a["sip_password"] for a in demo["agents"])

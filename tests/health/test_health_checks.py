@@ -143,6 +143,7 @@ def test_web_check(tmp_path: Path, status: int, ok: bool) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         env = {"CALLBOX_PATHS__VAR": str(tmp_path), "CALLBOX_WEB__PORT": str(server.server_port)}
+        env["CALLBOX_DEMO"] = "true"  # the stand-in speaks plain HTTP, as a demo box's web does
         result = check_all(load(tmp_path / "absent.yml", env=env), only=("web",))["web"]
     finally:
         server.shutdown()

@@ -81,3 +81,13 @@ def engine(settings: config.Settings) -> Iterator[StandInEngine]:
     stand_in.server.start()
     yield stand_in
     stand_in.server.stop()
+
+
+@pytest.fixture
+def admin_exists(app: Flask) -> User:
+    """Return an admin of the box, so pages are not sent to the first-run wizard.
+
+    Modules whose users are supervisors or agents only use it
+    (``pytestmark = pytest.mark.usefixtures("admin_exists")``).
+    """
+    return User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin")

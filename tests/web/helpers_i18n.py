@@ -88,9 +88,12 @@ def _msgid_patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 def untranslated(html: str, allowed: Iterable[str] = ()) -> list[str]:
     """Return the visible texts of html that are still English."""
-    allowed_words = {w for text in [*allowed, *ALWAYS_ALLOWED] for w in WORD.findall(text)}
+    allowed = [*allowed, *ALWAYS_ALLOWED]
+    allowed_words = {w for text in allowed for w in WORD.findall(text)}
     found = []
     for text in visible_texts(html):
+        if text in allowed:  # the test's own data, even when it reads like a msgid ("Support")
+            continue
         msgids = [m for m, pattern in _msgid_patterns() if pattern.fullmatch(text)]
         english = [w for w in WORD.findall(text) if w not in allowed_words]
         if msgids or english:

@@ -31,12 +31,14 @@ POSTS = ["/admin/agents/new", "/admin/queues/new", "/admin/agents/1", "/admin/ag
          "/admin/prompts"]  # fmt: skip
 
 
+@pytest.mark.usefixtures("admin_exists")  # else pages lead to setup
 def test_a_visitor_is_sent_to_log_in(client: FlaskClient) -> None:
     for path in [*PAGES, *POSTS, AUDIO]:
         response = client.post(path) if path in POSTS else client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
 
 
+@pytest.mark.usefixtures("admin_exists")  # else pages lead to setup
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
 def test_agents_and_supervisors_are_refused(client: FlaskClient, role: str) -> None:
     log_in_as(client, role)
@@ -54,6 +56,7 @@ def test_an_admin_sees_every_page(client: FlaskClient) -> None:
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:500])
 
 
+@pytest.mark.usefixtures("admin_exists")  # else pages lead to setup
 def test_the_admin_link_is_shown_to_admins_only(client: FlaskClient) -> None:
     log_in_as(client, "supervisor")
     assert 'href="/admin/"' not in client.get("/live").get_data(as_text=True)

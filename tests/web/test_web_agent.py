@@ -13,6 +13,9 @@ from appliance.engine.control import CommandError
 from appliance.store.models import Agent, Customer, User
 
 __all__ = ["agent_client", "agent_row", "agent_user", "customer"]  # fixtures
+pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
+
+
 JSON = {"Accept": "application/json"}
 
 

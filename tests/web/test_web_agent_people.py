@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from agent_support import agent_client, agent_row, agent_user, customer, log_in_as, make_user
 from flask.testing import FlaskClient
 from helpers_web import SseReader, StandInEngine
@@ -11,6 +12,9 @@ from helpers_web import SseReader, StandInEngine
 from appliance.store.models import AddressBookEntry, AgentMessage, CallDisposition, Cdr, User
 
 __all__ = ["agent_client", "agent_row", "agent_user", "customer"]  # fixtures
+
+
+pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
 
 
 def test_address_book_adds_lists_and_deletes_only_my_entries(

@@ -61,7 +61,7 @@ def _failing_app(app: Flask) -> Flask:
     return app
 
 
-def test_unexpected_errors_never_show_a_traceback(app: Flask) -> None:
+def test_unexpected_errors_never_show_a_traceback(app: Flask, user: User) -> None:
     """A bug answers 500: JSON for the API, a page elsewhere, no internals either way."""
     client = _failing_app(app).test_client()
     api = client.get("/api/v1/boom")
@@ -83,7 +83,7 @@ def test_unknown_pages_answer_in_the_clients_format(client: FlaskClient) -> None
     assert page.mimetype == "text/html"
 
 
-def test_language_follows_accept_language(client: FlaskClient) -> None:
+def test_language_follows_accept_language(client: FlaskClient, user: User) -> None:
     """A Chinese browser gets the Chinese login page."""
     page = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     assert "登录" in page.get_data(as_text=True)

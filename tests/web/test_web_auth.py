@@ -60,7 +60,7 @@ def test_login_without_csrf_token_is_refused(client: FlaskClient, user: User) ->
     assert client.get("/live").status_code == 302
 
 
-def test_live_requires_login(client: FlaskClient) -> None:
+def test_live_requires_login(client: FlaskClient, user: User) -> None:
     """Visitors are sent to the login page, which brings them back afterwards."""
     response = client.get("/live")
     assert response.status_code == 302

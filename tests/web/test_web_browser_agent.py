@@ -21,6 +21,8 @@ from werkzeug.serving import make_server
 
 from appliance.store.models import Customer, User
 
+pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
+
 __all__ = ["agent_row", "agent_user", "customer"]  # fixtures
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -20,6 +20,8 @@ from werkzeug.serving import make_server
 from appliance.store.models import Agent, Queue, User
 from web.auth.services import hash_password
 
+pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",

@@ -18,6 +18,7 @@ from appliance import config
 from appliance.store.manager import open_store
 from appliance.store.models import User
 from web.auth.services import hash_password
+from web.tls import certificate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +36,7 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 3
     while time.monotonic() < deadline:
         assert process.poll() is None, "gunicorn exited"
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=1, verify=False)
             return
         except requests.ConnectionError:
             time.sleep(0.1)
@@ -63,7 +64,7 @@ def gunicorn(settings: config.Settings) -> Iterator[str]:
         "python:web.gunicorn_conf",
     ]
     process = subprocess.Popen([*command, "web:create_app()"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    base = f"https://127.0.0.1:{port}"  # not a demo box: HTTPS, self-signed (web/tls.py)
     try:
         _wait_healthy(f"{base}/healthz", process)
         yield base
@@ -76,12 +77,15 @@ def gunicorn(settings: config.Settings) -> Iterator[str]:
             process.wait()
 
 
-def _login(base: str) -> requests.Session:
-    """Return a session logged in through the form."""
+def _login(base: str, settings: config.Settings) -> requests.Session:
+    """Return a session logged in through the form, trusting the box's own certificate."""
     browser = requests.Session()
-    token = csrf_from(browser.get(f"{base}/login", timeout=5).text)
+    cert = str(certificate_paths(settings)[0])
+    token = csrf_from(browser.get(f"{base}/login", timeout=5, verify=cert).text)
     form = {"username": "alice", "password": PASSWORD, "csrf_token": token}
-    response = browser.post(f"{base}/login", data=form, allow_redirects=False, timeout=5)
+    response = browser.post(
+        f"{base}/login", data=form, allow_redirects=False, timeout=5, verify=cert
+    )
     assert response.status_code == 302
     return browser
 
@@ -90,7 +94,8 @@ def test_gunicorn_serves_healthz_and_streams_events(
     gunicorn: str, settings: config.Settings
 ) -> None:
     """gunicorn answers /healthz, then relays engine events to a browser as they happen."""
-    health = requests.get(f"{gunicorn}/healthz", timeout=5)
+    cert = str(certificate_paths(settings)[0])  # valid for 127.0.0.1: verified for real
+    health = requests.get(f"{gunicorn}/healthz", timeout=5, verify=cert)
     assert health.status_code == 200
     assert set(health.json()["services"]) >= {"web", "engine", "store"}
     assert health.json()["services"]["engine"]["ok"] is False
@@ -98,8 +103,9 @@ def test_gunicorn_serves_healthz_and_streams_events(
     engine = StandInEngine(settings.engine.control_socket)
     engine.server.start()
     try:
-        browser = _login(gunicorn)
-        with browser.get(f"{gunicorn}/live/events", stream=True, timeout=10) as stream:
+        browser = _login(gunicorn, settings)
+        events = f"{gunicorn}/live/events"
+        with browser.get(events, stream=True, timeout=10, verify=cert) as stream:
             assert stream.headers["Content-Type"].startswith("text/event-stream")
             reader = SseReader(stream.iter_content(chunk_size=None))
             reader.until(lambda e: e["event"] == "snapshot")

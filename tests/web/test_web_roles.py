@@ -13,7 +13,9 @@ from web.auth.services import hash_password
 
 
 @pytest.fixture
-def guarded(app: Flask) -> Flask:
+def guarded(app: Flask, user: User) -> Flask:
+    """Return the app with a page for admins and supervisors (user: the box has an admin)."""
+
     @role_required("admin", "supervisor")
     def board() -> str:
         return "board"

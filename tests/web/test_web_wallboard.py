@@ -17,6 +17,8 @@ from appliance.store.models import Agent, Broadcast, CallEvent, Cdr, Queue, User
 from web.auth.services import hash_password
 from web.wallboard.schemas import MAX_BROADCAST
 
+pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
+
 AGENTS = [
     {"extension": "1001", "name": "Wang Fang", "registered": True, "state": "on_call",
      "queues": ["support"], "reason": ""},

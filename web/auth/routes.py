@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from web.auth import guards, services
+from web.auth import guards, services, throttle
 from web.i18n import _
 
 bp = Blueprint("auth", __name__)
@@ -36,14 +36,32 @@ def login_submit() -> tuple[str, int] | Response:
     if not services.csrf_valid(form.get("csrf_token")):
         error = _("The form expired. Please try again.")
         return render_template("auth/login.html", error=error, username=username), 400
+    address = request.remote_addr or ""
+    wait = throttle.retry_after(username, address)
+    if wait:
+        return _throttled(username, wait)
     user = services.authenticate(username, form.get("password", ""))
     if user is None:
+        throttle.record_failure(username, address)  # in the store: every worker counts it
         error = _("Wrong username or password.")
         return render_template("auth/login.html", error=error, username=username), 200
+    throttle.forget_failures(username)
     session.clear()  # nothing set before login (e.g. by someone else) survives it
     session["user_id"] = user.get_id()
     session["auth"] = services.session_fingerprint(user)
     return redirect(_safe_next(form.get("next")))
+
+
+def _throttled(username: str, wait: int) -> Response:
+    """Answer 429 with Retry-After: too many failed logins lately."""
+    error = _(
+        "Too many failed logins. Try again in %(minutes)s minutes.", minutes=throttle.minutes(wait)
+    )
+    response = make_response(
+        render_template("auth/login.html", error=error, username=username), 429
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.post("/logout")

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, str
 from werkzeug.wrappers import Response
 
 from web.auth import services as auth
-from web.auth.guards import login_required
+from web.auth.guards import role_required
 from web.context import current_settings, current_store
 from web.exceptions import Forbidden
 from web.i18n import _
@@ -27,7 +27,7 @@ def _render_tables(board: schemas.Board) -> dict[str, str]:
 
 
 @bp.get("")
-@login_required
+@role_required("admin", "supervisor")
 def index() -> str:
     """Show the live page, filled from the engine now (the stream keeps it current)."""
     board = services.fetch_board(current_settings().engine.control_socket)
@@ -36,7 +36,7 @@ def index() -> str:
 
 
 @bp.get("/events")
-@login_required
+@role_required("admin", "supervisor")
 def events() -> Response:
     """Stream the board and the engine's events as Server-Sent Events."""
     stream = services.LiveStream(
@@ -54,7 +54,7 @@ def events() -> Response:
 
 
 @bp.post("/calls/<call_id>/<path:operation>")
-@login_required
+@role_required("admin", "supervisor")
 def call_operation(call_id: str, operation: str) -> Response:
     """Run an operation on a live call from the page (session and CSRF token)."""
     if not auth.csrf_valid(request.headers.get("X-CSRF-Token")):
