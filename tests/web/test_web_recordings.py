@@ -7,10 +7,13 @@ import wave
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from helpers_web import PASSWORD, login
 
 from appliance import config
-from appliance.store.models import Cdr
+from appliance.store.models import Cdr, User
+from web.auth.services import hash_password
 
 
 def _wav_bytes() -> bytes:
@@ -102,3 +105,19 @@ def test_symlinks_out_of_the_folder_are_refused(
         call_id="evil", started_at=1.0, ended_at=2.0, outcome="answered", recording="link.wav"
     )
     assert logged_in.get("/recordings/evil").status_code == 404
+
+
+def test_an_agent_hears_only_the_calls_they_answered(
+    app: Flask, client: FlaskClient, recording: bytes
+) -> None:
+    """Agent 1001 answered call-1; agent 1002 is told there is no such recording."""
+    Cdr.update(agent="1001").where(Cdr.call_id == "call-1").execute()
+    for username, extension in (("wang", "1001"), ("li", "1002")):
+        User.create(username=username, password_hash=hash_password(PASSWORD), role="agent",
+                    extension=extension)  # fmt: skip
+    User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin")
+    login(client, "li", PASSWORD)
+    assert client.get("/recordings/call-1").status_code == 404
+    answered = app.test_client()
+    login(answered, "wang", PASSWORD)
+    assert answered.get("/recordings/call-1").data == recording

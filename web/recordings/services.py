@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appliance.store.models import Cdr
+from appliance.store.models import Cdr, User
 from web.exceptions import NotFound
 from web.i18n import _
 
 
-def recording_path(recordings_dir: str, call_id: str) -> Path:
-    """Return the WAV file of call_id's recording, or raise NotFound."""
+def recording_path(recordings_dir: str, call_id: str, user: User) -> Path:
+    """Return the WAV file of call_id's recording, or raise NotFound.
+
+    Supervisors and admins hear every call; an agent only the calls they answered
+    (another's are "not found", so their existence is not told either).
+    """
     cdr = Cdr.get_or_none(Cdr.call_id == call_id)
     if cdr is None or not cdr.recording:
+        raise NotFound(_("This call has no recording."))
+    if user.role == "agent" and (not user.extension or cdr.agent != user.extension):
         raise NotFound(_("This call has no recording."))
     path = contained(Path(recordings_dir), cdr.recording)
     if path is None or not path.is_file():
