@@ -99,3 +99,20 @@ def test_the_state_form_reaches_the_chosen_agent(page: Any, engine: StandInEngin
     )
     wait_until(lambda: engine.received[-1][0] == "agent.state")
     assert engine.received[-1][1] == {"extension": "1002", "state": "not_ready", "reason": "lunch"}
+
+
+def test_a_lost_feed_comes_back_by_itself_when_the_engine_returns(
+    page: Any, engine: StandInEngine
+) -> None:
+    engine.server.stop()  # the engine goes away: the page says so, the stream ends
+    banner = page.locator("#engine-status")
+    playwright.expect(banner).to_be_visible()
+    again = StandInEngine(engine.path)
+    again.agents, again.commands = engine.agents, engine.commands
+    again.server.start()
+    try:  # the browser reconnects after the stream's retry time (5 s) and gets a snapshot
+        playwright.expect(banner).to_be_hidden(timeout=15_000)
+        playwright.expect(page.locator("#feed-state")).to_have_text("Live")
+        again.wait_for_subscribers()
+    finally:
+        again.server.stop()
