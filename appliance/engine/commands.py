@@ -23,7 +23,7 @@ from appliance.engine.survey_commands import SurveyCommands
 from appliance.engine.voicemail_commands import VoicemailCommands
 from appliance.prompts.library import PromptLibrary
 from appliance.sipedge import subscribers
-from appliance.store.models import Agent, ReasonCode
+from appliance.store.models import Agent, Queue, QueueMember, ReasonCode
 
 if TYPE_CHECKING:
     from appliance.engine.manager import Engine
@@ -46,6 +46,7 @@ class Commands:
             "queues": self.queues,
             "reload": self.reload,
             "agent.state": self.agent_state,
+            "agent.queues": self.agent_queues,
             "agent.dial": self.agent_dial,
             **CallCommands(engine).table,
             **FlowCommands(engine.board.prompts, self.reload).table,
@@ -155,6 +156,35 @@ class Commands:
             raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
         self._on_engine(lambda: self.engine.set_agent_state(extension, wanted, reason))
         return {"extension": extension, "state": wanted, "reason": reason}
+
+    def agent_queues(self, extension: str = "", logged_in: Any = None) -> dict[str, Any]:
+        """Log an agent in to the queues named in logged_in and out of their other queues.
+
+        Without logged_in, only list them.  Kept in the store (`queue_member.logged_in`)
+        and applied live: a queue the agent left no longer rings them.
+        """
+        agent = Agent.get_or_none(Agent.extension == extension)
+        if agent is None:
+            raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
+        rows = QueueMember.select(QueueMember, Queue).join(Queue).where(QueueMember.agent == agent)
+        member_of = {m.queue.name: m for m in rows}
+        if logged_in is not None:
+            if not isinstance(logged_in, list) or not all(isinstance(q, str) for q in logged_in):
+                raise CommandError("bad-args", "logged_in must be a list of queue names")
+            unknown = sorted(set(logged_in) - set(member_of))
+            if unknown:
+                raise CommandError(
+                    "not-a-member", f"agent {extension} is not in queue(s) {', '.join(unknown)}"
+                )
+            for name, member in member_of.items():
+                QueueMember.update(logged_in=name in logged_in).where(
+                    QueueMember.id == member.id
+                ).execute()
+            self.reload()
+            data = {"queues": sorted(logged_in)}
+            self._on_engine(lambda: self.engine.board.emit_agent(extension, "agent.queues", data))
+        rows = QueueMember.select(QueueMember, Queue).join(Queue).where(QueueMember.agent == agent)
+        return {"extension": extension, "queues": {m.queue.name: bool(m.logged_in) for m in rows}}
 
 
 def _check_reason(reason: str) -> None:

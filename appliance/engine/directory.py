@@ -62,7 +62,7 @@ def load_directory() -> Directory:
     query = (
         QueueMember.select(QueueMember, Agent, Queue).join(Agent).switch(QueueMember).join(Queue)
     )
-    for m in query:
+    for m in query.where(QueueMember.logged_in == True):  # noqa: E712  (logged out: not rung)
         members.setdefault(m.queue.name, {})[m.agent.extension] = m.penalty
     rules, regions = load_queue_routing()
     queues = [

@@ -139,6 +139,7 @@ class QueueMember(BaseModel):
     queue = ForeignKeyField(Queue, backref="members", on_delete="CASCADE")
     agent = ForeignKeyField(Agent, backref="memberships", on_delete="CASCADE")
     penalty = IntegerField(default=0)
+    logged_in = BooleanField(default=True)  # the agent takes this queue's calls (queue login)
 
     class Meta:
         indexes = ((("queue", "agent"), True),)

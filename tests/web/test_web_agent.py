@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from helpers_web import StandInEngine
 
 from appliance.engine.control import CommandError
-from appliance.store.models import Agent, Customer, User
+from appliance.store.models import Agent, Customer, Queue, QueueMember, User
 
 __all__ = ["agent_client", "agent_row", "agent_user", "customer"]  # fixtures
 pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
@@ -74,6 +74,25 @@ def test_state_buttons_reach_the_engine_with_the_reason(
     )  # fmt: skip
     reply = client.post("/agent/state", json={"state": "dnd"}, headers=api(token))
     assert reply.status_code == 400  # the console offers ready, not ready and log out only
+
+
+def test_queue_login_ticks_reach_the_engine_and_show_on_the_console(
+    agent_client: tuple[FlaskClient, str], engine: StandInEngine
+) -> None:
+    client, token = agent_client
+    agent = Agent.get(Agent.extension == "1001")
+    for name in ("sales", "support"):
+        QueueMember.create(queue=Queue.create(name=name), agent=agent, logged_in=name == "sales")
+    page = client.get("/agent").get_data(as_text=True)
+    assert 'value="sales" checked' in page and 'value="support" >' in page
+    engine.commands["agent.queues"] = lambda **args: args
+    form = {"queue": ["support"], "csrf_token": token}
+    assert client.post("/agent/queues", data=form).status_code == 302
+    assert engine.received[-1] == ("agent.queues", {"extension": "1001", "logged_in": ["support"]})
+    assert client.post("/agent/queues", data={"csrf_token": token}).status_code == 302
+    assert engine.received[-1][1]["logged_in"] == []  # nothing ticked: out of every queue
+    bad = client.post("/agent/queues", json={"queues": "support"}, headers=api(token))
+    assert bad.status_code == 400
 
 
 def test_the_engines_refusal_of_a_state_is_shown_as_it_worded_it(

@@ -152,6 +152,19 @@ def set_state() -> Response:
     return jsonify(result)
 
 
+@bp.post("/queues")
+@console_roles
+def set_queues() -> Response:
+    """Log in to the queues ticked (a form) or listed in ``queues`` (JSON); out of the rest."""
+    if request.form:
+        services.set_queues(g.user, request.form.getlist("queue"))
+        return redirect(url_for("agent.index"))
+    queues = _fields().get("queues")
+    if not isinstance(queues, list) or not all(isinstance(q, str) for q in queues):
+        raise BadRequest(_("Name the queues to log in to."))
+    return jsonify(services.set_queues(g.user, queues))
+
+
 @bp.post("/dial")
 @console_roles
 def dial() -> Response:

@@ -2,8 +2,9 @@
 
 Live changes go to the engine over its control socket (`web.operations.services.run`,
 which turns the engine's refusals into HTTP errors); records are kept in the store.
-The engine has no per-queue login: logging in to the queues is being ready in every
-queue the agent is a member of, logging out is `logged_out` in all of them.
+Queue login: an agent takes calls from the queues they are logged in to (engine
+command `agent.queues`, kept in `queue_member.logged_in`); ready / not ready / logged
+out is their state across all of them.
 """
 
 from __future__ import annotations
@@ -43,10 +44,10 @@ def extension_of(user: User) -> str:
 def console(user: User) -> dict[str, Any]:
     """Return what the console page shows besides the live parts."""
     agent = Agent.get_or_none(Agent.extension == user.extension) if user.extension else None
-    queues = []
+    queues: list[tuple[str, bool]] = []  # (queue, logged in)
     if agent is not None:
         members = QueueMember.select().where(QueueMember.agent == agent)
-        queues = sorted(m.queue.name for m in members)
+        queues = sorted((m.queue.name, bool(m.logged_in)) for m in members)
     return {
         "agent": agent,
         "queues": queues,
@@ -66,6 +67,11 @@ def set_state(user: User, state: str, reason: str) -> Any:
         raise BadRequest(_("Choose ready, not ready or log out."))
     extension = extension_of(user)
     return operations.run("agent.state", extension=extension, state=state, reason=reason)
+
+
+def set_queues(user: User, logged_in: list[str]) -> Any:
+    """Log the user's agent in to the queues named and out of their other queues."""
+    return operations.run("agent.queues", extension=extension_of(user), logged_in=logged_in)
 
 
 def dial(user: User, number: str) -> Any:
