@@ -28,6 +28,8 @@ def serving_voicemail(
     prompts = Path(settings.paths.prompts)
     (prompts / "en").mkdir(parents=True, exist_ok=True)
     (prompts / "en" / "hello-box.wav").write_bytes(WAV)
+    (prompts / "zh").mkdir(parents=True, exist_ok=True)
+    (prompts / "zh" / "ni-hao.wav").write_bytes(WAV)  # Chinese only: no English fallback
     events: list[dict[str, Any]] = []
     writer = EventWriter(app.extensions[STORE_KEY], events.extend)
     writer.start()

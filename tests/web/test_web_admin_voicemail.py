@@ -126,6 +126,19 @@ def test_a_greeting_the_engine_cannot_find_is_refused_and_nothing_changes(
     assert not AuditEntry.select().where(AuditEntry.area == "voicemail").exists()
 
 
+def test_a_new_language_without_the_greeting_puts_the_settings_back(
+    admin: FlaskClient,
+) -> None:
+    admin.get("/admin/voicemail/")
+    chinese = {**EDIT, "language": "zh", "greeting": "ni-hao"}
+    assert post_form(admin, "/admin/voicemail/1001", chinese).status_code == 302
+    form = {**chinese, "title": "Changed", "language": "en"}  # ni-hao is Chinese only
+    response = post_form(admin, "/admin/voicemail/1001", form)
+    assert response.status_code == 400 and 'id="e-greeting"' in response.get_data(True)
+    box = VoicemailBox.get(VoicemailBox.name == "1001")
+    assert (box.title, box.language, box.greeting) == ("Night", "zh", "ni-hao")
+
+
 def test_bad_settings_are_explained_and_kept(admin: FlaskClient) -> None:
     admin.get("/admin/voicemail/")
     response = post_form(admin, "/admin/voicemail/1001", {**EDIT, "email": "boss@", "title": ""})
@@ -210,7 +223,7 @@ def test_a_box_holding_messages_is_not_deleted(
     leave(settings, "general", "c1")
     response = post_form(admin, "/admin/voicemail/general/delete", {})
     assert response.status_code == 409
-    assert "general holds 1 messages: delete them first." in response.get_data(as_text=True)
+    assert "general still holds messages (1): delete them first." in response.get_data(as_text=True)
 
 
 def test_a_free_box_is_deleted_with_an_audit_entry(admin: FlaskClient) -> None:

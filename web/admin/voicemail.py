@@ -132,7 +132,7 @@ def delete(box: VoicemailBox) -> None:
         .count()
     )
     if kept:
-        raise BoxRefused(_("%(key)s holds %(n)d messages: delete them first.", key=box.name,
+        raise BoxRefused(_("%(key)s still holds messages (%(n)d): delete them first.", key=box.name,
                            n=kept))  # fmt: skip
     before = describe(box)
     with db.atomic():
