@@ -248,3 +248,14 @@ def test_the_pages_speak_chinese(admin: FlaskClient) -> None:
     bad = post_form(admin, "/admin/voicemail/", {**NEW, "email": "nope", "name": ""})
     assert bad.status_code == 400
     assert_translated(bad.get_data(as_text=True), allowed=[*SHOWN, "After hours", "nope"])
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_kept(admin: FlaskClient) -> None:
+    response = admin.post("/admin/voicemail/", data=NEW)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "The form expired" in page
+    assert 'value="after-hours"' in page
+    assert not VoicemailBox.select().where(VoicemailBox.name == "after-hours").exists()
+    pin = admin.post("/admin/voicemail/general/pin", data={"action": "set", "pin": "1234"})
+    assert pin.status_code == 400
+    assert VoicemailBox.get(VoicemailBox.name == "general").pin_hash == ""
