@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.operations.routes import bp as operations_bp
     from web.recordings.routes import bp as recordings_bp
     from web.setup.routes import bp as setup_bp
+    from web.voicemail.routes import bp as voicemail_bp
     from web.wallboard.routes import bp as wallboard_bp
 
     for blueprint in (auth_bp, setup_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(agent_bp)
     app.register_blueprint(agent_people_bp)
+    app.register_blueprint(voicemail_bp)
     app.add_url_rule("/", "index", _index)
 
 

@@ -17,7 +17,7 @@ from flask import g
 from appliance.store.models import AuditEntry
 
 MASK = "********"
-SECRETS = frozenset({"sip_password", "password", "password_hash"})
+SECRETS = frozenset({"sip_password", "password", "password_hash", "pin_hash"})
 PAGE_SIZE = 100
 
 
