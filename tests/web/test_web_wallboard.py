@@ -311,6 +311,16 @@ def test_the_chinese_wallboard_has_no_english_left(
     assert_translated(client.get("/live").get_data(as_text=True), allowed=DATA)
 
 
+def test_the_live_page_shows_the_latest_broadcasts(
+    supervisor: FlaskClient, engine: StandInEngine
+) -> None:
+    Broadcast.create(text="Lunch at noon", sender="sue", created_at=time.time() - 60)
+    Broadcast.create(text="Queue is long, all hands", sender="sue", created_at=time.time())
+    page = supervisor.get("/live").get_data(as_text=True)
+    assert page.index("Queue is long, all hands") < page.index("Lunch at noon")  # newest first
+    assert 'id="live-broadcast-item"' in page  # the template the stream's broadcasts fill
+
+
 def test_the_live_page_stream_names_broadcasts_too(
     supervisor: FlaskClient, engine: StandInEngine
 ) -> None:

@@ -13,6 +13,7 @@ from web.i18n import _
 from web.live import schemas, services
 from web.operations import services as operations
 from web.operations.routes import json_body
+from web.wallboard.services import recent_broadcasts
 
 bp = Blueprint("live", __name__, url_prefix="/live")
 
@@ -30,9 +31,14 @@ def _render_tables(board: schemas.Board) -> dict[str, str]:
 @role_required("admin", "supervisor")
 def index() -> str:
     """Show the live page, filled from the engine now (the stream keeps it current)."""
-    board = services.fetch_board(current_settings().engine.control_socket)
-    rows = schemas.present(board, current_settings().timezone) if board else None
-    return render_template("live/index.html", rows=rows)
+    settings = current_settings()
+    board = services.fetch_board(settings.engine.control_socket)
+    rows = schemas.present(board, settings.timezone) if board else None
+    broadcasts = [
+        {**b, "at": schemas.clock(b["at"], schemas.zone(settings.timezone))}
+        for b in recent_broadcasts()
+    ]
+    return render_template("live/index.html", rows=rows, broadcasts=broadcasts)
 
 
 @bp.get("/events")

@@ -43,6 +43,17 @@
     calls.innerHTML = "";
     agents.innerHTML = "";
   });
+  // A supervisor's broadcast (docs/web.md): newest first, the last five kept.
+  source.addEventListener("broadcast", function (e) {
+    const message = JSON.parse(e.data);
+    const item = document.getElementById("live-broadcast-item").content.firstElementChild.cloneNode(true);
+    item.querySelector("time").textContent = new Date(message.at * 1000).toTimeString().slice(0, 8);
+    item.querySelector(".from").textContent = message.from;
+    item.querySelector(".text").textContent = message.text;
+    const list = document.getElementById("live-broadcasts");
+    list.insertBefore(item, list.firstChild);
+    while (list.children.length > 5) list.removeChild(list.lastChild);
+  });
   // Supervisor actions on a call: the engine checks and answers; its refusal is shown
   // as it says it (a call that just ended, a phone that is not registered...).
   const supervise = document.getElementById("supervise");
