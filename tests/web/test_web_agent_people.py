@@ -82,6 +82,19 @@ def test_messages_go_to_a_colleague_and_errors_keep_the_text(
     )  # fmt: skip
 
 
+def test_the_nav_counts_unread_messages_until_the_inbox_is_opened(
+    agent_client: tuple[FlaskClient, str], agent_user: User
+) -> None:
+    client, _ = agent_client
+    boss = make_user("boss", "supervisor")
+    for body in ("call me", "VIP on line 2"):
+        AgentMessage.create(sender=boss, recipient=agent_user, body=body)
+    assert 'class="badge"' in client.get("/agent/contacts").get_data(as_text=True)
+    assert ">2</span>" in client.get("/agent/contacts").get_data(as_text=True)
+    client.get("/agent/messages")  # reading the inbox marks them read
+    assert 'class="badge"' not in client.get("/agent/contacts").get_data(as_text=True)
+
+
 def test_my_stream_relays_my_events_and_new_messages_only(
     agent_client: tuple[FlaskClient, str], engine: StandInEngine, agent_user: User
 ) -> None:

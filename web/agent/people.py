@@ -5,12 +5,27 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from appliance.store.models import AgentMessage
 from web.agent import messages, schemas
 from web.agent.routes import Page, check_csrf, console_roles
 from web.exceptions import NotFound
 from web.i18n import _
 
 bp = Blueprint("agent_people", __name__, url_prefix="/agent")
+
+
+@bp.app_context_processor
+def unread() -> dict[str, int]:
+    """Give every page the logged-in user's count of unread internal messages (for the nav)."""
+    user = g.get("user")
+    if user is None:
+        return {"unread_messages": 0}
+    query = AgentMessage.select().where(
+        AgentMessage.recipient == user, AgentMessage.read_at.is_null()
+    )
+    return {"unread_messages": query.count()}
+
+
 bp.before_request(check_csrf)
 
 
