@@ -110,12 +110,7 @@ def agents_needed(
     max_occupancy: float | None = None,
 ) -> Staffing:
     """Return the fewest agents meeting target_sl within target_s, then shrinkage on top."""
-    _check_fraction("target_sl", target_sl)
-    _check_non_negative("target_s", target_s)
-    if not 0 <= shrinkage < 1:
-        raise ValueError(f"shrinkage must be in [0, 1), not {shrinkage!r}")
-    if max_occupancy is not None and not 0 < max_occupancy <= 1:
-        raise ValueError(f"max_occupancy must be in (0, 1], not {max_occupancy!r}")
+    check_goal(target_sl, target_s, shrinkage, max_occupancy)
     load = traffic(calls, interval_s, aht_s)
     if load == 0:
         return Staffing(0, 0, 1.0, 0.0, 0.0)
@@ -131,6 +126,18 @@ def agents_needed(
         asa=average_speed_of_answer(agents, calls, interval_s, aht_s),
         occupancy=occupancy(agents, calls, interval_s, aht_s),
     )
+
+
+def check_goal(
+    target_sl: float, target_s: float, shrinkage: float, max_occupancy: float | None
+) -> None:
+    """Raise ValueError naming the first goal argument out of its range."""
+    _check_fraction("target_sl", target_sl)
+    _check_non_negative("target_s", target_s)
+    if not 0 <= shrinkage < 1:
+        raise ValueError(f"shrinkage must be in [0, 1), not {shrinkage!r}")
+    if max_occupancy is not None and not 0 < max_occupancy <= 1:
+        raise ValueError(f"max_occupancy must be in (0, 1], not {max_occupancy!r}")
 
 
 def arrivals_per_interval(
@@ -190,6 +197,7 @@ def forecast(
     max_occupancy: float | None = None,
 ) -> list[Interval]:
     """Return weekday's intervals: expected calls, AHT and agents needed."""
+    check_goal(target_sl, target_s, shrinkage, max_occupancy)  # even with no calls to staff
     rows = list(rows)
     calls = arrivals_per_interval(rows, tz, weekday, weeks, now, interval_minutes)
     ahts = aht_per_interval(rows, tz, weekday, weeks, now, interval_minutes)

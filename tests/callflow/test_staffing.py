@@ -205,3 +205,8 @@ def test_forecast_refuses_invalid_history_arguments(kwargs: dict[str, int], name
     args: dict[str, Any] = {"tz": "America/New_York", "weekday": SUNDAY, "weeks": 2, "now": NOW}
     with pytest.raises(ValueError, match=name):
         staffing.arrivals_per_interval(HISTORY, **(args | kwargs))
+
+
+def test_forecast_checks_the_goal_even_without_calls() -> None:
+    with pytest.raises(ValueError, match="shrinkage"):
+        staffing.forecast([], "America/New_York", SUNDAY, NOW, shrinkage=1.0)
