@@ -11,10 +11,9 @@ import functools
 import os
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -26,9 +25,7 @@ from appliance.store.exceptions import StoreError
 from appliance.supervisor.exceptions import SupervisorError
 
 if TYPE_CHECKING:
-    from appliance.callflow.staffing import Interval
     from appliance.prompts.library import PromptLibrary
-    from appliance.store.models import Queue
     from appliance.supervisor.bootstrap import InitReport
 
 USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError)
@@ -286,6 +283,7 @@ def forecast(
     interval: int,
 ) -> None:
     """Print a day's agents needed per interval for QUEUE, by Erlang C (docs/metrics.md)."""
+    from appliance import forecast_report as report
     from appliance.callflow import staffing
     from appliance.store.manager import open_store
     from appliance.store.models import Queue
@@ -295,10 +293,10 @@ def forecast(
     queue = Queue.get_or_none(Queue.name == queue_name)
     if queue is None:
         fail(f"no queue {queue_name!r}")
-    target, now = _forecast_day(day, current.timezone)
+    target, now = report.forecast_day(day, current.timezone)
     try:
         intervals = staffing.forecast(
-            _queue_history(queue, now, weeks),
+            report.queue_history(queue, now, weeks),
             current.timezone,
             target.weekday(),
             now,
@@ -310,60 +308,7 @@ def forecast(
         )
     except ValueError as exc:
         fail(str(exc))
-    click.echo(_forecast_text(queue, target, weeks, service_level, shrinkage, intervals))
-
-
-def _forecast_day(day: datetime | None, timezone: str) -> tuple[date, float]:
-    """Return the day to forecast and the moment its history ends (today or that day)."""
-    zone = ZoneInfo(timezone)
-    today = datetime.now(zone).date()
-    target = day.date() if day else today + timedelta(days=1)
-    # History is whole past days: before today, or before a past day asked for.
-    end = min(today, target)
-    return target, datetime.combine(end, time(0), zone).timestamp()
-
-
-def _queue_history(queue: Queue, now: float, weeks: int) -> list[dict[str, Any]]:
-    """Return the queue's CDR rows of the last weeks, with its wrap-up on answered calls."""
-    from appliance.store.models import Cdr
-
-    since = now - (weeks + 1) * 7 * 86400
-    query = Cdr.select().where((Cdr.queue == queue.name) & (Cdr.started_at >= since))
-    # CDRs do not hold wrap-up; the queue's fixed wrap-up follows every answered call.
-    return [
-        {
-            "started_at": cdr.started_at,
-            "outcome": cdr.outcome,
-            "talk_seconds": cdr.talk_seconds,
-            "wrap_up_seconds": queue.wrap_up_seconds,
-        }
-        for cdr in query
-    ]
-
-
-def _forecast_text(
-    queue: Queue, day: date, weeks: int, level: float, shrinkage: float, intervals: list[Interval]
-) -> str:
-    """Return the forecast as printed: a heading and one line per interval with calls."""
-    lines = [
-        f"{queue.name} on {day:%a %Y-%m-%d}: {level:g} % within {queue.service_level_seconds} s, "
-        f"shrinkage {shrinkage:g} %, from the last {weeks} {day:%A}s",
-        "start   calls   AHT s  agents  scheduled  SL %  ASA s  occupancy %",
-    ]
-    for item in intervals:
-        if not item.calls:
-            continue
-        if item.staffing is None:
-            lines.append(f"{item.start}  {item.calls:6.1f}       –  (no answered call to time)")
-            continue
-        s = item.staffing
-        lines.append(
-            f"{item.start}  {item.calls:6.1f}  {item.aht:6.0f}  {s.agents:6d}  {s.scheduled:9d}"
-            f"  {s.service_level * 100:4.0f}  {s.asa:5.0f}  {s.occupancy * 100:11.0f}"
-        )
-    if len(lines) == 2:
-        lines.append(f"no calls on {day:%A}s in the last {weeks} weeks")
-    return "\n".join(lines)
+    click.echo(report.forecast_text(queue, target, weeks, service_level, shrinkage, intervals))
 
 
 @cli.command("user-extension")

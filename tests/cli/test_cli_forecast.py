@@ -57,3 +57,14 @@ def test_forecast_without_history_or_queue(callbox: Runner) -> None:
     assert unknown.returncode == 2 and "no queue 'nope'" in unknown.stderr
     bad = callbox("forecast", "sales", "--shrinkage", "100")
     assert bad.returncode == 2 and "shrinkage" in bad.stderr
+
+
+def test_history_ends_today_or_at_a_past_day_asked_for() -> None:
+    from appliance.forecast_report import forecast_day
+
+    day, end = forecast_day(datetime(2020, 3, 8), "America/New_York")
+    assert (str(day), end) == ("2020-03-08", datetime(2020, 3, 8, 5, tzinfo=UTC).timestamp())
+    tomorrow, today_start = forecast_day(None, "UTC")
+    today = datetime.now(UTC).date()
+    assert (tomorrow - today).days == 1
+    assert today_start == datetime(today.year, today.month, today.day, tzinfo=UTC).timestamp()
