@@ -1,4 +1,4 @@
-"""The `callbox` command: init, migrate, run, doctor, prompt, setup-token, version.
+"""The `callbox` command: init, migrate, run, doctor, prompt, forecast, setup-token, version.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -11,6 +11,7 @@ import functools
 import os
 import traceback
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -259,6 +260,55 @@ def prompt_delete(name: str, language: str, force: bool) -> None:
     result = _prompt_library().delete(name, language, force)
     restored = ", built-in restored" if result["builtin_restored"] else ""
     click.echo(f"deleted {language}/{name}{restored}")
+
+
+@cli.command()
+@click.argument("queue_name", metavar="QUEUE")
+@click.option(
+    "--day", type=click.DateTime(["%Y-%m-%d"]), help="Day to forecast (default tomorrow)."
+)
+@click.option("--weeks", default=4, show_default=True, help="Past weeks of the same weekday.")
+@click.option("--service-level", default=80.0, show_default=True, help="Goal, percent.")
+@click.option(
+    "--shrinkage", default=30.0, show_default=True, help="Percent of paid time off calls."
+)
+@click.option("--interval", default=30, show_default=True, help="Interval length, minutes.")
+@user_errors
+def forecast(
+    queue_name: str,
+    day: datetime | None,
+    weeks: int,
+    service_level: float,
+    shrinkage: float,
+    interval: int,
+) -> None:
+    """Print a day's agents needed per interval for QUEUE, by Erlang C (docs/metrics.md)."""
+    from appliance import forecast_report as report
+    from appliance.callflow import staffing
+    from appliance.store.manager import open_store
+    from appliance.store.models import Queue
+
+    current = settings()
+    open_store(current, migrate=False)
+    queue = Queue.get_or_none(Queue.name == queue_name)
+    if queue is None:
+        fail(f"no queue {queue_name!r}")
+    target, now = report.forecast_day(day, current.timezone)
+    try:
+        intervals = staffing.forecast(
+            report.queue_history(queue, now, weeks),
+            current.timezone,
+            target.weekday(),
+            now,
+            weeks=weeks,
+            interval_minutes=interval,
+            target_sl=service_level / 100,
+            target_s=queue.service_level_seconds,
+            shrinkage=shrinkage / 100,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    click.echo(report.forecast_text(queue, target, weeks, service_level, shrinkage, intervals))
 
 
 @cli.command("user-extension")
