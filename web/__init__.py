@@ -9,6 +9,7 @@ from flask import Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
 from appliance import config
+from appliance.prompts.const import MAX_UPLOAD_BYTES
 from appliance.store import migrations
 from appliance.store.manager import open_store
 from web import exceptions, i18n, security
@@ -23,6 +24,9 @@ APP_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "callbox_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # Werkzeug refuses a bigger body before reading it (413): the largest upload is a
+    # prompt (appliance/prompts/const.py MAX_UPLOAD_BYTES), plus room for the form.
+    "MAX_CONTENT_LENGTH": MAX_UPLOAD_BYTES + 2**20,
     "SSE_KEEPALIVE_SECONDS": 15.0,
     "SSE_RETRY_MILLISECONDS": 5000,
 }

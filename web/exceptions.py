@@ -73,6 +73,14 @@ class NotFound(WebError):
     default_message = _l("Not found.")
 
 
+class TooLarge(WebError):
+    """The request body is over the box's upload limit (read no further)."""
+
+    status_code = 413
+    error_id = "too-large"
+    default_message = _l("The upload is too large; nothing was changed.")
+
+
 def wants_json(req: Request) -> bool:
     """Return true when the client should get a JSON error rather than a page."""
     if req.path.startswith(JSON_PREFIXES) or "Authorization" in req.headers:
@@ -107,7 +115,7 @@ def _from_http_exception(exc: HTTPException) -> WebError:
     """Return the WebError matching one of werkzeug's (404 for unknown routes, 405...)."""
     code = exc.code or 500
     error_id = (exc.name or "error").lower().replace(" ", "-")
-    known = {400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound}
+    known = {400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound, 413: TooLarge}
     if code in known:
         return known[code]()
     return WebError(exc.name, status_code=code, error_id=error_id)

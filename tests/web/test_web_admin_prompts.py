@@ -14,6 +14,7 @@ from helpers_web import StandInEngine
 
 from appliance import config
 from appliance.engine.prompt_commands import PromptCommands
+from appliance.prompts.const import MAX_UPLOAD_BYTES
 from appliance.prompts.library import PromptLibrary
 from appliance.store.models import AuditEntry, Prompt
 
@@ -86,3 +87,12 @@ def test_without_the_engine_the_page_says_so(client: FlaskClient) -> None:
     assert "The engine is not running" in client.get("/admin/prompts").get_data(as_text=True)
     form = {"action": "tts", "name": "x", "language": "en", "text": "Hi"}
     assert post_form(client, "/admin/prompts", form).status_code == 503
+
+
+def test_an_upload_over_the_box_limit_is_refused_before_it_is_read(admin: FlaskClient) -> None:
+    form = {"action": "upload", "name": "huge", "language": "en"}
+    big = io.BytesIO(b"\0" * (MAX_UPLOAD_BYTES + 2**20 + 1))  # over the limit with the form
+    response = post_form(admin, "/admin/prompts", {**form, "file": (big, "huge.wav")})
+    assert response.status_code == 413
+    assert "too large; nothing was changed" in response.get_data(as_text=True)
+    assert Prompt.select().count() == 0
