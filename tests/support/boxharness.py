@@ -34,6 +34,7 @@ from appliance.store.models import Queue, Trunk
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "scenarios"
 AGENT_UA = Path(__file__).with_name("agent_ua.py")
+RTP_SPAN = 104  # ports a test phone may take from its base (agent_ua: portRange 100, + RTCP)
 
 
 def free_port(kind: int = socket.SOCK_DGRAM, both: bool = True) -> int:
@@ -129,7 +130,7 @@ class Box:
 
     def __init__(self, var: Path, prompts: Path | None = None, **overrides: str) -> None:
         self.var = var
-        self._rtp = free_port(both=False)
+        self._rtp_given: list[int] = []  # RTP bases handed to phones and SIPp (next_rtp)
         self.env = {
             **os.environ,
             "CALLBOX_CONFIG": str(var / "no-such-config.yml"),
@@ -214,9 +215,22 @@ class Box:
         return next(a["sip_password"] for a in self.demo["agents"] if a["extension"] == extension)
 
     def next_rtp(self) -> int:
-        """Return a fresh even RTP port base for a test phone."""
-        self._rtp = free_port(both=False) // 2 * 2
-        return self._rtp
+        """Return a fresh even RTP port base for a test phone or a SIPp.
+
+        The base and the three ports after it are free now (SIPp binds RTP, RTCP and a
+        video pair), and the base is away from the engine's RTP range and from every base
+        handed out before (a test phone takes up to RTP_SPAN ports from its base).
+        """
+        engine = int(self.env["CALLBOX_ENGINE__RTP_PORT"])
+        taken = [(engine, engine + int(self.env["CALLBOX_ENGINE__RTP_PORT_RANGE"]))]
+        taken += [(b, b + RTP_SPAN) for b in self._rtp_given]
+        for _ in range(200):
+            base = free_port(both=False) // 2 * 2
+            clear = all(base + RTP_SPAN <= low or base >= high for low, high in taken)
+            if clear and all(_bindable(base + i, socket.SOCK_DGRAM) for i in range(4)):
+                self._rtp_given.append(base)
+                return base
+        raise RuntimeError("no free RTP port range found")
 
     def tone(self, hz: int = 1000) -> Path:
         """Return a tone WAV the test phones send (1 kHz unless told)."""
