@@ -10,14 +10,13 @@ the agent's own phone, and once answered the box calls the number on the trunk
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
+import browser
 import pytest
 from boxharness import Box, wait_for
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.engine.control import ControlError
 from appliance.store.models import Agent, Customer, User
@@ -26,10 +25,6 @@ from web.auth.services import hash_password
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 PASSWORD = "agent console password"
 CUSTOMER_NUMBER = "13600136000"
 ANSWER_MS = 4000  # long enough to see the pop while the phone rings
@@ -38,12 +33,8 @@ ANSWER_MS = 4000  # long enough to see the pop while the phone rings
 @pytest.fixture
 def served(box: Box) -> Iterator[str]:
     """Serve the web app for the box's store on a free loopback port; return its URL."""
-    app = create_app({"CALLBOX_SETTINGS": box.settings, "TESTING": True})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with browser.served(create_app({"CALLBOX_SETTINGS": box.settings, "TESTING": True})) as base:
+        yield base
 
 
 @pytest.fixture
@@ -53,18 +44,10 @@ def console(box: Box, served: str) -> Iterator[Any]:
     Customer.create(number=CUSTOMER_NUMBER, name="Zhou Trading", company="Zhou Ltd", owner=owner)
     User.create(username="zhou", password_hash=hash_password(PASSWORD), role="agent",
                 extension="1001")  # fmt: skip
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{served}/login?next=/agent")
-        page.fill("input[name=username]", "zhou")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{served}/agent")
+    with browser.chromium() as page:
+        browser.log_in(page, served, "zhou", PASSWORD, then="/agent")
         playwright.expect(page.locator("#feed-state")).to_have_text("Live")
         yield page
-        browser.close()
 
 
 def press(console: Any, *operations: str) -> None:

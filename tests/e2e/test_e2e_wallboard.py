@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
+import browser
 import pytest
 from boxharness import Box, wait_for
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.store.models import InboundNumber, User
 from web import create_app
@@ -24,10 +23,6 @@ from web.auth.services import hash_password
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 PASSWORD = "wallboard test password"
 WAITING = "() => document.querySelector('[data-queue=support] .wb-waiting')?.textContent.trim()"
 
@@ -37,27 +32,16 @@ def web(box: Box) -> Iterator[str]:
     """Serve the web app on the box's store; return its base URL."""
     app = create_app({"CALLBOX_SETTINGS": box.settings, "TESTING": True})
     User.create(username="sue", password_hash=hash_password(PASSWORD), role="supervisor")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with browser.served(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page(web: str) -> Iterator[Any]:
     """Return a Chromium page logged in as a supervisor."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{web}/login")
-        page.fill("input[name=username]", "sue")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{web}/**")
+    with browser.chromium() as page:
+        browser.log_in(page, web, "sue", PASSWORD)
         yield page
-        browser.close()
 
 
 def test_the_wallboard_counts_a_waiting_caller_within_2_s(box: Box, web: str, page: Any) -> None:

@@ -7,50 +7,33 @@ queue exists, its prompts exist) are the engine's own.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import browser
 import pytest
 from flask import Flask
 from helpers_admin import serve_flows
 from helpers_web import PASSWORD, StandInEngine
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.store.models import IvrFlow, Queue, User
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture
 def site(app: Flask) -> Iterator[str]:
     """Serve the app on a free loopback port; return its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with browser.served(app) as base:
+        yield base
 
 
 @pytest.fixture
 def admin_page(site: str, user: User) -> Iterator[Any]:
     """Return a Chromium page logged in as an admin."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{site}/login")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{site}/**")
+    with browser.chromium() as page:
+        browser.log_in(page, site, user.username, PASSWORD)
         yield page
-        browser.close()
 
 
 def test_an_admin_builds_a_queue_and_an_ivr(

@@ -8,48 +8,31 @@ tests/e2e/test_e2e_screen_pop.py.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
+import browser
 import pytest
 from agent_support import agent_row, agent_user, customer
 from flask import Flask
 from helpers_web import PASSWORD, StandInEngine
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.store.models import Customer, User
 
 pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
 
 __all__ = ["agent_row", "agent_user", "customer"]  # fixtures
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture
 def console(app: Flask, agent_user: User, engine: StandInEngine) -> Iterator[Any]:
     """Return the agent's console open in Chromium, its stream connected."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{url}/login?next=/agent")
-        page.fill("input[name=username]", agent_user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{url}/agent")
+    with browser.served(app) as url, browser.chromium() as page:
+        browser.log_in(page, url, agent_user.username, PASSWORD, then="/agent")
         playwright.expect(page.locator("#feed-state")).to_have_text("Live")
         engine.wait_for_subscribers()
         yield page
-        browser.close()
-    server.shutdown()
 
 
 def test_pop_edit_in_place_and_click_to_dial(

@@ -9,51 +9,33 @@ that just ended) is shown as the engine worded it.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import browser
 import pytest
 from flask import Flask
 from helpers_web import PASSWORD, StandInEngine
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.engine.control import CommandError
 from appliance.store.models import User
-
-CHROMIUM = "/usr/bin/chromium"
-# Chromium on a closed network: no background connections, no sandbox as root.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
     """Serve the app on a free loopback port; return its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with browser.served(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page(served: str, user: User) -> Iterator[Any]:
     """Return a Chromium page logged in as user."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{served}/login")
-        page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{served}/**")
+    with browser.chromium() as page:
+        browser.log_in(page, served, user.username, PASSWORD)
         yield page
-        browser.close()
 
 
 def test_supervise_buttons_reach_the_engine_and_show_its_refusal(

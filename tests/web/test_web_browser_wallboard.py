@@ -6,36 +6,27 @@ real-box check (a waiting caller counted within 2 s) is tests/e2e/test_e2e_wallb
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import browser
 import pytest
 from flask import Flask
 from helpers_web import PASSWORD, StandInEngine, wait_until
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.store.models import Agent, Queue, User
 from web.auth.services import hash_password
 
 pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
-
 
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
     """Serve the app on a free loopback port; return its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with browser.served(app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -50,19 +41,11 @@ def page(served: str, engine: StandInEngine) -> Iterator[Any]:
          "queues": ["support"]},
     ]  # fmt: skip
     engine.commands["queues"] = lambda: {"queues": [{"name": "support", "waiting": []}]}
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{served}/login")
-        page.fill("input[name=username]", "sue")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{served}/**")
+    with browser.chromium() as page:
+        browser.log_in(page, served, "sue", PASSWORD)
         page.goto(f"{served}/wallboard")
         playwright.expect(page.locator("#feed-state")).to_have_text("Live")
         yield page
-        browser.close()
 
 
 def test_charts_are_drawn_from_the_local_copy_of_chart_js(page: Any) -> None:

@@ -8,49 +8,36 @@ input kept, the passwords page, and a phone coming online on the checklist by it
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
+import browser
 import pytest
 from flask import Flask
 from helpers_web import StandInEngine
 from helpers_web_setup import ADMIN_PASSWORD
 from playwright import sync_api as playwright
-from werkzeug.serving import make_server
 
 from appliance.store.models import Agent, Queue, User
 from web.setup.token import issue_token
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 
 
 @pytest.fixture
 def served(app: Flask) -> Iterator[str]:
     """Serve the app on a free loopback port; return its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with browser.served(app) as base:
+        yield base
 
 
 @pytest.fixture
 def page(served: str) -> Iterator[Any]:
     """Return a Chromium page; fail the test on a script error or a CSP refusal."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
+    with browser.chromium() as page:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda m: errors.append(m.text) if "Security Policy" in m.text else None)
         yield page
-        browser.close()
-        assert errors == []
+    assert errors == []
 
 
 def _submit(page: Any) -> None:
