@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from boxharness import Box
+from boxharness import Box, running_box
 
 from appliance.prompts.manager import generate_missing
 
@@ -22,10 +22,5 @@ def prompts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def box(tmp_path: Path, prompts: Path) -> Iterator[Box]:
     """Return a running box with the demo data."""
-    box = Box(tmp_path, prompts)
-    box.init()
-    box.start()
-    try:
+    with running_box(tmp_path, prompts) as box:
         yield box
-    finally:
-        box.stop()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from boxharness import Box, wait_for
+from boxharness import Box, running_box, wait_for
 from keyed_caller import keyed_scenario
 
 from appliance.demo import IVR_NAME
@@ -24,13 +24,8 @@ GOODBYE = {"type": "play", "prompt": "goodbye", "next": "hangup"}
 
 @pytest.fixture(scope="module")
 def ivr_box(tmp_path_factory: pytest.TempPathFactory, prompts: Path) -> Iterator[Box]:
-    box = Box(tmp_path_factory.mktemp("ivr-box"), prompts)
-    box.init()
-    box.start()
-    try:
+    with running_box(tmp_path_factory.mktemp("ivr-box"), prompts) as box:
         yield box
-    finally:
-        box.stop()
 
 
 def menu(choices: dict[str, str], **fields: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from boxharness import Box, wait_for
+from boxharness import Box, running_box, wait_for
 from tones import heard
 
 from appliance.demo import IVR_GRAPH, IVR_NAME
@@ -25,13 +25,8 @@ def own_box(tmp_path: Path, prompts: Path) -> Iterator[Box]:
     """Return a running demo box with a prompt folder of its own (these tests change it)."""
     folder = tmp_path / "prompts"
     shutil.copytree(prompts, folder)
-    box = Box(tmp_path / "var", folder)
-    box.init()
-    box.start()
-    try:
+    with running_box(tmp_path / "var", folder) as box:
         yield box
-    finally:
-        box.stop()
 
 
 def agent_events(box: Box, extension: str) -> list[dict[str, object]]:

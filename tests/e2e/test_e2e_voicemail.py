@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from boxharness import Box, free_port, wait_for
+from boxharness import Box, free_port, running_box, wait_for
 from smtp_sink import Sink, smtp_server
 from tones import heard
 
@@ -30,16 +30,11 @@ PRESENT, ABSENT = 1000.0, 200.0
 def mailed(tmp_path: Path, prompts: Path) -> Iterator[tuple[Box, Sink]]:
     """Return a running box that e-mails voicemail to an SMTP server the test runs."""
     port = free_port()
-    box = Box(tmp_path, prompts, CALLBOX_SMTP__ENABLED="true", CALLBOX_SMTP__HOST="127.0.0.1",
-              CALLBOX_SMTP__PORT=str(port), CALLBOX_SMTP__SENDER="callbox@test.example",
-              CALLBOX_SMTP__RETRY_SECONDS="0.5")  # fmt: skip
-    with smtp_server(port) as sink:
-        box.init()
-        box.start()
-        try:
-            yield box, sink
-        finally:
-            box.stop()
+    smtp = {"CALLBOX_SMTP__ENABLED": "true", "CALLBOX_SMTP__HOST": "127.0.0.1",
+            "CALLBOX_SMTP__PORT": str(port), "CALLBOX_SMTP__SENDER": "callbox@test.example",
+            "CALLBOX_SMTP__RETRY_SECONDS": "0.5"}  # fmt: skip
+    with smtp_server(port) as sink, running_box(tmp_path, prompts, **smtp) as box:
+        yield box, sink
 
 
 def straight_to_box(box: Box, number: str, mailbox: str) -> None:

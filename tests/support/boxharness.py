@@ -394,3 +394,15 @@ class Box:
                 "SELECT * FROM call_event WHERE call_id = ? ORDER BY id", (call_id,)
             )
             return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+
+@contextlib.contextmanager
+def running_box(var: Path, prompts: Path | None = None, **overrides: str) -> Iterator[Box]:
+    """Yield a box with the demo data, Kamailio and the engine running; stop them after."""
+    box = Box(var, prompts, **overrides)
+    box.init()
+    box.start()
+    try:
+        yield box
+    finally:
+        box.stop()
