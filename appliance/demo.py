@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from appliance.callflow.flow.templates import sales_and_support
 from appliance.config import Settings
 from appliance.health.address import connect_host
 from appliance.store import db
@@ -73,27 +74,8 @@ TRUNK_NAME = "demo-carrier"
 TRUNK_HOST = "127.0.0.1"
 IVR_NAME = "main"
 IVR_NUMBER = "100"
-# The demo IVR: greeting, then "1 for sales, 2 for support" (see appliance/callflow/ivr.py).
-IVR_GRAPH: dict[str, Any] = {
-    "start": "welcome",
-    "language": "en",
-    "nodes": {
-        "welcome": {"type": "play", "prompt": "welcome", "next": "menu"},
-        "menu": {
-            "type": "menu",
-            "prompt": "main-menu",
-            "timeout": 6,
-            "retries": 3,
-            "choices": {"1": "sales", "2": "support"},
-            "invalid_prompt": "invalid",
-            "failed": "goodbye",
-        },
-        "sales": {"type": "queue", "queue": "sales"},
-        "support": {"type": "queue", "queue": "support"},
-        "goodbye": {"type": "play", "prompt": "goodbye", "next": "hangup"},
-        "hangup": {"type": "hangup"},
-    },
-}
+# The demo IVR: greeting, then "1 for sales, 2 for support".
+IVR_GRAPH: dict[str, Any] = sales_and_support("sales", "support")
 _ALPHABET = string.ascii_letters + string.digits
 
 

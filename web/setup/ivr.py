@@ -4,32 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from appliance.callflow.flow.templates import sales_and_support
 from appliance.config import Settings
 from web.setup import const, engine, services
 
 
 def template_graph(sales: str, support: str, language: str) -> dict[str, Any]:
     """Return the flow graph: keys 1 and 2 lead to the two queues (built-in prompts)."""
-    return {
-        "start": "welcome",
-        "language": language,
-        "nodes": {
-            "welcome": {"type": "play", "prompt": "welcome", "next": "menu"},
-            "menu": {
-                "type": "menu",
-                "prompt": "main-menu",
-                "timeout": 6,
-                "retries": 3,
-                "choices": {"1": "sales", "2": "support"},
-                "invalid_prompt": "invalid",
-                "failed": "goodbye",
-            },
-            "sales": {"type": "queue", "queue": sales},
-            "support": {"type": "queue", "queue": support},
-            "goodbye": {"type": "play", "prompt": "goodbye", "next": "hangup"},
-            "hangup": {"type": "hangup"},
-        },
-    }
+    return sales_and_support(sales, support, language)
 
 
 def save_ivr(settings: Settings, values: dict[str, Any]) -> str:
