@@ -8,20 +8,19 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     g,
     jsonify,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from appliance.store.models import Customer, User
+from web import sse
 from web.agent import customers, messages, schemas, screenpop, services
 from web.agent.stream import AgentStream
 from web.auth import services as auth
@@ -130,15 +129,10 @@ def events() -> Response:
         str(user.extension or ""),  # none: the user's messages only (a supervisor at a desk)
         messages.poller(current_store(), user.id),
         down_message=_("engine not running"),
-        keepalive=float(current_app.config["SSE_KEEPALIVE_SECONDS"]),
-        retry_ms=int(current_app.config["SSE_RETRY_MILLISECONDS"]),
+        **sse.timing(),
         last_message=messages.last_id(user),
     )
-    current_store().close()  # a stream lasts hours: hold no store connection meanwhile
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(
-        stream_with_context(iter(stream)), mimetype="text/event-stream", headers=headers
-    )
+    return sse.response(stream)
 
 
 @bp.post("/state")

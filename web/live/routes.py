@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, stream_with_context
+from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
+from web import sse
 from web.auth import services as auth
 from web.auth.guards import role_required
-from web.context import current_settings, current_store
+from web.context import current_settings
 from web.exceptions import Forbidden
 from web.i18n import _
 from web.live import schemas, services
@@ -49,14 +50,9 @@ def events() -> Response:
         current_settings().engine.control_socket,
         render=_render_tables,
         down_message=_("engine not running"),
-        keepalive=float(current_app.config["SSE_KEEPALIVE_SECONDS"]),
-        retry_ms=int(current_app.config["SSE_RETRY_MILLISECONDS"]),
+        **sse.timing(),
     )
-    current_store().close()  # a stream lasts hours: hold no store connection meanwhile
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(
-        stream_with_context(iter(stream)), mimetype="text/event-stream", headers=headers
-    )
+    return sse.response(stream)
 
 
 @bp.post("/calls/<call_id>/<path:operation>")

@@ -8,18 +8,16 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     g,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from web import vendor
+from web import sse, vendor
 from web.auth import services as auth
 from web.auth.guards import role_required
 from web.context import current_settings, current_store
@@ -95,14 +93,9 @@ def events() -> Response:
         socket_path=current_settings().engine.control_socket,
         render=_render,
         down_message=_("engine not running"),
-        keepalive=float(current_app.config["SSE_KEEPALIVE_SECONDS"]),
-        retry_ms=int(current_app.config["SSE_RETRY_MILLISECONDS"]),
+        **sse.timing(),
     )
-    current_store().close()  # a stream lasts hours: hold no store connection meanwhile
-    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(
-        stream_with_context(iter(stream)), mimetype="text/event-stream", headers=headers
-    )
+    return sse.response(stream)
 
 
 @bp.post("/agents/<extension>/state")
