@@ -64,3 +64,16 @@ def test_supervise_buttons_reach_the_engine_and_show_its_refusal(
     row.get_by_role("button", name="Barge").click()
     playwright.expect(status).to_have_text("no call 'c1' in progress")
     playwright.expect(status).to_have_class("error")
+
+
+def test_a_broadcast_shows_on_the_live_page_as_it_comes(
+    served: str, page: Any, engine: StandInEngine
+) -> None:
+    page.goto(f"{served}/live")
+    playwright.expect(page.locator("#feed-state")).to_have_text("Live")
+    engine.wait_for_subscribers()
+    data = {"id": 1, "text": "All hands: queue is long", "from": "sue"}
+    engine.publish({"event": "broadcast", "call_id": "", "at": time.time(), "data": data})
+    first = page.locator("#live-broadcasts li").first
+    playwright.expect(first.locator(".text")).to_have_text("All hands: queue is long")
+    playwright.expect(first.locator(".from")).to_have_text("sue")

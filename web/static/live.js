@@ -7,15 +7,11 @@
   const calls = document.getElementById("live-calls");
   const agents = document.getElementById("live-agents");
 
-  function say(key) {
-    feedState.textContent = feedState.dataset[key] || "";
-  }
+  const feed = window.callboxFeed;  // static/feed.js
+  const elapsed = feed.elapsed;
 
-  function elapsed(seconds) {
-    const s = Math.max(0, Math.floor(seconds));
-    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-    const mm = String(m).padStart(h ? 2 : 1, "0"), ss = String(r).padStart(2, "0");
-    return h ? h + ":" + mm + ":" + ss : mm + ":" + ss;
+  function say(key) {
+    feed.say(feedState, key);
   }
 
   function tick() {
@@ -45,14 +41,8 @@
   });
   // A supervisor's broadcast (docs/web.md): newest first, the last five kept.
   source.addEventListener("broadcast", function (e) {
-    const message = JSON.parse(e.data);
-    const item = document.getElementById("live-broadcast-item").content.firstElementChild.cloneNode(true);
-    item.querySelector("time").textContent = new Date(message.at * 1000).toTimeString().slice(0, 8);
-    item.querySelector(".from").textContent = message.from;
-    item.querySelector(".text").textContent = message.text;
-    const list = document.getElementById("live-broadcasts");
-    list.insertBefore(item, list.firstChild);
-    while (list.children.length > 5) list.removeChild(list.lastChild);
+    feed.showBroadcast(document.getElementById("live-broadcasts"),
+                       document.getElementById("live-broadcast-item"), JSON.parse(e.data), 8);
   });
   // Supervisor actions on a call: the engine checks and answers; its refusal is shown
   // as it says it (a call that just ended, a phone that is not registered...).

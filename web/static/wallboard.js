@@ -11,15 +11,11 @@
     calls: document.getElementById("wb-calls"),
   };
 
-  function say(key) {
-    feedState.textContent = feedState.dataset[key] || "";
-  }
+  const feed = window.callboxFeed;  // static/feed.js
+  const elapsed = feed.elapsed;
 
-  function elapsed(seconds) {
-    const s = Math.max(0, Math.floor(seconds));
-    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-    const mm = String(m).padStart(h ? 2 : 1, "0"), ss = String(r).padStart(2, "0");
-    return h ? h + ":" + mm + ":" + ss : mm + ":" + ss;
+  function say(key) {
+    feed.say(feedState, key);
   }
 
   function tick() {
@@ -96,14 +92,8 @@
     banner.hidden = false;
   });
   source.addEventListener("broadcast", function (e) {
-    const message = JSON.parse(e.data);
-    const item = document.getElementById("broadcast-item").content.firstElementChild.cloneNode(true);
-    item.querySelector("time").textContent = new Date(message.at * 1000).toTimeString().slice(0, 5);
-    item.querySelector(".from").textContent = message.from;
-    item.querySelector(".text").textContent = message.text;
-    const list = document.getElementById("wb-broadcasts");
-    list.insertBefore(item, list.firstChild);
-    while (list.children.length > 5) list.removeChild(list.lastChild);
+    feed.showBroadcast(document.getElementById("wb-broadcasts"),
+                       document.getElementById("broadcast-item"), JSON.parse(e.data), 5);
   });
   source.onerror = function () {
     say(source.readyState === EventSource.CLOSED ? "closed" : "lost");
