@@ -1,5 +1,6 @@
 // What the live page and the wallboard share: the feed's state line, elapsed times,
-// and showing a supervisor's broadcast (SSE `broadcast`) at the top of a list.
+// showing a supervisor's broadcast (SSE `broadcast`) at the top of a list, and the
+// supervisor's listen / whisper / barge buttons on calls.
 "use strict";
 window.callboxFeed = (function () {
   // Show the feed-state element's text for key (its data-* attributes hold the words).
@@ -26,5 +27,40 @@ window.callboxFeed = (function () {
     while (list.children.length > 5) list.removeChild(list.lastChild);
   }
 
-  return { say: say, elapsed: elapsed, showBroadcast: showBroadcast };
+  // Send the supervisor's actions on calls (buttons data-op, data-mode in rows
+  // data-call-id inside calls) to the live page's endpoint; show the engine's answer as
+  // it words it (a call that just ended, a phone that is not registered...).
+  function supervise(calls) {
+    const form = document.getElementById("supervise");
+    const status = document.getElementById("supervise-status");
+    const extension = document.getElementById("supervisor-ext");
+    if (!form || !calls) return;
+    extension.value = localStorage.getItem("callbox.extension") || "";
+    calls.addEventListener("click", function (e) {
+      const button = e.target.closest("button[data-op]");
+      if (!button) return;
+      const row = button.closest("tr[data-call-id]");
+      const body = { supervisor: extension.value.trim() };
+      if (button.dataset.mode) body.mode = button.dataset.mode;
+      localStorage.setItem("callbox.extension", body.supervisor);
+      status.className = "";
+      status.textContent = "";
+      fetch(form.dataset.base + encodeURIComponent(row.dataset.callId) + "/" + button.dataset.op, {
+        method: "POST",
+        headers: { "Accept": "application/json", "Content-Type": "application/json",
+                   "X-CSRF-Token": form.dataset.csrf },
+        body: JSON.stringify(body),
+      }).then(function (r) {
+        return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+      }).then(function (reply) {
+        status.className = reply.ok ? "ok" : "error";
+        status.textContent = reply.ok ? form.dataset.sent : reply.data.error.message;
+      }).catch(function () {
+        status.className = "error";
+        status.textContent = form.dataset.failed;
+      });
+    });
+  }
+
+  return { say: say, elapsed: elapsed, showBroadcast: showBroadcast, supervise: supervise };
 })();

@@ -44,39 +44,7 @@
     feed.showBroadcast(document.getElementById("live-broadcasts"),
                        document.getElementById("live-broadcast-item"), JSON.parse(e.data), 8);
   });
-  // Supervisor actions on a call: the engine checks and answers; its refusal is shown
-  // as it says it (a call that just ended, a phone that is not registered...).
-  const supervise = document.getElementById("supervise");
-  const status = document.getElementById("supervise-status");
-  const extension = document.getElementById("supervisor-ext");
-  extension.value = localStorage.getItem("callbox.extension") || "";
-  calls.addEventListener("click", function (e) {
-    const button = e.target.closest("button[data-op]");
-    if (!button) return;
-    const row = button.closest("tr[data-call-id]");
-    const body = { supervisor: extension.value.trim() };
-    if (button.dataset.mode) body.mode = button.dataset.mode;
-    localStorage.setItem("callbox.extension", body.supervisor);
-    status.className = "";
-    status.textContent = "";
-    fetch(supervise.dataset.base + encodeURIComponent(row.dataset.callId) + "/" + button.dataset.op, {
-      method: "POST",
-      headers: {
-        "Accept": "application/json",
-        "Content-Type": "application/json",
-        "X-CSRF-Token": supervise.dataset.csrf,
-      },
-      body: JSON.stringify(body),
-    }).then(function (r) {
-      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
-    }).then(function (reply) {
-      status.className = reply.ok ? "ok" : "error";
-      status.textContent = reply.ok ? supervise.dataset.sent : reply.data.error.message;
-    }).catch(function () {
-      status.className = "error";
-      status.textContent = supervise.dataset.failed;
-    });
-  });
+  feed.supervise(calls);
   source.onerror = function () {
     say(source.readyState === EventSource.CLOSED ? "closed" : "lost");
   };

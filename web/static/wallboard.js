@@ -100,33 +100,7 @@
   };
 
   // --- listen / whisper / barge: the live page's endpoint, the engine checks and answers ---
-  const supervise = document.getElementById("supervise");
-  const status = document.getElementById("supervise-status");
-  const extension = document.getElementById("supervisor-ext");
-  if (extension) extension.value = localStorage.getItem("callbox.extension") || "";
-  if (parts.calls) parts.calls.addEventListener("click", function (e) {
-    const button = e.target.closest("button[data-op]");
-    if (!button) return;
-    const row = button.closest("tr[data-call-id]");
-    const body = { supervisor: extension.value.trim(), mode: button.dataset.mode };
-    localStorage.setItem("callbox.extension", body.supervisor);
-    status.className = "";
-    status.textContent = "";
-    fetch(supervise.dataset.base + encodeURIComponent(row.dataset.callId) + "/" + button.dataset.op, {
-      method: "POST",
-      headers: { "Accept": "application/json", "Content-Type": "application/json",
-                 "X-CSRF-Token": supervise.dataset.csrf },
-      body: JSON.stringify(body),
-    }).then(function (r) {
-      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
-    }).then(function (reply) {
-      status.className = reply.ok ? "ok" : "error";
-      status.textContent = reply.ok ? supervise.dataset.sent : reply.data.error.message;
-    }).catch(function () {
-      status.className = "error";
-      status.textContent = supervise.dataset.failed;
-    });
-  });
+  feed.supervise(parts.calls);
 
   // --- the agent-state form posts to /wallboard/agents/<extension>/state ---
   const stateForm = document.getElementById("agent-state-form");
