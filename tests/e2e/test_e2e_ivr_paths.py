@@ -130,6 +130,17 @@ def test_a_flow_transfer_to_a_busy_number_goes_on_at_its_failed_branch(ivr_box: 
     assert ivr_box.cdrs()[-1]["outcome"] != "answered"
 
 
+def test_a_flow_transfer_to_an_agent_who_cannot_take_it_goes_on_at_its_failed_branch(
+    ivr_box: Box,
+) -> None:
+    to_agent = {"type": "transfer", "to": "extension", "target": "1003", "failed": "sorry"}
+    sorry = {"type": "play", "prompt": "agent-unavailable", "next": "hangup"}
+    publish(ivr_box, "top", top=menu({"1": "to_agent"}), to_agent=to_agent, sorry=sorry)
+    call_id = call(ivr_box, [(800, "1")], box_hangs_up=True)  # 1003's phone is not registered
+    assert "agent.unavailable" in ivr_box.kinds(call_id)
+    assert heard(ivr_box, call_id)[-1] == ("sorry", "agent-unavailable")
+
+
 def test_a_callback_offer_node_turns_a_caller_into_a_callback_at_once(ivr_box: Box) -> None:
     ivr_box.set_queue("support", join_when="always")
     offer = {"type": "callback_offer", "queue": "support"}
