@@ -85,6 +85,77 @@ def queues_day(
     return {name: queue_day(by_queue[name], thresholds[name], short_abandon) for name in thresholds}
 
 
+@dataclass(frozen=True)
+class QueueStats:
+    """Every figure of one queue (or any group of calls) over a period, from its CDR rows.
+
+    Times are seconds; a mean over no calls is None (shown as "–", never 0).
+    """
+
+    offered: int = 0  # every call that reached the queue, whatever its outcome
+    answered: int = 0
+    answered_in_threshold: int = 0
+    abandoned: int = 0  # short abandons included
+    short_abandoned: int = 0
+    voicemail: int = 0
+    callbacks: int = 0  # callers who asked to be called back (outcome callback)
+    forwarded: int = 0
+    failed: int = 0  # ended by the box: nobody to take it, max wait, ...
+    service_level: float | None = None  # percent, see service_level()
+    asa: float | None = None  # average speed of answer: mean wait of answered calls
+    aht: float | None = None  # average handle time: talk + hold + wrap-up of answered calls
+    abandon_rate: float | None = None  # percent of offered, short abandons left out of both
+    longest_wait: float = 0.0  # of any call, answered or not
+    average_abandon_time: float | None = None  # mean wait of abandons after the short limit
+
+
+def handle_seconds(row: CdrRow) -> float:
+    """Return a call's handle time: talk + hold + wrap-up (those the row has)."""
+    parts = ("talk_seconds", "hold_seconds", "wrap_up_seconds")
+    return sum(float(row.get(name) or 0.0) for name in parts)
+
+
+def _mean(values: list[float]) -> float | None:
+    """Return the mean rounded to 0.1, or None for no values."""
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def queue_stats(
+    rows: Iterable[CdrRow],
+    threshold: float = DEFAULT_THRESHOLD_SECONDS,
+    short_abandon: float = SHORT_ABANDON_SECONDS,
+) -> QueueStats:
+    """Return every figure of the given CDR rows (one queue's, or any selection)."""
+    rows = list(rows)
+    outcomes = [row.get("outcome") for row in rows]
+    waits = [float(row.get("wait_seconds") or 0.0) for row in rows]
+    day = queue_day(rows, threshold, short_abandon)
+    answered = [w for o, w in zip(outcomes, waits, strict=True) if o == Outcome.ANSWERED]
+    late_abandons = [
+        w
+        for o, w in zip(outcomes, waits, strict=True)
+        if o == Outcome.ABANDONED and w >= short_abandon
+    ]
+    counted = len(rows) - day.short_abandoned
+    return QueueStats(
+        offered=len(rows),
+        answered=day.answered,
+        answered_in_threshold=day.answered_in_threshold,
+        abandoned=day.abandoned,
+        short_abandoned=day.short_abandoned,
+        voicemail=outcomes.count(Outcome.VOICEMAIL),
+        callbacks=outcomes.count(Outcome.CALLBACK),
+        forwarded=outcomes.count(Outcome.FORWARDED),
+        failed=outcomes.count(Outcome.FAILED),
+        service_level=day.service_level,
+        asa=_mean(answered),
+        aht=_mean([handle_seconds(r) for r in rows if r.get("outcome") == Outcome.ANSWERED]),
+        abandon_rate=round(100.0 * len(late_abandons) / counted, 1) if counted > 0 else None,
+        longest_wait=max(waits, default=0.0),
+        average_abandon_time=_mean(late_abandons),
+    )
+
+
 def day_bounds(now: float, timezone: str) -> tuple[float, float]:
     """Return the UNIX seconds of the start and end of now's day in timezone."""
     tz = ZoneInfo(timezone)
