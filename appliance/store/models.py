@@ -85,6 +85,11 @@ class Agent(BaseModel):
     wrap_up_seconds = IntegerField(null=True)  # overrides the queue's wrap-up when set
     forward_to = CharField(default="")  # direct calls go to this number when set
     created_at = DateTimeField(default=utcnow)
+    # Class of service (callflow/call_class.py): the widest calls out allowed, when, how long.
+    call_class = CharField(default="national")  # internal | local | national | international
+    call_hours = CharField(default="")  # a business-hours schedule; empty: at any time
+    max_call_seconds = IntegerField(default=0)  # 0: no limit
+    caller_id = CharField(default="")  # presented on calls out; empty: the route's
 
 
 class Queue(BaseModel):
@@ -204,6 +209,18 @@ class Trunk(BaseModel):
     username = CharField(default="")
     password = CharField(default="")
     max_channels = IntegerField(default=0)  # 0: no limit
+    enabled = BooleanField(default=True)
+
+
+class OutboundRoute(BaseModel):
+    """Numbers matching the dial patterns go out on the trunks, in order (callflow/dialplan.py)."""
+
+    name = CharField(unique=True)
+    position = IntegerField(default=1)  # lower first; the first matching route decides
+    patterns = JSONField(default=list)  # ["9|0ZX.", "1[3-9]XXXXXXXXX"]
+    prepend = CharField(default="")
+    trunks = JSONField(default=list)  # trunk names, tried in this order
+    caller_id = CharField(default="")
     enabled = BooleanField(default=True)
 
 
