@@ -114,6 +114,15 @@ class SmtpSettings:
 
 
 @dataclass
+class DialingSettings:
+    """Calls out: where the box is (number classes) and how many may run at once."""
+
+    region: str = "CN"  # ISO country of the box: numbers without a country code are its
+    area_code: str = ""  # the box's own area code (755): its numbers count as local
+    max_outbound_calls: int = 0  # concurrent calls out at most; 0: no cap (emergency exempt)
+
+
+@dataclass
 class SupervisorSettings:
     """`callbox run`: how children are restarted."""
 
@@ -133,6 +142,7 @@ class Settings:
     web: WebSettings = field(default_factory=WebSettings)
     supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    dialing: DialingSettings = field(default_factory=DialingSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP

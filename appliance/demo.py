@@ -26,6 +26,7 @@ from appliance.store.models import (
     Customer,
     InboundNumber,
     IvrFlow,
+    OutboundRoute,
     Queue,
     QueueMember,
     Trunk,
@@ -71,6 +72,7 @@ OFFICE_HOURS: dict[str, Any] = {
 # Every agent's mailbox and the queues' have this PIN in the demo (docs/voicemail.md).
 DEMO_PIN = "1234"
 TRUNK_NAME = "demo-carrier"
+OUTSIDE_LINE = "outside line"  # dial 9, then the number (docs/outbound.md)
 TRUNK_HOST = "127.0.0.1"
 IVR_NAME = "main"
 IVR_NUMBER = "100"
@@ -193,6 +195,7 @@ def _create_rows(demo: DemoSecrets, password_hash: str) -> None:
     trunk = Trunk.create(name=TRUNK_NAME, kind="peer", host=TRUNK_HOST, port=5070)
     IvrFlow.create(name=IVR_NAME, version=1, graph=IVR_GRAPH, active=True)
     InboundNumber.create(number=IVR_NUMBER, trunk=trunk, target_type="ivr", target=IVR_NAME)
+    OutboundRoute.create(name=OUTSIDE_LINE, patterns=["9|."], trunks=[TRUNK_NAME])
 
 
 def _create_boxes(pin_hash: str) -> None:
@@ -209,6 +212,7 @@ def _remove_demo_rows() -> None:
     """Delete rows that would collide with the demo's (for --force)."""
     VoicemailBox.delete().where(VoicemailBox.name.in_([*(e for e, _ in AGENTS), *QUEUES])).execute()
     InboundNumber.delete().where(InboundNumber.number == IVR_NUMBER).execute()
+    OutboundRoute.delete().where(OutboundRoute.name == OUTSIDE_LINE).execute()
     IvrFlow.delete().where(IvrFlow.name == IVR_NAME).execute()
     Trunk.delete().where(Trunk.name == TRUNK_NAME).execute()
     BusinessHours.delete().where(BusinessHours.name == OFFICE_HOURS["name"]).execute()

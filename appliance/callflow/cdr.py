@@ -10,7 +10,9 @@ rebuilt from them.  Event kinds used here (each a dict with ``kind``, ``at``,
 caller hangs up, their place kept), ``callback.dialing`` / ``callback.answered``
 (a callback call: its ``call.started`` carries the ``joined_at`` of the caller's place
 in line, and talk counts from the customer's answer) and ``external.answered``
-{number} (sent on to an outside number); ``survey.started`` {node, agent, queue} (the
+{number} (sent on to an outside number); calls out: ``outbound.answered`` {number,
+agent} (a phone's call out), ``dial.ringing`` {agent} / ``dial.answered`` (click-to-dial);
+``survey.started`` {node, agent, queue} (the
 agent hung up and the caller stays for a survey: talk ends there).
 """
 
@@ -49,7 +51,7 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
         "queue": (answered or joined or by_kind.get("queue.empty") or {})
         .get("data", {})
         .get("queue"),
-        "agent": answered["data"].get("agent") if answered else None,
+        "agent": _agent(by_kind),
         "wait_seconds": round(max(0.0, wait_end - joined_at), 3) if joined_at else 0.0,
         "talk_seconds": round(max(0.0, talk_end - connected["at"]), 3) if connected else 0.0,
         "outcome": str(_queue_outcome(by_kind) or outcome(ended, connected)),
@@ -61,7 +63,18 @@ def _connected(by_kind: dict[str, Event]) -> Event | None:
     """Return the event from which the caller talked to someone (None if they never did)."""
     if "callback.dialing" in by_kind:  # a callback: the agent answers first, then the customer
         return by_kind.get("agent.answered") and by_kind.get("callback.answered")
-    return by_kind.get("agent.answered") or by_kind.get("external.answered")
+    for kind in ("agent.answered", "external.answered", "outbound.answered", "dial.answered"):
+        if kind in by_kind:
+            return by_kind[kind]
+    return None
+
+
+def _agent(by_kind: dict[str, Event]) -> str | None:
+    """Return the agent who took the call, or whose call out (or click-to-dial) it was."""
+    for kind in ("agent.answered", "outbound.answered", "dial.ringing"):
+        if kind in by_kind:
+            return by_kind[kind]["data"].get("agent")
+    return None
 
 
 def _queue_outcome(by_kind: dict[str, Event]) -> Outcome | None:

@@ -4,7 +4,8 @@ The order of checks (docs/outbound.md):
 
 1. **Emergency** numbers always go out — on the first route that matches them, else as
    dialled on the first trunk of any route — whatever the class, hours or cap.
-2. A number no route matches is refused ("no route"), as is a route without trunks.
+2. A number no route matches takes the fallback route (the engine's: the first enabled
+   trunk, number as dialled) or, without one, is refused; so is a route without trunks.
 3. The number sent is put in a class (`call_class.classify`); a class wider than the
    extension's, or a call outside its allowed hours, is refused.
 4. With the box's cap on concurrent calls out reached, the call is refused.
@@ -66,9 +67,12 @@ def plan_call(
     open_now: Callable[[str], bool],
     calls_out: int = 0,
     cap: int = 0,
+    fallback: OutboundRoute | None = None,
 ) -> OutboundCall | Refused:
     """Return the call out for a dialled number, or why it is refused."""
     choice = choose(dialled, routes)
+    if choice is None and fallback is not None:
+        choice = RouteChoice(fallback, dialled)
     if is_emergency(dialled, numbering) or (choice and is_emergency(choice.number, numbering)):
         return _emergency(dialled, choice, routes, caller)
     if choice is None:

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 import pjsua2 as pj
 
 from appliance.callflow.const import AgentState
+from appliance.callflow.outbound_plan import OutboundCall, Refused
 from appliance.engine.callback import PendingLeg
 from appliance.engine.control import CommandError
 from appliance.engine.legs import Leg
+from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.session import CallSession, new_call_id
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ class ClickToDial:
 
     def __init__(self, board: Switchboard) -> None:
         self.board = board
+        self._plans: dict[str, OutboundCall] = {}  # call id -> the call out decided at the click
 
     def start(self, extension: str, number: str) -> dict[str, Any]:
         """Ring the agent's phone for a call to number; raise CommandError if it cannot be."""
@@ -60,9 +63,12 @@ class ClickToDial:
         if number == extension:
             raise CommandError("bad-number", "an agent cannot call their own phone")
         internal = number in self.board.acd.agents
-        if not internal and self.board.directory.outbound is None:
-            raise CommandError("no-trunk", "no enabled trunk to call an external number on")
+        plan = None if internal else self.board.dial_out.plan(extension, number)
+        if isinstance(plan, Refused):
+            raise CommandError("not-allowed", plan.reason)
         session = self._session(extension, number, internal)
+        if plan is not None:
+            self._plans[session.call_id] = plan
         leg = self.board.dial(session, extension, "dialer", AGENT_RING_SECONDS)
         if leg.ended:
             self.board.end_call(session, "system", "cannot ring the agent's phone")
@@ -104,16 +110,29 @@ class ClickToDial:
         if leg is not session.agent_leg or session.state != "dialing":
             leg.end()
             return
-        number = session.to_number
-        internal = number in self.board.acd.agents
-        callee = self.board.dial(session, number, "callee", CALLEE_RING_SECONDS, not internal)
+        plan = self._plans.pop(session.call_id, None)
+        number = plan.number if plan else session.to_number
+        peer, headers = self._trunk(plan)
+        callee = self.board.dial(
+            session, number, "callee", CALLEE_RING_SECONDS, plan is not None, peer, headers
+        )
         session.caller.ended = True  # the placeholder: the callee takes its place
         session.caller, session.state = callee, "calling"
         if callee.ended:
             self._failed(session, 0, "cannot dial")
             return
-        data = {"number": number, "via": "edge" if internal else "trunk"}
+        data = {"number": number, "via": "trunk" if plan else "edge"}
         self.board.emit(session, "dial.calling", data, callee.leg_id)
+
+    def _trunk(self, plan: OutboundCall | None) -> tuple[TrunkPeer | None, dict[str, str] | None]:
+        """Return the first enabled trunk of a call out's route and its caller-ID header."""
+        if plan is None:
+            return None, None
+        trunks = self.board.directory.trunks
+        peer = next((trunks[name] for name in plan.trunks if name in trunks), None)
+        if peer is None or not plan.caller_id:
+            return peer, None
+        return peer, {"P-Asserted-Identity": f"<sip:{plan.caller_id}@{peer.host}>"}
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """A leg of a click-to-dial call ended: the call ends with it."""

@@ -8,8 +8,11 @@ from typing import Any
 from appliance.callflow.acd import AgentStatus, QueueConfig
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook
+from appliance.callflow.dialplan import OutboundRoute
 from appliance.callflow.hours import Schedule
+from appliance.callflow.outbound_plan import Caller
 from appliance.engine.hours_store import load_schedules
+from appliance.engine.outbound_store import outbound_extras
 from appliance.engine.queue_store import PendingCallback, TrunkPeer, queue_behaviour, queue_extras
 from appliance.engine.routing_data import load_callers, load_queue_routing, load_skills
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
@@ -39,6 +42,9 @@ class Directory:
     outbound: TrunkPeer | None = None  # calls out go through this trunk
     callbacks: list[PendingCallback] = field(default_factory=list)  # waiting in the store
     schedules: dict[str, Schedule] = field(default_factory=dict)  # business hours by name
+    routes_out: list[OutboundRoute] = field(default_factory=list)  # calls out, in order
+    trunks: dict[str, TrunkPeer] = field(default_factory=dict)  # enabled trunks by name
+    callers_out: dict[str, Caller] = field(default_factory=dict)  # extension -> class of service
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
@@ -111,4 +117,5 @@ def load_directory() -> Directory:
         load_callers(queues),
         **queue_extras(),
         schedules=load_schedules(),
+        **outbound_extras(),
     )

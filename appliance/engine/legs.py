@@ -114,11 +114,15 @@ class Leg:
         prm.statusCode = code
         self.call.answer(prm)
 
-    def dial(self, uri: str) -> None:
+    def dial(self, uri: str, headers: dict[str, str] | None = None) -> None:
         """Place an outgoing audio-only call to uri (raises pj.Error, then the leg is over)."""
         assert self.call is not None
         prm = pj.CallOpParam(True)
         prm.opt.audioCount, prm.opt.videoCount = 1, 0
+        for name, value in (headers or {}).items():
+            header = pj.SipHeader()
+            header.hName, header.hValue = name, value
+            prm.txOption.headers.append(header)
         try:
             self.call.makeCall(uri, prm)
         except pj.Error:

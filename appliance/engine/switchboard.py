@@ -17,7 +17,9 @@ import pjsua2 as pj
 from appliance.callflow.acd import Acd
 from appliance.callflow.cdr import derive_cdr
 from appliance.config import Settings
+from appliance.engine import dial_out
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
+from appliance.engine.dial_out import DialOut
 from appliance.engine.directory import Directory
 from appliance.engine.feature_desk import FeatureDesk
 from appliance.engine.ivr_desk import IvrDesk
@@ -26,6 +28,7 @@ from appliance.engine.media import MusicOnHold, Prompts, Recorder
 from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
 from appliance.engine.outbound import OUTBOUND_ROLES
+from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
 from appliance.engine.recording_ops import RecordingOps
@@ -34,6 +37,7 @@ from appliance.engine.session import CallSession, new_call_id
 from appliance.store.writer import EventWriter
 
 log = logging.getLogger(__name__)
+BRIDGED_ON_MEDIA = (*OUTBOUND_ROLES, *CLICK_ROLES, dial_out.ROLE)  # legs the engine dialled
 
 
 class Switchboard:
@@ -59,6 +63,7 @@ class Switchboard:
         self.features = FeatureDesk(self)
         self.rule_checker = RuleChecker(self)
         self.clicks = ClickToDial(self)
+        self.dial_out = DialOut(self)
         self.recordings = RecordingOps(self)
 
     # --- set-up -------------------------------------------------------------------------
@@ -141,6 +146,8 @@ class Switchboard:
             uri_user(info.localUri),
             started_at=time.time(),
         )
+        out = account.kind == "edge" and self.dial_out.is_call_out(session.to_number)
+        edge = "outbound" if out else "internal"
         leg.call_id = session.call_id
         self.sessions[session.call_id] = session
         self.emit(
@@ -149,12 +156,15 @@ class Switchboard:
             {
                 "from": session.from_number,
                 "to": session.to_number,
-                "direction": "internal" if account.kind == "edge" else "inbound",
+                "direction": edge if account.kind == "edge" else "inbound",
                 "via": account.kind,
                 "source": source,
             },
             leg.leg_id,
         )
+        if out:
+            self.dial_out.start(session)
+            return
         refusal = self._refusal(account, source, session)
         if refusal:
             code, reason = refusal
@@ -187,18 +197,26 @@ class Switchboard:
         return None
 
     def dial(
-        self, session: CallSession, name: str, role: str, ring_s: float, external: bool = False
+        self,
+        session: CallSession,
+        name: str,
+        role: str,
+        ring_s: float,
+        external: bool = False,
+        peer: TrunkPeer | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Leg:
-        """Call a phone through the SIP edge, or a number on the trunk, for a call.
+        """Call a phone through the SIP edge, or a number on a trunk, for a call.
 
-        The party is given up after ring_s seconds unanswered.  A leg that could not
-        be dialled (no trunk, the library refused) comes back already ended.
+        An external number goes to peer (default: the first enabled trunk).  The party
+        is given up after ring_s seconds unanswered.  A leg that could not be dialled
+        (no trunk, the library refused) comes back already ended.
         """
         account = self.trunk_account if external else self.edge_account
         assert account is not None
         leg = self.new_leg(account, pj.PJSUA_INVALID_ID, role)
         leg.call_id = session.call_id
-        peer = self.directory.outbound
+        peer = peer or self.directory.outbound
         if external:
             leg.number, uri = name, peer.uri(name) if peer is not None else ""
         else:
@@ -209,7 +227,7 @@ class Switchboard:
                 log.error("call %s: no enabled trunk to call %s on", session.call_id, name)
                 leg.ended, leg.call = True, None
             else:
-                leg.dial(uri)
+                leg.dial(uri, headers)
         except pj.Error as exc:  # Leg.dial has marked the leg ended
             log.error("call %s: cannot call %s: %s", session.call_id, name, exc.info())
         if leg.ended:
@@ -254,10 +272,15 @@ class Switchboard:
             return
         if leg.role == "caller" and session.state == "new":
             self.ivr.start_route(session)
-        elif leg is session.agent_leg or leg.role in (*OUTBOUND_ROLES, *CLICK_ROLES):
+        elif leg is session.agent_leg or leg.role in BRIDGED_ON_MEDIA or self._out_answered(leg):
             self.desk.bridge(session)
         elif session.role_of(leg):
             self.mixer.remix(session)
+
+    def _out_answered(self, leg: Leg) -> bool:
+        """Return true if leg is a phone whose call out was just answered (it waited unanswered)."""
+        session = self.sessions.get(leg.call_id)
+        return session is not None and leg is session.caller and session.state == "talking"
 
     def leg_confirmed(self, leg: Leg) -> None:
         """Note an answer; an agent answering is connected to the caller."""
@@ -273,6 +296,8 @@ class Switchboard:
             self.ops.leg_answered(session, leg)
         elif leg.role in OUTBOUND_ROLES:
             self.desk.trunk.confirmed(session, leg)
+        elif leg.role == dial_out.ROLE:
+            self.dial_out.confirmed(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow (or to the feature a phone dialled)."""
@@ -309,6 +334,8 @@ class Switchboard:
             self.clicks.ended(session, leg, code, reason)
         elif leg.role in OUTBOUND_ROLES:  # an outside number a queue sent to, a callback's customer
             self.desk.trunk.ended(session, leg, code, reason)
+        elif leg.role == dial_out.ROLE:  # a call out: a trunk tried, or the far end
+            self.dial_out.ended(session, leg, code, reason)
         elif part == "caller":
             by = session.ended_by or "caller"
             self.end_call(session, by, session.end_reason or "caller hung up")

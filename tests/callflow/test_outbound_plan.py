@@ -119,3 +119,11 @@ def test_no_route_and_no_trunk_are_refused() -> None:
     assert plan_call("110", caller(), bare, SHENZHEN, lambda _: True) == Refused(
         "no trunk to place an emergency call on", 503
     )
+
+
+def test_a_number_no_route_matches_takes_the_fallback_route() -> None:
+    fallback = OutboundRoute("default", (), ("t1",))
+    call = plan_call("86001234", caller(), [], SHENZHEN, lambda _: True, fallback=fallback)
+    assert isinstance(call, OutboundCall) and (call.route, call.number) == ("default", "86001234")
+    refused = plan_call("0012125551234", caller(), [], SHENZHEN, lambda _: True, fallback=fallback)
+    assert isinstance(refused, Refused)  # the class still applies

@@ -21,12 +21,14 @@ from appliance.store.models import (
 
 PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/admin/queues/new",
          "/admin/trunks/", "/admin/trunks/new", "/admin/numbers/", "/admin/numbers/new",
-         "/admin/hours/", "/admin/hours/new", "/admin/reasons/", "/admin/reasons/new",
+         "/admin/hours/", "/admin/hours/new", "/admin/routes/", "/admin/routes/new",
+         "/admin/reasons/", "/admin/reasons/new",
          "/admin/users/", "/admin/users/new",
          "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main",
          "/admin/prompts"]  # fmt: skip
 AUDIO = "/admin/prompts/en/welcome.wav"
-POSTS = ["/admin/agents/new", "/admin/queues/new", "/admin/agents/1", "/admin/agents/1/delete",
+POSTS = ["/admin/agents/new", "/admin/queues/new", "/admin/routes/new", "/admin/agents/1",
+         "/admin/agents/1/delete",
          "/admin/flows", "/admin/flows/main", "/admin/flows/main/rollback",
          "/admin/prompts"]  # fmt: skip
 

@@ -26,7 +26,16 @@ def chinese_admin(app: Flask, client: FlaskClient) -> FlaskClient:
 
 
 @pytest.mark.parametrize(
-    "path", ["/agent", "/admin/", "/admin/agents/", "/admin/queues/", "/admin/flows", "/wallboard"]
+    "path",
+    [
+        "/agent",
+        "/admin/",
+        "/admin/agents/",
+        "/admin/queues/",
+        "/admin/routes/",
+        "/admin/flows",
+        "/wallboard",
+    ],
 )
 def test_a_main_page_in_chinese_has_no_english_left(
     chinese_admin: FlaskClient, engine: StandInEngine, path: str

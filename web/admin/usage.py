@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from appliance.store.models import InboundNumber, IvrFlow, Queue, RegionGroup, RoutingRule
+from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, RegionGroup, RoutingRule
 from web.i18n import _
 
 # node type → the fields naming a queue (a transfer names one when `to` is queue)
@@ -61,12 +61,14 @@ def _routing_users(target: str, queue_id: int | None) -> list[str]:
 
 
 def schedule_users(name: str) -> list[str]:
-    """Return the IVR nodes branching on the schedule."""
-    return [
+    """Return the IVR nodes branching on the schedule and extensions calling out in its hours."""
+    nodes = [
         _("IVR flow %(flow)s, node %(node)s", flow=flow, node=node_id)
         for flow, node_id, node in active_nodes()
         if node.get("type") == "time_condition" and node.get("schedule") == name
     ]
+    agents = Agent.select().where(Agent.call_hours == name).order_by(Agent.extension)
+    return nodes + [_("calls out of extension %(ext)s", ext=a.extension) for a in agents]
 
 
 def flow_users(name: str) -> list[str]:

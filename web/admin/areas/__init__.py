@@ -7,12 +7,22 @@ from web.admin.areas.base import Area
 from web.admin.areas.hours import Hours
 from web.admin.areas.queues import Queues
 from web.admin.areas.reasons import Reasons
+from web.admin.areas.routes_out import OutboundRoutes
 from web.admin.areas.trunks import Numbers, Trunks
 from web.admin.areas.users import Users
 
 AREAS: dict[str, Area] = {
     area.name: area
-    for area in (Agents(), Queues(), Trunks(), Numbers(), Hours(), Reasons(), Users())
+    for area in (
+        Agents(),
+        Queues(),
+        Trunks(),
+        Numbers(),
+        OutboundRoutes(),
+        Hours(),
+        Reasons(),
+        Users(),
+    )
 }
 
 __all__ = ["AREAS", "Area"]

@@ -7,7 +7,15 @@ from typing import Any, ClassVar
 
 from peewee import Model
 
-from appliance.store.models import Agent, AgentSkill, InboundNumber, Queue, QueueMember
+from appliance.callflow.call_class import DEFAULT_CLASS
+from appliance.store.models import (
+    Agent,
+    AgentSkill,
+    BusinessHours,
+    InboundNumber,
+    Queue,
+    QueueMember,
+)
 from web.admin.areas.base import Area
 from web.admin.schemas import (
     DIALLABLE,
@@ -51,6 +59,22 @@ def _queues(text: str) -> dict[str, int]:
     return wanted
 
 
+def _call_classes() -> list[tuple[str, str]]:
+    """Return the classes of service, narrowest first."""
+    return [
+        ("internal", _("Internal only")),
+        ("local", _("Local")),
+        ("national", _("National")),
+        ("international", _("International")),
+    ]
+
+
+def _schedules() -> list[tuple[str, str]]:
+    """Return "at any time" and the business-hours schedules."""
+    names = BusinessHours.select(BusinessHours.name).order_by(BusinessHours.name)
+    return [("", _("at any time")), *((h.name, h.name) for h in names)]
+
+
 class Agents(Area):
     """The agents area."""
 
@@ -78,6 +102,15 @@ class Agents(Area):
               help=_l("skill:level, separated by spaces, e.g. billing:3 english:1"), check=_skills),
         Field("queues", _l("Queues"), max_length=500, check=_queues,
               help=_l("queue:penalty, separated by spaces, e.g. sales:0 support:2")),
+        Field("call_class", _l("May call"), kind="choice", choices=_call_classes,
+              check=lambda value: value or DEFAULT_CLASS.label,
+              help=_l("The widest calls out allowed; emergency numbers always are.")),
+        Field("call_hours", _l("Calls out allowed"), kind="choice", choices=_schedules),
+        Field("max_call_seconds", _l("Longest call out (seconds)"), kind="int", minimum=0,
+              maximum=86400, help=_l("0: no limit.")),
+        Field("caller_id", _l("Caller ID on calls out"), max_length=32, pattern=DIALLABLE,
+              pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Empty: the outbound route's.")),
     ]  # fmt: skip
     columns: ClassVar[list[tuple[str, Any]]] = [
         ("extension", _l("Extension")),

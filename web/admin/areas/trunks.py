@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, Trunk
 from web.admin.areas.base import Area
+from web.admin.areas.routes_out import routes_using
 from web.admin.schemas import DIALLABLE, NAME, Field, FormResult
 from web.i18n import _
 from web.i18n import lazy_gettext as _l
@@ -51,6 +52,12 @@ class Trunks(Area):
         self.unique(
             result, obj, "name", _("A trunk named %(name)s exists.", name=values.get("name"))
         )
+        if obj is not None and values.get("name") != obj.name and self.in_use(obj):
+            users = "; ".join(self.in_use(obj))
+            message = _(
+                "Renaming is refused while something uses the trunk: %(users)s.", users=users
+            )
+            result.errors.setdefault("name", message)
         if values.get("kind") == "register":
             if not values.get("username"):
                 result.errors.setdefault("username", _("A registration needs a user name."))
@@ -60,6 +67,10 @@ class Trunks(Area):
     def writes_column(self, name: str, value: Any) -> bool:
         """Keep the password when the field is left empty."""
         return not (name == "password" and not value)
+
+    def in_use(self, obj: Any) -> list[str]:
+        """Outbound routes that send calls out on this trunk."""
+        return routes_using(obj.name)
 
 
 def _trunks() -> list[tuple[str, str]]:

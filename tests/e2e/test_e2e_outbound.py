@@ -1,0 +1,91 @@
+"""Calls out from agents' phones through the outbound routes, with real SIP.
+
+A pjsua2 phone dials through Kamailio; a SIPp UAS plays the carrier and its message
+trace shows what the carrier received (digits, caller ID) — or that it received nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from boxharness import Box, running_box, wait_for
+
+from appliance import demo
+from appliance.store.models import Agent, OutboundRoute
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def out_box(tmp_path_factory: pytest.TempPathFactory, prompts: Path) -> Iterator[Box]:
+    """Return one running box for the module, its route presenting a caller ID."""
+    with running_box(tmp_path_factory.mktemp("outbound"), prompts) as box:
+        OutboundRoute.update(caller_id="075586000000").where(
+            OutboundRoute.name == demo.OUTSIDE_LINE
+        ).execute()
+        yield box
+
+
+def restrict(box: Box, extension: str, **fields: Any) -> None:
+    """Change an extension's class of service and apply it live."""
+    Agent.update(**fields).where(Agent.extension == extension).execute()
+    box.control.call("reload")
+
+
+def call_out(box: Box, extension: str, dialled: str, timeout: float = 20) -> dict[str, Any]:
+    """Dial from a phone of extension and return how the phone's call ended."""
+    with box.agent(extension, call=dialled) as phone:
+        return phone.read_until("disconnected", timeout)
+
+
+def last_call(box: Box, extension: str) -> tuple[dict[str, Any], list[str]]:
+    """Return the newest CDR of calls from extension and its event kinds."""
+    rows = wait_for(lambda: [c for c in box.cdrs() if c["from_number"] == extension], 15, "a CDR")
+    return rows[-1], box.kinds(rows[-1]["call_id"])
+
+
+def test_a_call_out_reaches_the_carrier_with_the_routes_digits_and_caller_id(
+    out_box: Box,
+) -> None:
+    restrict(out_box, "1001", call_class="national", max_call_seconds=0)
+    with out_box.far_end(ring_ms=300) as (far, trace):
+        with out_box.agent("1001", call="901012345678", talk_ms=1500) as phone:
+            phone.read_until("confirmed", 15)
+            phone.read_until("disconnected", 10)
+        wait_for(lambda: far.poll() is not None, 10, "the carrier's call to end")
+    sent = trace.read_text()
+    assert "INVITE sip:01012345678@" in sent  # the 9 for an outside line is taken off
+    assert "P-Asserted-Identity: <sip:075586000000@" in sent
+    cdr, kinds = last_call(out_box, "1001")
+    assert (cdr["direction"], cdr["outcome"], cdr["agent"]) == ("outbound", "answered", "1001")
+    assert cdr["to_number"] == "901012345678" and cdr["talk_seconds"] > 0.5
+    assert kinds.index("outbound.routed") < kinds.index("outbound.answered")
+
+
+def test_international_is_refused_before_the_carrier_sees_an_invite(out_box: Box) -> None:
+    restrict(out_box, "1002", call_class="national")
+    with out_box.far_end(ring_ms=300) as (far, trace):
+        ended = call_out(out_box, "1002", "90012125551234")
+        assert ended["code"] == 403
+        assert far.poll() is None  # still waiting for an INVITE
+    assert not trace.exists() or "INVITE" not in trace.read_text()
+    cdr, kinds = last_call(out_box, "1002")
+    assert "outbound.refused" in kinds and "outbound.dialing" not in kinds
+    assert cdr["outcome"] == "failed"
+
+
+def test_the_maximum_call_length_cuts_a_call_out(out_box: Box) -> None:
+    restrict(out_box, "1003", call_class="national", max_call_seconds=2)
+    with out_box.far_end(ring_ms=200) as (far, _):
+        with out_box.agent("1003", call="986001234") as phone:
+            confirmed = phone.read_until("confirmed", 15)
+            ended = phone.read_until("disconnected", 10)  # the phone never hangs up itself
+        wait_for(lambda: far.poll() is not None, 10, "the carrier's call to end")
+    assert ended["code"] in (200, 0)
+    cdr, kinds = last_call(out_box, "1003")
+    assert "outbound.cut" in kinds and cdr["outcome"] == "answered"
+    assert 1.5 < cdr["talk_seconds"] < 4
+    assert confirmed["at"] > 0
