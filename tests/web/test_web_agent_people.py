@@ -9,7 +9,14 @@ from agent_support import agent_client, agent_row, agent_user, customer, log_in_
 from flask.testing import FlaskClient
 from helpers_web import SseReader, StandInEngine
 
-from appliance.store.models import AddressBookEntry, AgentMessage, CallDisposition, Cdr, User
+from appliance.store.models import (
+    AddressBookEntry,
+    AgentMessage,
+    CallDisposition,
+    CallEvent,
+    Cdr,
+    User,
+)
 
 __all__ = ["agent_client", "agent_row", "agent_user", "customer"]  # fixtures
 
@@ -47,7 +54,15 @@ def test_wrap_up_keeps_disposition_and_note_and_errors_keep_the_note(
     assert "Choose a disposition" in bad.get_data(as_text=True)
     assert "called back" in bad.get_data(as_text=True)
     form = {"csrf_token": token, "call_id": "c1", "code": "resolved", "note": "called back"}
-    assert client.post("/agent/wrapup", data=form).status_code == 302
+    Cdr.create(call_id="c2", started_at=1.8e9, ended_at=1.8e9 + 5, agent="1002",
+               outcome="answered")  # fmt: skip
+    theirs = client.post("/agent/wrapup", data={**form, "call_id": "c2"})
+    assert theirs.status_code == 400 and "This is not your call." in theirs.get_data(True)
+    assert "called back" in theirs.get_data(as_text=True)  # the note is kept
+    unknown = client.post("/agent/wrapup", data={**form, "call_id": "nonexistent"})
+    assert unknown.status_code == 400
+    CallEvent.create(call_id="c1", at=1.8e9, kind="agent.answered", data={"agent": "1001"})
+    assert client.post("/agent/wrapup", data=form).status_code == 302  # ringing it, no CDR yet
     row = CallDisposition.get(CallDisposition.call_id == "c1")
     assert (row.agent, row.code, row.note) == ("1001", "resolved", "called back")
 

@@ -248,6 +248,8 @@ def wrap_up() -> Page:
     """Keep the disposition and note of a call; on errors show the form with what was typed."""
     codes = {d.code for d in services.disposition_codes()}
     values, errors = schemas.check_wrap_up(request.form, codes)
+    if not errors and not services.is_my_call(g.user, values["call_id"]):
+        errors["call_id"] = _("This is not your call.")
     if errors:
         page = render_template(
             "agent/wrapup.html",

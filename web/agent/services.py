@@ -14,6 +14,7 @@ from typing import Any
 from appliance.store.models import (
     Agent,
     CallDisposition,
+    CallEvent,
     Cdr,
     DispositionCode,
     QueueMember,
@@ -93,6 +94,23 @@ def call_operation(user: User, call_id: str, operation: str, body: Any) -> Any:
         if board is not None and not mine:
             raise Forbidden(_("This is not your call."))
     return operations.call_operation(call_id, operation, body)
+
+
+TAKEN_BY = ("agent.answered", "outbound.answered", "dial.ringing")  # events naming the agent
+
+
+def is_my_call(user: User, call_id: str) -> bool:
+    """Return true if the user's agent took, dialled or clicked the call (supervisors: any)."""
+    if user.role in ("supervisor", "admin"):
+        return True
+    extension = user.extension or user.username
+    mine = (Cdr.agent == extension) | (Cdr.from_number == extension)
+    if Cdr.select().where((Cdr.call_id == call_id) & mine).exists():
+        return True
+    events = CallEvent.select(CallEvent.data).where(
+        (CallEvent.call_id == call_id) & CallEvent.kind.in_(TAKEN_BY)
+    )
+    return any((event.data or {}).get("agent") == extension for event in events)
 
 
 def save_wrap_up(user: User, values: dict[str, str]) -> CallDisposition:
