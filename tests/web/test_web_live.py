@@ -54,6 +54,7 @@ def test_live_page_lists_agents_and_calls(logged_in: FlaskClient, engine: StandI
     assert "Not registered" in page
     for text in ("+8613800000001", "4001", "Queued", "sales"):
         assert text in page
+    assert 'data-dial="+8613800000001"' in page and "dial.js" in page  # numbers are dial links
     assert 'id="engine-status" class="banner" role="status" hidden' in page
 
 
