@@ -17,6 +17,7 @@ from helpers_admin import (
 from helpers_web import StandInEngine
 
 from appliance.store.models import Agent, AgentSkill, AuditEntry, BusinessHours, Queue, utcnow
+from web.admin.audit import PAGE_SIZE
 
 
 @pytest.fixture
@@ -108,6 +109,20 @@ def test_the_audit_page_filters_by_area_user_and_day(admin: FlaskClient) -> None
     assert "1001" not in rows(f"since={today}") and "sales" in rows(f"since={today}")
     assert "1001" in rows("area=agents&key=1001") and "sales</a>" not in rows("key=1001")
     assert rows("since=not-a-date").count("<tr>") == 3  # header and both entries
+
+
+def test_the_audit_page_pages_back_through_older_entries(admin: FlaskClient) -> None:
+    for n in range(PAGE_SIZE + 5):
+        AuditEntry.create(username="admin1", area="queues", object_key=f"q{n:03d}", action="create",
+                          at=utcnow() + timedelta(seconds=n))  # fmt: skip
+    first = admin.get("/admin/audit?area=queues").get_data(as_text=True)
+    assert f"q{PAGE_SIZE + 4:03d}" in first and "q004<" not in first  # the newest first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert "page=2" in first and "area=queues" in first  # the filter is kept on the link
+    second = admin.get("/admin/audit?area=queues&page=2").get_data(as_text=True)
+    assert all(f"q{n:03d}" in second for n in range(5)) and f"q{PAGE_SIZE:03d}" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert admin.get("/admin/audit?page=-3").status_code == 200  # a bad page is the first
 
 
 HOURS_FORM = {"name": "office", "timezone": "Asia/Shanghai", "mon": "09:00-12:00, 13:30-18:00",

@@ -15,7 +15,7 @@ from helpers_voicemail import WAV, leave, serving_voicemail
 from helpers_web import StandInEngine, csrf_from
 
 from appliance import config
-from appliance.store.models import Agent, User, VoicemailMessage
+from appliance.store.models import Agent, AuditEntry, User, VoicemailMessage
 
 pytestmark = pytest.mark.usefixtures("admin_exists")
 
@@ -124,6 +124,9 @@ def test_marking_heard_and_deleting_go_through_the_engine(
     page = client.get("/voicemail/1001").get_data(as_text=True)
     assert f'data-message="{first}"' in page and f'data-message="{second}"' not in page
     assert post(client, f"/voicemail/1001/{second}/delete").status_code == 404
+    audited = AuditEntry.get(AuditEntry.area == "voicemail")  # deletes are audited, marks not
+    assert (audited.object_key, audited.action) == (f"1001/{second}", "delete message")
+    assert audited.before["call_id"] == "c2" and AuditEntry.select().count() == 1
 
 
 def test_without_the_engine_the_page_says_so_and_nothing_changes(

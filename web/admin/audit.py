@@ -70,8 +70,8 @@ class AuditFilter:
     object_key: str = ""
 
 
-def entries(wanted: AuditFilter) -> list[AuditEntry]:
-    """Return the newest entries matching wanted."""
+def entries(wanted: AuditFilter, page: int = 1) -> list[AuditEntry]:
+    """Return one page of the entries matching wanted, newest first (page 1: the newest)."""
     query = AuditEntry.select().order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if wanted.area:
         query = query.where(AuditEntry.area == wanted.area)
@@ -84,7 +84,14 @@ def entries(wanted: AuditFilter) -> list[AuditEntry]:
     if wanted.until:
         end = datetime.combine(wanted.until + timedelta(days=1), time())
         query = query.where(AuditEntry.at < end)
-    return list(query.limit(PAGE_SIZE))
+    return list(query.offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+
+
+def page_of(wanted: AuditFilter, page: int) -> tuple[list[AuditEntry], bool]:
+    """Return a page of entries and whether older ones follow."""
+    shown = entries(wanted, page)
+    older = len(shown) == PAGE_SIZE and bool(entries(wanted, page + 1)[:1])
+    return shown, older
 
 
 def changed_keys(entry: AuditEntry) -> list[str]:

@@ -165,11 +165,18 @@ def audit_log() -> str:
         until=_day(args.get("until")),
         object_key=args.get("key", ""),
     )
+    page = _page(args.get("page"))
+    shown, older = audit.page_of(wanted, page)
     areas, users = audit.known_values()
     return render_template(
-        "admin/audit.html", entries=list(audit.entries(wanted)), wanted=wanted, areas=areas,
-        users=users, changed=audit.changed_keys,
+        "admin/audit.html", entries=shown, wanted=wanted, areas=areas, users=users,
+        changed=audit.changed_keys, page=page, older=older,
     )  # fmt: skip
+
+
+def _page(text: str | None) -> int:
+    """Return a page number from the query (1 when missing or malformed)."""
+    return int(text) if text and text.isdigit() and 0 < int(text) < 100000 else 1
 
 
 def _day(text: str | None) -> date | None:

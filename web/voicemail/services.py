@@ -16,6 +16,7 @@ from typing import Any
 from appliance.engine.control import ControlError, EngineUnavailable
 from appliance.store.models import User
 from appliance.voicemail import boxes
+from web.admin import audit
 from web.admin.services import engine_call
 from web.exceptions import NotFound, WebError
 from web.i18n import _
@@ -74,7 +75,8 @@ def audio_path(var: Path, box: boxes.Box, message_id: int) -> Path:
 
 
 def change(box: boxes.Box, message_id: int, what: str) -> None:
-    """Mark a message heard or delete it through the engine."""
+    """Mark a message heard or delete it through the engine; a delete is audited."""
+    before = next((m for m in boxes.messages(box.name) if m.id == message_id), None)
     try:
         engine_call(CHANGES[what], box=box.name, message=message_id)
     except EngineUnavailable:
@@ -84,3 +86,6 @@ def change(box: boxes.Box, message_id: int, what: str) -> None:
         if exc.error_id in ("no-such-message", "no-such-box"):
             raise NotFound(_("No such message.")) from None
         raise WebError(str(exc), 502, exc.error_id) from None
+    if what == "delete" and before is not None:
+        kept = {k: before.public()[k] for k in ("caller", "call_id", "seconds", "created_at")}
+        audit.record("voicemail", f"{box.name}/{message_id}", "delete message", before=kept)
