@@ -57,6 +57,7 @@ class Caller:
     extension: str
     service: ClassOfService
     caller_id: str = ""
+    record: bool = False  # the recording policy: record this extension's calls out
 
 
 def plan_call(

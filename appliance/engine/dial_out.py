@@ -138,6 +138,8 @@ class DialOut:
             return
         call, _ = self._calls[session.call_id]
         session.agent_leg, session.agent, session.state = leg, session.from_number, "talking"
+        caller = self.board.directory.callers_out.get(session.from_number)
+        session.record = bool(caller and caller.record)
         data = {"number": call.number, "agent": session.from_number}
         self.board.emit(session, "outbound.answered", data, leg.leg_id)
         session.caller.answer(200)

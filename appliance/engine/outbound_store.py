@@ -56,4 +56,4 @@ def caller(agent: Agent) -> Caller:
         log.error("extension %s: unknown call class %r", agent.extension, agent.call_class)
         widest = DEFAULT_CLASS
     service = ClassOfService(widest, agent.call_hours, agent.max_call_seconds)
-    return Caller(agent.extension, service, agent.caller_id)
+    return Caller(agent.extension, service, agent.caller_id, agent.record_calls_out)

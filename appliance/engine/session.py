@@ -50,6 +50,7 @@ class CallSession:
     notes: list[str] = field(default_factory=list)  # agents' notes, which follow transfers
     released: list[Leg] = field(default_factory=list)  # agents who left the call before its end
     bridged: bool = False  # caller and agent were joined (and the recording started)
+    record: bool | None = None  # record the call; None: as its queue says (calls out set it)
     overflows: int = 0  # times passed on from a queue
     priority: int = 0  # in queues: higher is served before earlier callers
     skills: dict[str, int] = field(default_factory=dict)  # what the caller needs (IVR choice)

@@ -401,8 +401,11 @@ class Switchboard:
         return Path(self.settings.paths.recordings) / relative, relative
 
     def start_recording(self, session: CallSession) -> None:
-        """Record the bridged call (both directions mixed) if the queue asks for it."""
-        if not (self.settings.engine.record_calls and session.queue and session.queue.record):
+        """Record the bridged call (both directions mixed) if its policy or queue asks for it."""
+        wanted = session.record
+        if wanted is None:
+            wanted = bool(session.queue and session.queue.record)
+        if not (self.settings.engine.record_calls and wanted):
             return
         path, relative = self.recording_path(session)
         session.recorder, session.recorded = Recorder(path), set()

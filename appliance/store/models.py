@@ -90,6 +90,7 @@ class Agent(BaseModel):
     call_hours = CharField(default="")  # a business-hours schedule; empty: at any time
     max_call_seconds = IntegerField(default=0)  # 0: no limit
     caller_id = CharField(default="")  # presented on calls out; empty: the route's
+    record_calls_out = BooleanField(default=False)  # the recording policy page
 
 
 class Queue(BaseModel):

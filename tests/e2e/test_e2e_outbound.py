@@ -50,7 +50,7 @@ def last_call(box: Box, extension: str) -> tuple[dict[str, Any], list[str]]:
 def test_a_call_out_reaches_the_carrier_with_the_routes_digits_and_caller_id(
     out_box: Box,
 ) -> None:
-    restrict(out_box, "1001", call_class="national", max_call_seconds=0)
+    restrict(out_box, "1001", call_class="national", max_call_seconds=0, record_calls_out=True)
     with out_box.far_end(ring_ms=300) as (far, trace):
         with out_box.agent("1001", call="901012345678", talk_ms=1500) as phone:
             phone.read_until("confirmed", 15)
@@ -63,6 +63,8 @@ def test_a_call_out_reaches_the_carrier_with_the_routes_digits_and_caller_id(
     assert (cdr["direction"], cdr["outcome"], cdr["agent"]) == ("outbound", "answered", "1001")
     assert cdr["to_number"] == "901012345678" and cdr["talk_seconds"] > 0.5
     assert kinds.index("outbound.routed") < kinds.index("outbound.answered")
+    recording = Path(out_box.settings.paths.recordings) / cdr["recording"]  # the policy says so
+    assert recording.stat().st_size > 8000
 
 
 def test_international_is_refused_before_the_carrier_sees_an_invite(out_box: Box) -> None:
@@ -87,5 +89,6 @@ def test_the_maximum_call_length_cuts_a_call_out(out_box: Box) -> None:
     assert ended["code"] in (200, 0)
     cdr, kinds = last_call(out_box, "1003")
     assert "outbound.cut" in kinds and cdr["outcome"] == "answered"
+    assert cdr["recording"] is None  # 1003's calls out are not recorded
     assert 1.5 < cdr["talk_seconds"] < 4
     assert confirmed["at"] > 0

@@ -22,7 +22,7 @@ from appliance.store.models import (
 PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/admin/queues/new",
          "/admin/trunks/", "/admin/trunks/new", "/admin/numbers/", "/admin/numbers/new",
          "/admin/hours/", "/admin/hours/new", "/admin/routes/", "/admin/routes/new",
-         "/admin/reasons/", "/admin/reasons/new",
+         "/admin/reasons/", "/admin/reasons/new", "/admin/recording",
          "/admin/users/", "/admin/users/new",
          "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main",
          "/admin/prompts"]  # fmt: skip

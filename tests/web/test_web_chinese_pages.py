@@ -33,6 +33,7 @@ def chinese_admin(app: Flask, client: FlaskClient) -> FlaskClient:
         "/admin/agents/",
         "/admin/queues/",
         "/admin/routes/",
+        "/admin/recording",
         "/admin/flows",
         "/wallboard",
     ],
