@@ -44,6 +44,7 @@ class Commands:
             "calls": self.calls,
             "agents": self.agents,
             "queues": self.queues,
+            "trunks": self.trunks,
             "reload": self.reload,
             "agent.state": self.agent_state,
             "agent.queues": self.agent_queues,
@@ -110,6 +111,20 @@ class Commands:
             ]
 
         return {"queues": self._on_engine(snapshot)}
+
+    def trunks(self) -> dict[str, Any]:
+        """Return each enabled trunk with the calls in and out on it now."""
+        board = self.engine.board
+
+        def snapshot() -> list[dict[str, Any]]:
+            usage = board.trunk_usage()
+            return [
+                {"name": p.name, "host": p.host, "port": p.port,
+                 "max_channels": p.max_channels, **usage.get(p.name, {"in": 0, "out": 0})}
+                for p in board.directory.trunks.values()
+            ]  # fmt: skip
+
+        return {"trunks": self._on_engine(snapshot)}
 
     def reload(self) -> dict[str, Any]:
         """Re-read configuration from the store and apply it live, phones' credentials too."""

@@ -23,6 +23,7 @@ from appliance.callflow.dialplan import OutboundRoute
 from appliance.callflow.hours import is_open
 from appliance.callflow.outbound_plan import Caller, OutboundCall, Refused, plan_call
 from appliance.engine.legs import Leg
+from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
@@ -90,7 +91,6 @@ class DialOut:
             return
         session.state = STATE
         self.board.engage(session.from_number, session.call_id)
-        session.caller.answer(180)
         self.dial(session, decision)
 
     def refuse(self, session: CallSession, refused: Refused) -> None:
@@ -114,6 +114,9 @@ class DialOut:
             peer = self.board.directory.trunks.get(left.pop(0))
             if peer is None:
                 continue  # disabled or deleted since the route was saved
+            if self._full(peer):
+                self.board.emit(session, "outbound.trunk_full", {"trunk": peer.name})
+                continue
             headers = {"P-Asserted-Identity": f"<sip:{call.caller_id}@{peer.host}>"}
             leg = self.board.dial(
                 session,
@@ -127,9 +130,15 @@ class DialOut:
             if not leg.ended:
                 session.ringing[ROLE] = leg
                 self.board.emit(session, "outbound.dialing", {"trunk": peer.name}, leg.leg_id)
+                session.caller.answer(180)  # the phone hears ringing while the far end rings
                 return True
         self.board.end_call(session, "system", "no trunk could place the call", 503)
         return False
+
+    def _full(self, peer: TrunkPeer) -> bool:
+        """Return true if a trunk carries as many calls as its channel limit."""
+        used = self.board.trunk_usage().get(peer.name, {})
+        return bool(peer.max_channels) and sum(used.values()) >= peer.max_channels
 
     def confirmed(self, session: CallSession, leg: Leg) -> None:
         """The far end answered: answer the phone, bridge them, start the length limit."""

@@ -99,6 +99,7 @@ class Leg:
         self.ended = False
         self.extension = ""  # agent legs: the agent rung
         self.number = ""  # external legs: the number called on the trunk
+        self.trunk = ""  # the trunk the leg runs on (calls in from it, calls out on it)
         self.stopped = ""  # why the engine stopped this leg ringing ("" if it did not)
         self.rtp: dict[str, int] = {}  # last RTP counters read from the stream
 

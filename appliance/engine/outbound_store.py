@@ -23,7 +23,7 @@ def outbound_extras() -> dict[str, Any]:
 def load_trunks() -> dict[str, TrunkPeer]:
     """Return the enabled trunks by name."""
     rows = Trunk.select().where(Trunk.enabled == True)  # noqa: E712
-    return {t.name: TrunkPeer(t.name, t.host, t.port) for t in rows}
+    return {t.name: TrunkPeer(t.name, t.host, t.port, t.max_channels) for t in rows}
 
 
 def load_routes() -> list[OutboundRoute]:

@@ -25,6 +25,7 @@ class TrunkPeer:
     name: str
     host: str
     port: int
+    max_channels: int = 0  # calls at once on this trunk, in and out; 0: no limit
 
     def uri(self, number: str) -> str:
         """Return the SIP URI of number at this peer."""

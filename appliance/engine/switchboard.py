@@ -135,6 +135,8 @@ class Switchboard:
     def incoming(self, account: IncomingAccount, pj_call_id: int, source: str) -> None:
         """Take a new INVITE: check who sent it, find its route, answer it."""
         leg = self.new_leg(account, pj_call_id, "caller")
+        if account.kind == "trunk":
+            leg.trunk = self.trunk_of(source)
         info = leg.info()
         if account.kind == "edge" and uri_user(info.localUri).startswith("*"):
             self.features.dialled(leg, uri_user(info.remoteUri), uri_user(info.localUri))
@@ -182,6 +184,21 @@ class Switchboard:
         self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
 
+    def trunk_of(self, source: str) -> str:
+        """Return the name of the trunk whose host a call came from ("" if none)."""
+        host = source.rsplit(":", 1)[0].strip("[]")
+        peers = self.directory.trunks.values()
+        return next((peer.name for peer in peers if peer.host == host), "")
+
+    def trunk_usage(self) -> dict[str, dict[str, int]]:
+        """Return the calls in and out on each trunk now (live legs)."""
+        usage = {name: {"in": 0, "out": 0} for name in self.directory.trunks}
+        for leg in self.legs.values():
+            if leg.trunk and not leg.ended:
+                way = "in" if leg.role == "caller" else "out"
+                usage.setdefault(leg.trunk, {"in": 0, "out": 0})[way] += 1
+        return usage
+
     def _refusal(
         self, account: IncomingAccount, source: str, session: CallSession
     ) -> tuple[int, str] | None:
@@ -189,6 +206,10 @@ class Switchboard:
         host = source.rsplit(":", 1)[0].strip("[]")
         if account.kind == "trunk" and host not in self.directory.trunk_peers:
             return 403, f"source {host} is not a trunk peer"
+        peer = self.directory.trunks.get(session.caller.trunk)
+        in_use = sum(self.trunk_usage()[peer.name].values()) if peer else 0
+        if peer and peer.max_channels and in_use > peer.max_channels:  # this call counts
+            return 503, f"trunk {peer.name} carries its {peer.max_channels} calls already"
         route = self.directory.route(session.to_number)
         if route is None:
             return 404, f"unknown number {session.to_number!r}: add it under inbound numbers"
@@ -219,6 +240,7 @@ class Switchboard:
         peer = peer or self.directory.outbound
         if external:
             leg.number, uri = name, peer.uri(name) if peer is not None else ""
+            leg.trunk = peer.name if peer is not None else ""
         else:
             leg.extension = name
             uri = f"sip:{name}@{self.settings.sip.listen}:{self.settings.sip.port}"

@@ -14,7 +14,7 @@ import pytest
 from boxharness import Box, running_box, wait_for
 
 from appliance import demo
-from appliance.store.models import Agent, OutboundRoute
+from appliance.store.models import Agent, OutboundRoute, Trunk
 
 pytestmark = pytest.mark.e2e
 
@@ -84,6 +84,8 @@ def test_the_maximum_call_length_cuts_a_call_out(out_box: Box) -> None:
     with out_box.far_end(ring_ms=200) as (far, _):
         with out_box.agent("1003", call="986001234") as phone:
             confirmed = phone.read_until("confirmed", 15)
+            trunks = out_box.control.call("trunks")["trunks"]  # 外線狀態: one call out on it
+            assert [(t["name"], t["in"], t["out"]) for t in trunks] == [(demo.TRUNK_NAME, 0, 1)]
             ended = phone.read_until("disconnected", 10)  # the phone never hangs up itself
         wait_for(lambda: far.poll() is not None, 10, "the carrier's call to end")
     assert ended["code"] in (200, 0)
@@ -92,3 +94,20 @@ def test_the_maximum_call_length_cuts_a_call_out(out_box: Box) -> None:
     assert cdr["recording"] is None  # 1003's calls out are not recorded
     assert 1.5 < cdr["talk_seconds"] < 4
     assert confirmed["at"] > 0
+
+
+def test_a_trunk_at_its_channel_limit_takes_no_further_call_out(out_box: Box) -> None:
+    restrict(out_box, "1004", call_class="national", max_call_seconds=0)
+    restrict(out_box, "1005", call_class="national", max_call_seconds=0)
+    Trunk.update(max_channels=1).where(Trunk.name == demo.TRUNK_NAME).execute()
+    try:
+        with out_box.far_end(ring_ms=200, calls=1):
+            with out_box.agent("1004", call="986001234", talk_ms=6000) as first:
+                first.read_until("confirmed", 15)  # far_end reloads: the limit applies
+                ended = call_out(out_box, "1005", "986001235")
+            assert ended["code"] == 500  # the engine's 503, as a proxy must pass it (RFC 3261 16.7)
+    finally:
+        Trunk.update(max_channels=0).where(Trunk.name == demo.TRUNK_NAME).execute()
+        out_box.control.call("reload")
+    _, kinds = last_call(out_box, "1005")
+    assert "outbound.trunk_full" in kinds and "outbound.dialing" not in kinds

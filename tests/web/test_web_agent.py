@@ -308,7 +308,14 @@ def test_the_status_panel_comes_alone_for_refreshing(
     Trunk.create(name="carrier", host="192.0.2.7")
     engine.agents = [{"extension": "1002", "name": "Li Na", "registered": False,
                       "state": "not_ready"}]  # fmt: skip
+    Trunk.create(name="backup", host="192.0.2.8", max_channels=30)
+    engine.commands["trunks"] = lambda: {"trunks": [
+        {"name": "carrier", "host": "192.0.2.7", "port": 5060, "max_channels": 0, "in": 2,
+         "out": 1},
+        {"name": "backup", "host": "192.0.2.8", "port": 5060, "max_channels": 30, "in": 0,
+         "out": 0}]}  # fmt: skip
     page = client.get("/agent/status").get_data(as_text=True)
     assert "carrier" in page and "192.0.2.7:5060" in page
+    assert "in 2, out 1<" in page and "in 0, out 0 / 30" in page  # the trunks' use (外線狀態)
     assert 'data-dial="1002"' in page and "Not registered" in page and "Not ready" in page
     assert "<html" not in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from appliance.engine.control import ControlError, EngineUnavailable
 from appliance.store.models import (
     Agent,
     CallDisposition,
@@ -22,6 +23,7 @@ from appliance.store.models import (
     Trunk,
     User,
 )
+from web.admin.services import engine_call
 from web.context import current_settings
 from web.exceptions import BadRequest, Forbidden
 from web.i18n import _
@@ -136,9 +138,19 @@ def dispositions_of(call_ids: list[str]) -> dict[str, CallDisposition]:
 
 
 def status_panel() -> dict[str, Any]:
-    """Return the trunks (from the store) and the extensions (from the engine)."""
+    """Return the trunks with the calls on each (外線狀態) and the extensions (內線狀態)."""
     board = live.fetch_board(current_settings().engine.control_socket)
     return {
         "trunks": list(Trunk.select().order_by(Trunk.name)),
+        "usage": trunk_usage() if board else None,
         "extensions": board["agents"] if board else None,
     }
+
+
+def trunk_usage() -> dict[str, dict[str, int]] | None:
+    """Return the calls in and out on each enabled trunk now, None without the engine."""
+    try:
+        reply = engine_call("trunks")
+    except (EngineUnavailable, ControlError):
+        return None
+    return {t["name"]: {"in": t["in"], "out": t["out"]} for t in reply["trunks"]}
