@@ -23,7 +23,7 @@
     }).then(function (r) {
       return r.json().then(function (data) { return { ok: r.ok, data: data }; });
     }).then(function (reply) {
-      if (reply.ok) show(script.dataset.sent.replace("{number}", number), true);
+      if (reply.ok) show(script.dataset.sent.replace("{n}", number), true);
       else show(reply.data.error.message, false);
       return reply;
     }).catch(function () {
