@@ -117,3 +117,10 @@ def test_the_scheduler_runs_it_hourly_one_at_a_time(settings: Settings) -> None:
     job = build_scheduler(settings).get_job("recording-retention")
     assert job is not None and job.trigger.interval.total_seconds() == 3600
     assert job.coalesce and job.max_instances == 1
+
+
+def test_a_file_that_cannot_be_deleted_keeps_its_field(root: Path) -> None:
+    recorded_call(root, "stuck", "sales", 40).unlink()
+    (root / "2026/01/02/stuck.wav").mkdir()  # a folder where the WAV should be
+    report = retention.purge(root, NOW)
+    assert report.failed == ["stuck"] and recording_of("stuck") == "2026/01/02/stuck.wav"

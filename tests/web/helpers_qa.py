@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import wave
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,10 @@ def post_qa(client: FlaskClient, path: str, form: dict[str, str]) -> Any:
     """Post form with the session's CSRF token (read from a page every role may open)."""
     token = csrf_from(client.get("/qa/mine").get_data(as_text=True))
     return client.post(path, data={**form, "csrf_token": token})
+
+
+def post_score(client: FlaskClient, call_id: str, form: dict[str, str]) -> Any:
+    """Post the scoring form of call_id as its page would (the scorecard's version included)."""
+    page = client.get(f"/qa/calls/{call_id}").get_data(as_text=True)
+    found = re.search(r'name="version" value="([^"]*)"', page)
+    return post_qa(client, f"/qa/calls/{call_id}", {"version": found[1] if found else "", **form})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from helpers_i18n import assert_translated
-from helpers_qa import CALL, CARD_FORM, post_qa, recorded_call, scorecard
+from helpers_qa import CALL, CARD_FORM, post_qa, post_score, recorded_call, scorecard
 from helpers_web import PASSWORD, login
 
 from appliance.config import Settings
@@ -49,7 +49,7 @@ def test_qa_errors_in_chinese_have_no_english_left(chinese_supervisor: FlaskClie
     assert page.status_code == 400
     assert_translated(page.get_data(as_text=True), allowed=DATA)
     bad_points = {"scorecard": "1", "points-0": "9", "points-1": "abc"}
-    page = post_qa(chinese_supervisor, f"/qa/calls/{CALL}", bad_points)
+    page = post_score(chinese_supervisor, CALL, bad_points)
     assert page.status_code == 400
     assert_translated(page.get_data(as_text=True), allowed=DATA)
     missing = chinese_supervisor.get("/qa/score?call_id=nothing")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from helpers_admin import QUEUE_FORM, accept_reloads, post_form
-from helpers_qa import CALL, CARD_FORM, log_in_with, post_qa, recorded_call, scorecard
+from helpers_qa import CALL, CARD_FORM, log_in_with, post_qa, post_score, recorded_call, scorecard
 from helpers_web import StandInEngine
 
 from appliance.config import Settings
@@ -103,7 +103,7 @@ def test_bad_points_are_explained_and_kept(
     supervisor: FlaskClient, change: dict[str, str], field: str, message: str
 ) -> None:
     form = {"scorecard": "1", "points-0": "4", "points-1": "7", "comment": "Keep me", **change}
-    response = post_qa(supervisor, f"/qa/calls/{CALL}", form)
+    response = post_score(supervisor, CALL, form)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in page and f'id="e-{field}"' in page and "<audio" in page
@@ -127,7 +127,7 @@ def test_a_score_is_saved_audited_and_survives_editing_the_scorecard(
     supervisor: FlaskClient,
 ) -> None:
     form = {"scorecard": "1", "points-0": "5", "points-1": "5", "comment": "Polite, slow."}
-    response = post_qa(supervisor, f"/qa/calls/{CALL}", form)
+    response = post_score(supervisor, CALL, form)
     assert response.status_code == 302
     assert "Saved: 62.5%." in supervisor.get(response.headers["Location"]).get_data(as_text=True)
     evaluation = QaEvaluation.get()
@@ -147,7 +147,7 @@ def test_averages_per_agent_and_queue(supervisor: FlaskClient, settings: Setting
     recorded_call(settings, "c-200", agent="1002")
     for call_id, points in ((CALL, ("5", "10")), (CALL, ("0", "0")), ("c-200", ("5", "5"))):
         form = {"scorecard": "1", "points-0": points[0], "points-1": points[1]}
-        assert post_qa(supervisor, f"/qa/calls/{call_id}", form).status_code == 302
+        assert post_score(supervisor, call_id, form).status_code == 302
     page = supervisor.get("/qa/").get_data(as_text=True)
     by_agent = page.split('id="qa-by-agent"')[1].split("</table>")[0]
     assert '<tr data-agent="1001"><td>1001</td><td>Li Lei</td><td>2</td>' in by_agent
@@ -167,3 +167,23 @@ def test_the_queue_form_sets_the_recording_retention(
     assert ok.status_code == 302
     assert Queue.get(Queue.name == "sales").recording_retention_days == 90
     assert AuditEntry.get(AuditEntry.area == "queues").after["recording_retention_days"] == 90
+
+
+def test_a_scorecard_changed_while_scoring_is_refused_and_kept(supervisor: FlaskClient) -> None:
+    page = supervisor.get(f"/qa/calls/{CALL}").get_data(as_text=True)
+    assert 'name="version"' in page
+    assert post_qa(supervisor, "/qa/scorecards/1", {**CARD_FORM, "max-0": "3"}).status_code == 302
+    form = {"scorecard": "1", "version": "stale", "points-0": "3", "points-1": "9",
+            "comment": "Keep me"}  # fmt: skip
+    response = post_qa(supervisor, f"/qa/calls/{CALL}", form)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409 and "was changed while you were scoring" in text
+    assert 'value="9"' in text and "Keep me</textarea>" in text
+    assert not QaEvaluation.select().exists()
+
+
+def test_an_unknown_scorecard_is_refused(supervisor: FlaskClient) -> None:
+    form = {"scorecard": "77", "points-0": "3", "points-1": "9"}
+    response = post_score(supervisor, CALL, form)
+    assert response.status_code == 400 and "Choose a scorecard." in response.get_data(True)
+    assert not QaEvaluation.select().exists()

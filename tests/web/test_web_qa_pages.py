@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from flask.testing import FlaskClient
-from helpers_qa import CALL, CARD_FORM, log_in_with, post_qa, recorded_call, scorecard
+from helpers_qa import CALL, CARD_FORM, log_in_with, post_qa, post_score, recorded_call, scorecard
 
 from appliance.config import Settings
 from appliance.store.models import AuditEntry, QaEvaluation, QaScorecard
@@ -53,7 +53,7 @@ def test_supervisors_and_admins_open_every_page_and_score(client: FlaskClient, r
         response = client.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
     assert client.get(f"/qa/score?call_id={CALL}").headers["Location"].endswith(f"/qa/calls/{CALL}")
-    response = post_qa(client, f"/qa/calls/{CALL}", SCORE_FORM)
+    response = post_score(client, CALL, SCORE_FORM)
     assert response.status_code == 302
     (evaluation,) = QaEvaluation.select()
     assert evaluation.score == 62.5 and evaluation.evaluator == f"{role}-x"

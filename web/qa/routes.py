@@ -150,12 +150,15 @@ def score(call_id: str) -> str:
 def save_score(call_id: str) -> Page:
     """Save an evaluation, or show the form again with its errors and what was typed."""
     cdr = services.recorded_call(_recordings(), call_id, g.user)
-    card = _chosen(request.form.get("scorecard"))
+    card = services.find_scorecard(request.form.get("scorecard", ""))
     if card is None:
-        return _score_page(cdr, None, {}, {}, _("Choose a scorecard.")), 400
+        return _score_page(cdr, _chosen(None), {}, {}, _("Choose a scorecard.")), 400
     result = schemas.parse_evaluation(services.criteria_of(card), request.form)
     if not csrf_valid(request.form.get("csrf_token")):
         return _score_page(cdr, card, result.raw, {}, _expired()), 400
+    if request.form.get("version") != services.version_of(card):
+        changed = _("The scorecard was changed while you were scoring: check the points.")
+        return _score_page(cdr, card, result.raw, {}, changed), 409
     if not result.ok:
         fix = _("Please correct the fields marked.")
         return _score_page(cdr, card, result.raw, result.errors, fix), 400
@@ -168,9 +171,7 @@ def save_score(call_id: str) -> Page:
 
 def _chosen(card_id: str | None) -> Any:
     """Return the scorecard chosen (the first one when none or an unknown one is)."""
-    cards = services.scorecards()
-    picked = [c for c in cards if str(c.id) == (card_id or "")]
-    return next(iter(picked or cards), None)
+    return services.find_scorecard(card_id or "") or next(iter(services.scorecards()), None)
 
 
 def _score_page(
@@ -181,6 +182,7 @@ def _score_page(
         "qa/score.html", cdr=cdr, card=card, cards=services.scorecards(),
         criteria=services.criteria_of(card) if card is not None else [], values=typed,
         errors=errors, message=message, comment_field=schemas.COMMENT_FIELD,
+        version=services.version_of(card) if card is not None else "",
         evaluations=services.evaluations_of_call(cdr.call_id),
     )  # fmt: skip
 

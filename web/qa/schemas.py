@@ -31,6 +31,7 @@ from web.i18n import lazy_gettext as _l
 NAME_FIELD = Field("name", _l("Name"), required=True, max_length=100)
 COMMENT_FIELD = Field("comment", _l("Comment"), kind="textarea", max_length=2000)
 BLANK_ROWS = 2  # empty criterion rows offered after the typed ones
+MIN_ROWS = 5  # a new scorecard's form shows this many
 MAX_ROWS = MAX_CRITERIA + BLANK_ROWS  # rows read from a form (more are ignored)
 NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
@@ -93,7 +94,7 @@ def scorecard_initial(name: str, criteria: Sequence[Criterion]) -> dict[str, str
 def row_count(raw: Mapping[str, str]) -> int:
     """Return how many criterion rows the form shows: those typed and a few blank ones."""
     typed = [i for i in range(MAX_ROWS) if _row_text(raw, i) != ("", "", "")]
-    return min(MAX_CRITERIA, (typed[-1] + 1 if typed else 0) + BLANK_ROWS)
+    return min(MAX_CRITERIA, max(MIN_ROWS, (typed[-1] + 1 if typed else 0) + BLANK_ROWS))
 
 
 def parse_scorecard(form: Mapping[str, str]) -> QaForm:

@@ -55,6 +55,19 @@ def scorecard(scorecard_id: int) -> QaScorecard:
     return card
 
 
+def find_scorecard(card_id: str) -> QaScorecard | None:
+    """Return the scorecard whose id is the text card_id, or None."""
+    found: QaScorecard | None = None
+    if card_id.isdigit():
+        found = QaScorecard.get_or_none(QaScorecard.id == int(card_id))
+    return found
+
+
+def version_of(card: QaScorecard) -> str:
+    """Return what changes whenever the scorecard is saved (the form carries it)."""
+    return str(card.updated_at.isoformat())
+
+
 def criteria_of(card: QaScorecard) -> list[rules.Criterion]:
     """Return a scorecard's criteria."""
     return rules.from_snapshot(card.criteria)
