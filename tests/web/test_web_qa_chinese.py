@@ -32,8 +32,8 @@ def chinese_supervisor(client: FlaskClient, settings: Settings) -> FlaskClient:
 
 @pytest.mark.parametrize(
     "path",
-    ["/qa/", "/qa/scorecards/", "/qa/scorecards/new", "/qa/scorecards/1", f"/qa/calls/{CALL}",
-     "/qa/evaluations/1", "/qa/mine"],
+    ["/qa/", "/qa/?agent=1001", "/qa/scorecards/", "/qa/scorecards/new", "/qa/scorecards/1",
+     f"/qa/calls/{CALL}", "/qa/evaluations/1", "/qa/mine"],
 )  # fmt: skip
 def test_a_qa_page_in_chinese_has_no_english_left(
     chinese_supervisor: FlaskClient, path: str

@@ -117,6 +117,8 @@ def test_an_unknown_recording_is_explained(supervisor: FlaskClient, settings: Se
     assert post_qa(supervisor, "/qa/calls/nope", form).status_code == 404
     page = supervisor.get("/qa/calls/nope")
     assert page.status_code == 404 and "This call has no recording." in page.get_data(as_text=True)
+    empty = supervisor.get("/qa/score?call_id=+")
+    assert empty.status_code == 400 and "This field is required." in empty.get_data(True)
     found = supervisor.get("/qa/score?call_id=no-such-call")
     text = found.get_data(as_text=True)
     assert found.status_code == 404 and "No recorded call has this id." in text
@@ -150,10 +152,12 @@ def test_averages_per_agent_and_queue(supervisor: FlaskClient, settings: Setting
         assert post_score(supervisor, call_id, form).status_code == 302
     page = supervisor.get("/qa/").get_data(as_text=True)
     by_agent = page.split('id="qa-by-agent"')[1].split("</table>")[0]
-    assert '<tr data-agent="1001"><td>1001</td><td>Li Lei</td><td>2</td>' in by_agent
+    assert "1001</a></td><td>Li Lei</td><td>2</td>" in by_agent
     assert "50.0%" in by_agent and "62.5%" in by_agent
     by_queue = page.split('id="qa-by-queue"')[1].split("</table>")[0]
-    assert "<td>sales</td><td>3</td>" in by_queue and "54.2%" in by_queue
+    assert "sales</a></td><td>3</td>" in by_queue and "54.2%" in by_queue
+    latest = supervisor.get("/qa/?agent=1002").get_data(as_text=True).split('id="latest"')[1]
+    assert latest.count("<tr data-evaluation=") == 1 and "c-200" in latest
 
 
 def test_the_queue_form_sets_the_recording_retention(

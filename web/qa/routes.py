@@ -43,6 +43,8 @@ def index() -> str:
 def find() -> Page:
     """Open the scoring page of the call id typed; say so when it has no recording."""
     call_id = request.args.get("call_id", "")
+    if not call_id.strip():
+        return _overview(call_id, _("This field is required.")), 400
     cdr = services.find_call(_recordings(), call_id, g.user)
     if cdr is None:
         return _overview(call_id, _("No recorded call has this id.")), 404
@@ -51,9 +53,11 @@ def find() -> Page:
 
 def _overview(call_id: str = "", message: str = "") -> str:
     """Render the overview (call_id and message: a search that found nothing)."""
+    agent, queue = request.args.get("agent", ""), request.args.get("queue", "")
     return render_template(
         "qa/index.html", by_agent=services.averages_by("agent"),
-        by_queue=services.averages_by("queue"), evaluations=services.recent_evaluations(),
+        by_queue=services.averages_by("queue"), agent=agent, queue=queue,
+        evaluations=services.recent_evaluations(agent, queue),
         calls=services.recent_recorded_calls(), call_id=call_id, message=message,
     )  # fmt: skip
 

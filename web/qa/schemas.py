@@ -127,7 +127,9 @@ def _row_text(form: Mapping[str, str], i: int) -> tuple[str, str, str]:
     return (form.get(f"label-{i}", ""), form.get(f"weight-{i}", ""), form.get(f"max-{i}", ""))
 
 
-def _criterion(i: int, label: str, weight: str, most: str, errors: dict[str, str]) -> Any:
+def _criterion(
+    i: int, label: str, weight: str, most: str, errors: dict[str, str]
+) -> Criterion | None:
     """Return row i as a Criterion, or None after adding its type errors to errors."""
     for key, text in ((f"weight-{i}", weight), (f"max-{i}", most)):
         if not text:

@@ -161,9 +161,13 @@ def lines(evaluation: QaEvaluation) -> list[tuple[rules.Criterion, int]]:
 
 
 # --- overviews --------------------------------------------------------------------
-def recent_evaluations(limit: int = RECENT) -> list[QaEvaluation]:
-    """Return the newest evaluations."""
+def recent_evaluations(agent: str = "", queue: str = "", limit: int = RECENT) -> list[Any]:
+    """Return the newest evaluations, of one agent's calls or one queue's when given."""
     query = QaEvaluation.select().order_by(QaEvaluation.created_at.desc(), QaEvaluation.id.desc())
+    if agent:
+        query = query.where(QaEvaluation.agent == agent)
+    if queue:
+        query = query.where(QaEvaluation.queue == queue)
     return list(query.limit(limit))
 
 
