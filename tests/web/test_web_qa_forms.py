@@ -191,3 +191,20 @@ def test_an_unknown_scorecard_is_refused(supervisor: FlaskClient) -> None:
     response = post_score(supervisor, CALL, form)
     assert response.status_code == 400 and "Choose a scorecard." in response.get_data(True)
     assert not QaEvaluation.select().exists()
+
+
+def test_deleting_an_evaluation_is_audited_and_needs_the_form_token(
+    supervisor: FlaskClient,
+) -> None:
+    assert post_score(supervisor, CALL, {"scorecard": "1", "points-0": "1", "points-1": "2"})
+    evaluation = QaEvaluation.get()
+    stale = supervisor.post(f"/qa/evaluations/{evaluation.id}/delete", data={})
+    assert stale.status_code == 400 and "The form expired" in stale.get_data(True)
+    assert QaEvaluation.select().exists()
+    response = post_qa(supervisor, f"/qa/evaluations/{evaluation.id}/delete", {})
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/qa/calls/{CALL}"
+    )
+    assert not QaEvaluation.select().exists()
+    entry = AuditEntry.select().where(AuditEntry.action == "delete").get()
+    assert (entry.area, entry.object_key, entry.before["score"]) == ("qa-evaluations", CALL, 20.0)

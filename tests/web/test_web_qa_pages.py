@@ -11,7 +11,8 @@ from appliance.store.models import AuditEntry, QaEvaluation, QaScorecard
 
 SUPERVISOR_PAGES = ["/qa/", "/qa/scorecards/", "/qa/scorecards/new", "/qa/scorecards/1",
                     f"/qa/calls/{CALL}"]  # fmt: skip
-POSTS = ["/qa/scorecards/new", "/qa/scorecards/1", "/qa/scorecards/1/delete", f"/qa/calls/{CALL}"]
+POSTS = ["/qa/scorecards/new", "/qa/scorecards/1", "/qa/scorecards/1/delete", f"/qa/calls/{CALL}",
+         "/qa/evaluations/1/delete"]  # fmt: skip
 EVERYONE_PAGES = ["/qa/mine"]
 SCORE_FORM = {"scorecard": "1", "points-0": "5", "points-1": "5", "comment": "Polite."}
 
@@ -58,6 +59,8 @@ def test_supervisors_and_admins_open_every_page_and_score(client: FlaskClient, r
     (evaluation,) = QaEvaluation.select()
     assert evaluation.score == 62.5 and evaluation.evaluator == f"{role}-x"
     assert client.get(f"/qa/evaluations/{evaluation.id}").status_code == 200
+    deleted = post_qa(client, f"/qa/evaluations/{evaluation.id}/delete", {})
+    assert deleted.status_code == 302 and not QaEvaluation.select().exists()
     assert post_qa(client, "/qa/scorecards/1", CARD_FORM).status_code == 302
     assert post_qa(client, "/qa/scorecards/1/delete", {}).status_code == 302
     assert not QaScorecard.select().exists()

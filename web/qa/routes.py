@@ -200,6 +200,20 @@ def evaluation(evaluation_id: int) -> str:
     return render_template("qa/evaluation.html", evaluation=found, lines=services.lines(found))
 
 
+@bp.post("/evaluations/<int:evaluation_id>/delete")
+@supervisors
+def delete_evaluation(evaluation_id: int) -> Page:
+    """Delete an evaluation; its recording is then subject to the queue's retention again."""
+    found = services.evaluation_for(evaluation_id, g.user)
+    if not csrf_valid(request.form.get("csrf_token")):
+        page = render_template("qa/evaluation.html", evaluation=found,
+                               lines=services.lines(found), message=_expired())  # fmt: skip
+        return page, 400
+    services.delete_evaluation(found)
+    flash(_("Evaluation deleted."))
+    return redirect(url_for("qa.score", call_id=found.call_id))
+
+
 @bp.get("/mine")
 @everyone
 def mine() -> str:

@@ -130,10 +130,22 @@ def evaluate(cdr: Cdr, card: QaScorecard, points: list[int], comment: str, by: U
         criteria=rules.snapshot(criteria), points=points, score=rules.score(criteria, points),
         comment=comment, agent=cdr.agent or "", queue=cdr.queue or "", evaluator=by.username,
     )  # fmt: skip
-    after = model_to_dict(evaluation, recurse=False, exclude=[QaEvaluation.id])
-    after["created_at"] = str(after["created_at"])
-    audit.record(EVALUATIONS_AREA, cdr.call_id, "create", None, after)
+    audit.record(EVALUATIONS_AREA, cdr.call_id, "create", None, _evaluation_view(evaluation))
     return evaluation
+
+
+def delete_evaluation(evaluation: QaEvaluation) -> None:
+    """Delete an evaluation (its recording is then subject to retention again)."""
+    before = _evaluation_view(evaluation)
+    evaluation.delete_instance()
+    audit.record(EVALUATIONS_AREA, evaluation.call_id, "delete", before, None)
+
+
+def _evaluation_view(evaluation: QaEvaluation) -> dict[str, Any]:
+    """Return an evaluation as the audit log shows it."""
+    view = model_to_dict(evaluation, recurse=False, exclude=[QaEvaluation.id])
+    view["created_at"] = str(view["created_at"])
+    return view
 
 
 def evaluations_of_call(call_id: str) -> list[QaEvaluation]:
