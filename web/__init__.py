@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.health.routes import bp as health_bp
     from web.live.routes import bp as live_bp
     from web.operations.routes import bp as operations_bp
+    from web.qa.routes import bp as qa_bp
     from web.recordings.routes import bp as recordings_bp
     from web.setup.routes import bp as setup_bp
     from web.voicemail.routes import bp as voicemail_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agent_bp)
     app.register_blueprint(agent_people_bp)
     app.register_blueprint(voicemail_bp)
+    app.register_blueprint(qa_bp)
     app.add_url_rule("/", "index", _index)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import heartbeat
+from appliance.jobs import heartbeat, retention
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -25,6 +25,17 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
         args=[settings],
         id="heartbeat",
         next_run_time=datetime.now(scheduler.timezone),  # beat at once, not after 2 s
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        retention.run,
+        "interval",
+        seconds=retention.INTERVAL_SECONDS,
+        args=[settings],
+        id="recording-retention",
+        next_run_time=datetime.now(scheduler.timezone)
+        + timedelta(seconds=retention.FIRST_RUN_DELAY_SECONDS),
         coalesce=True,
         max_instances=1,
     )

@@ -122,6 +122,7 @@ class Queue(BaseModel):
     callback_attempts = IntegerField(default=3)
     callback_retry_seconds = IntegerField(default=60)
     service_level_seconds = IntegerField(default=20)  # answered within: the SL goal (metrics)
+    recording_retention_days = IntegerField(default=0)  # recordings deleted after; 0: kept (qa.md)
 
 
 class QueueCallback(BaseModel):
@@ -444,6 +445,35 @@ class LoginAttempt(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class QaScorecard(BaseModel):
+    """A QA scorecard (质检评分表): criteria a supervisor scores recorded calls on (docs/qa.md)."""
+
+    name = CharField(unique=True, max_length=100)
+    criteria = JSONField(default=list)  # [{"label", "weight", "max_points"}] (qa/scorecard.py)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class QaEvaluation(BaseModel):
+    """A supervisor's scoring of one recorded call against a snapshot of a scorecard.
+
+    The criteria are copied in, so editing or deleting the scorecard later never
+    changes this score.
+    """
+
+    call_id = CharField(index=True)
+    scorecard = ForeignKeyField(QaScorecard, null=True, backref="evaluations", on_delete="SET NULL")
+    scorecard_name = CharField()  # as it was named when the call was scored
+    criteria = JSONField(default=list)  # the scorecard's criteria at scoring time
+    points = JSONField(default=list)  # points per criterion, in the criteria's order
+    score = FloatField()  # weighted percentage 0-100 (qa/scorecard.py: score)
+    comment = TextField(default="")
+    agent = CharField(default="", index=True)  # extension, from the CDR
+    queue = CharField(default="", index=True)  # from the CDR
+    evaluator = CharField()  # user name of the supervisor or admin
+    created_at = DateTimeField(default=utcnow, index=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -475,4 +505,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     AgentMessage,
     SetupState,
     LoginAttempt,
+    QaScorecard,
+    QaEvaluation,
 ]

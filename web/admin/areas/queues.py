@@ -21,6 +21,7 @@ from web.i18n import lazy_gettext as _l
 
 EXIT_KEYS = ["", *"0123456789*#"]
 DAY = 86400
+RETENTION_MAX_DAYS = 36500
 
 
 def _strategies() -> list[tuple[str, str]]:
@@ -84,6 +85,10 @@ class Queues(Area):
         _int("max_wait_seconds", _l("Longest wait (seconds)"), DAY),
         _int("wrap_up_seconds", _l("Wrap-up (seconds)"), 3600),
         Field("record", _l("Record calls"), kind="bool"),
+        Field("recording_retention_days", _l("Keep recordings for (days)"), kind="int",
+              minimum=0, maximum=RETENTION_MAX_DAYS,
+              help=_l("0 or empty: keep forever. Older recordings are deleted, except those "
+                      "with a QA evaluation (docs/qa.md).")),
         _int("autopause_after", _l("Pause an agent after unanswered rings"), 100,
              help=_l("0: never pause.")),
         _int("max_callers", _l("Most callers waiting"), 10000, help=_l("0: no limit.")),

@@ -1,0 +1,1 @@
+"""Quality assurance (质检): scorecards, the score of an evaluated call, recording retention."""
