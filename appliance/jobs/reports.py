@@ -11,14 +11,18 @@ import logging
 import time
 from pathlib import Path
 
+from peewee import SqliteDatabase
+
 from appliance.config import Settings
 from appliance.reports import mailing
 from appliance.store.database import connect
+from appliance.store.models import ReportSchedule
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 60
 RETRY_SECONDS = 600
 _failed_at: dict[int, float] = {}  # schedule id -> when its e-mail last failed
+_databases: dict[str, SqliteDatabase] = {}  # path -> the store, bound once per process
 
 
 def send_due_reports(settings: Settings, now: float | None = None) -> list[str]:
@@ -26,12 +30,18 @@ def send_due_reports(settings: Settings, now: float | None = None) -> list[str]:
     now = time.time() if now is None else now
     if not settings.smtp.enabled:
         return []  # nothing can go out; schedules stay due until e-mail is set up
-    database = connect(Path(settings.paths.database))
-    with database.connection_context():
+    with _store(settings.paths.database).connection_context():
         return [s.name for s in mailing.due(now, settings.timezone) if _send(s, settings, now)]
 
 
-def _send(schedule: mailing.ReportSchedule, settings: Settings, now: float) -> bool:
+def _store(path: str) -> SqliteDatabase:
+    """Return the store at path, binding the models to it on first use."""
+    if path not in _databases:
+        _databases[path] = connect(Path(path))
+    return _databases[path]
+
+
+def _send(schedule: ReportSchedule, settings: Settings, now: float) -> bool:
     """Send one report unless it failed within RETRY_SECONDS; return true if sent."""
     if now - _failed_at.get(schedule.id, -RETRY_SECONDS) < RETRY_SECONDS:
         return False

@@ -20,7 +20,11 @@ from web.reports import schedule_form, services
 from web.reports.routes import bp
 
 Page = str | Response | tuple[str, int]
-EXPIRED = "The form expired. Please try again."
+
+
+def _expired() -> str:
+    """Return the message of a form whose CSRF token is missing or stale."""
+    return _("The form expired. Please try again.")
 
 
 def _schedule(schedule_id: int) -> ReportSchedule:
@@ -74,7 +78,7 @@ def schedule_delete(schedule_id: int) -> Page:
     """Delete a schedule."""
     schedule = _schedule(schedule_id)
     if not csrf_valid(request.form.get("csrf_token")):
-        return _form(schedule, schedule_form.initial(schedule), {}, _(EXPIRED)), 400
+        return _form(schedule, schedule_form.initial(schedule), {}, _expired()), 400
     schedule_form.delete(schedule)
     flash(_("%(key)s deleted.", key=schedule.name))
     return redirect(url_for("reports.schedules"))
@@ -87,7 +91,7 @@ def schedule_send(schedule_id: int) -> Page:
     schedule = _schedule(schedule_id)
     values = schedule_form.initial(schedule)
     if not csrf_valid(request.form.get("csrf_token")):
-        return _form(schedule, values, {}, _(EXPIRED)), 400
+        return _form(schedule, values, {}, _expired()), 400
     try:
         mailing.send_report(schedule, current_settings(), time.time())
     except mailing.MailNotSetUp:
@@ -102,7 +106,7 @@ def _submit(schedule: ReportSchedule | None) -> Page:
     """Check the form and save it, or show it again with its errors and what was typed."""
     result = parse_form(schedule_form.fields(), request.form)
     if not csrf_valid(request.form.get("csrf_token")):
-        return _form(schedule, result.raw, {}, _(EXPIRED)), 400
+        return _form(schedule, result.raw, {}, _expired()), 400
     if result.ok and schedule_form.name_taken(result.values["name"], schedule):
         result.errors["name"] = _("Another schedule has this name.")
     if not result.ok:
