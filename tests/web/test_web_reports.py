@@ -16,20 +16,21 @@ pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup with
 PAGES = ["/reports", "/reports/calls", "/reports/export.csv", "/reports/export.xlsx",
          "/reports/forecast"]  # fmt: skip
 ADMIN_PAGES = ["/reports/schedules", "/reports/schedules/new"]
+EDIT = "/reports/schedules/1"  # refused before it is looked up
 POSTS = ["/reports/schedules/new", "/reports/schedules/1", "/reports/schedules/1/delete",
          "/reports/schedules/1/send"]  # fmt: skip
 RANGE = {"from": DAY.isoformat(), "to": DAY.isoformat()}
 
 
 def test_a_visitor_is_sent_to_log_in(client: FlaskClient) -> None:
-    for path in [*PAGES, *ADMIN_PAGES, *POSTS]:
+    for path in [*PAGES, *ADMIN_PAGES, EDIT, *POSTS]:
         response = client.post(path) if path in POSTS else client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
 
 
 def test_agents_are_refused_every_report_page(client: FlaskClient) -> None:
     as_role(client, "agent")
-    for path in [*PAGES, *ADMIN_PAGES]:
+    for path in [*PAGES, *ADMIN_PAGES, EDIT]:
         assert client.get(path).status_code == 403, path
     for path in POSTS:
         assert client.post(path).status_code == 403, path
@@ -40,7 +41,7 @@ def test_supervisors_see_reports_but_not_schedules(client: FlaskClient) -> None:
     store_day()
     for path in PAGES:
         assert client.get(path, query_string=RANGE).status_code == 200, path
-    for path in ADMIN_PAGES:
+    for path in [*ADMIN_PAGES, EDIT]:
         assert client.get(path).status_code == 403, path
     for path in POSTS:
         assert client.post(path).status_code == 403, path
