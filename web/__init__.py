@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.operations.routes import bp as operations_bp
     from web.qa.routes import bp as qa_bp
     from web.recordings.routes import bp as recordings_bp
+    from web.reports.schedule_routes import bp as reports_bp  # the report pages and schedules'
     from web.setup.routes import bp as setup_bp
     from web.voicemail.routes import bp as voicemail_bp
     from web.wallboard.routes import bp as wallboard_bp
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, setup_bp, live_bp, api_bp, operations_bp, recordings_bp, health_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(wallboard_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(agent_bp)
     app.register_blueprint(agent_people_bp)

@@ -10,7 +10,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import heartbeat, retention
+from appliance.jobs import heartbeat, reports, retention
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -36,6 +36,15 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
         id="recording-retention",
         next_run_time=datetime.now(scheduler.timezone)
         + timedelta(seconds=retention.FIRST_RUN_DELAY_SECONDS),
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        reports.send_due_reports,
+        "interval",
+        seconds=reports.INTERVAL_SECONDS,
+        args=[settings],
+        id="reports",
         coalesce=True,
         max_instances=1,
     )

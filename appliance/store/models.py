@@ -474,6 +474,23 @@ class QaEvaluation(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
 
+class ReportSchedule(BaseModel):
+    """A report e-mailed on a schedule, its range relative to the run (reports/schedules.py)."""
+
+    name = CharField(unique=True, max_length=64)
+    report_range = CharField(max_length=16)  # yesterday | last_week | last_month
+    queue = CharField(default="")  # "" for every queue
+    file_format = CharField(max_length=8)  # csv | xlsx
+    recipients = TextField()  # e-mail addresses, one per line
+    frequency = CharField(max_length=16)  # daily | weekly | monthly
+    at = CharField(max_length=5)  # "HH:MM", the box's time zone
+    weekday = IntegerField(default=0)  # weekly: 0 = Monday
+    day_of_month = IntegerField(default=1)  # monthly: 1..28
+    enabled = BooleanField(default=True)
+    created_at = FloatField()  # UNIX time; no run is due for a moment before it
+    last_run_at = FloatField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -507,4 +524,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     LoginAttempt,
     QaScorecard,
     QaEvaluation,
+    ReportSchedule,
 ]

@@ -13,7 +13,8 @@ from web.auth.services import hash_password
 
 DATA = ["owner", "wang", "1001"]  # the test's own names
 # Terms Chinese users read as they are, and what a field's example or a script's template shows.
-TERMS = ["IVR", "Web", "SIP", "callbox setup-token", "queue:sales", "ABCDE-FGHJK-LMNPQ-RSTUV"]
+TERMS = ["IVR", "Web", "SIP", "callbox setup-token", "queue:sales", "ABCDE-FGHJK-LMNPQ-RSTUV",
+         "CSV", "XLSX", "Erlang C", "HH:MM"]  # fmt: skip
 
 
 @pytest.fixture
@@ -24,19 +25,13 @@ def chinese_admin(app: Flask, client: FlaskClient) -> FlaskClient:
     return client
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/agent",
-        "/admin/",
-        "/admin/agents/",
-        "/admin/queues/",
-        "/admin/routes/",
-        "/admin/recording",
-        "/admin/flows",
-        "/wallboard",
-    ],
-)
+PAGES = ["/agent", "/admin/", "/admin/agents/", "/admin/queues/", "/admin/routes/",
+         "/admin/recording", "/admin/flows", "/wallboard",
+         "/reports", "/reports/calls", "/reports/forecast", "/reports/schedules",
+         "/reports/schedules/new"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_a_main_page_in_chinese_has_no_english_left(
     chinese_admin: FlaskClient, engine: StandInEngine, path: str
 ) -> None:

@@ -1,0 +1,1 @@
+"""Reports: figures and charts per queue, agent and period; call detail; exports; schedules."""

@@ -1,0 +1,94 @@
+"""Report pages: figures and charts, call detail, exports, and the staffing forecast."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, render_template, request
+from werkzeug.wrappers import Response
+
+from appliance.reports import details, exports, summary
+from web import vendor
+from web.auth.guards import role_required
+from web.reports import forecast, schemas, services
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+ROLES = ("admin", "supervisor")
+LIBRARIES = ("chart",)
+Page = str | tuple[str, int]
+MIME_TYPES = {"csv": "text/csv", "xlsx": "/".join(summary.MIME_TYPES["xlsx"])}
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    """Give the report templates the column headers, figure format and choices."""
+    lang = services.language()
+    return {
+        "column": lambda key: exports.label(key, lang),
+        "figure": schemas.figure,
+        "stat_keys": exports.stat_keys(),
+        "queue_options": services.queue_options(),
+        "agent_options": services.agent_options(),
+        "directions": schemas.DIRECTIONS,
+        "outcomes": schemas.OUTCOMES,
+        "periods": schemas.PERIODS,
+        "missing": vendor.missing(*LIBRARIES),
+        "started": lambda row: exports.started(row, ZoneInfo(services.timezone())),
+    }
+
+
+@bp.get("")
+@role_required(*ROLES)
+def index() -> Page:
+    """Show the filter's figures per queue, agent and period, with charts."""
+    form = services.read_filter(request.args)
+    if form.report is None:
+        return render_template("reports/index.html", form=form, groups=None), 400
+    calls = services.rows(form.report)
+    groups = summary.figures(calls, form.period, services.timezone())
+    charts = schemas.charts(groups["period"], services.outcome_counts(calls))
+    return render_template("reports/index.html", form=form, groups=groups, charts=charts)
+
+
+@bp.get("/calls")
+@role_required(*ROLES)
+def calls() -> Page:
+    """List the filter's calls newest first, a page at a time, recordings playable."""
+    form = services.read_filter(request.args)
+    if form.report is None:
+        return render_template("reports/calls.html", form=form, listing=None), 400
+    listing = details.newest_first(services.rows(form.report), form.page)
+    return render_template("reports/calls.html", form=form, listing=listing)
+
+
+@bp.get("/export.<file_format>")
+@role_required(*ROLES)
+def export(file_format: str) -> Response | Page:
+    """Download the filter's report: CSV (kind=summary or calls) or XLSX (both sheets)."""
+    kind = request.args.get("kind", "summary")
+    if file_format not in MIME_TYPES or kind not in ("summary", "calls"):
+        abort(404)
+    form = services.read_filter(request.args)
+    if form.report is None:
+        return render_template("reports/index.html", form=form, groups=None), 400
+    name, data = services.export(form, file_format, kind)
+    disposition = f'attachment; filename="{name}"'
+    return Response(data, mimetype=MIME_TYPES[file_format],
+                    headers={"Content-Disposition": disposition})  # fmt: skip
+
+
+@bp.get("/forecast")
+@role_required(*ROLES)
+def staffing() -> Page:
+    """Show a queue's agents needed per half hour (Erlang C) beside those logged in."""
+    form = forecast.read_form(request.args, services.today(), services.queue_options())
+    if form.errors or form.goal is None:
+        page = _forecast_page(form, None)
+        return page, 400 if request.args else 200  # a box without queues: nothing was typed
+    return _forecast_page(form, forecast.chart(form.goal, services.timezone()))
+
+
+def _forecast_page(form: forecast.ForecastForm, chart: dict[str, Any] | None) -> str:
+    """Render the forecast page (chart None: the form only)."""
+    return render_template("reports/forecast.html", form=form, chart=chart, labels=forecast.LABELS)
