@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from appliance import __version__
+from appliance.backup.exceptions import BackupError
 from appliance.config import ENV_PREFIX, ConfigError, Settings, load
 from appliance.prompts.exceptions import PromptError
 from appliance.sipedge.exceptions import SipEdgeError
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from appliance.prompts.library import PromptLibrary
     from appliance.supervisor.bootstrap import InitReport
 
-USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError)
+USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError, BackupError)
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 F = TypeVar("F", bound=Callable[..., Any])
@@ -329,6 +330,19 @@ def user_extension(username: str, extension: str) -> None:
         fail(f"no agent with extension {extension!r}")
     User.update(extension=extension).where(User.id == user.id).execute()
     click.echo(f"{username} works at {extension}" if extension else f"{username} has no extension")
+
+
+def _add_groups() -> None:
+    """Add the command groups that live in their domain packages."""
+    from appliance.backup.commands import backup
+
+    for command in backup.commands.values():
+        if command.callback is not None:
+            command.callback = user_errors(command.callback)
+    cli.add_command(backup)
+
+
+_add_groups()
 
 
 def main() -> None:

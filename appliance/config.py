@@ -21,8 +21,8 @@ import yaml
 
 DEFAULT_CONFIG_FILE = Path("/etc/callbox/callbox.yml")
 ENV_PREFIX = "CALLBOX_"
-# Variables under these prefixes belong to others (Flask's from_prefixed_env), not to us.
-FOREIGN_ENV = ("CALLBOX_CONFIG", "CALLBOX_FLASK_")
+# Variables under these prefixes belong to others (Flask's from_prefixed_env) or are secrets.
+FOREIGN_ENV = ("CALLBOX_CONFIG", "CALLBOX_FLASK_", "CALLBOX_BACKUP_PASSPHRASE")
 
 
 class ConfigError(Exception):
