@@ -267,6 +267,30 @@ class Cdr(BaseModel):
     talk_seconds = FloatField(default=0)
     outcome = CharField()  # answered | abandoned | interrupted | failed
     recording = CharField(null=True)  # path relative to paths.recordings
+    hold_seconds = FloatField(default=0)  # not in talk_seconds
+    wrap_up_seconds = FloatField(default=0)  # the agent's, after the call (filled by rollups)
+    transfers = IntegerField(default=0)
+    overflows = IntegerField(default=0)  # times a queue's overflow sent the caller on
+    overflow_queue = CharField(null=True)  # the first queue that did
+
+
+class RollupInterval(BaseModel):
+    """A report interval whose rollups are built and current (a CDR written in it drops it)."""
+
+    start = IntegerField(primary_key=True)  # UNIX seconds, a multiple of the interval length
+    built_at = FloatField()
+
+
+class QueueRollup(BaseModel):
+    """One queue's additive CDR figures over one interval (`reports/rollups.py`)."""
+
+    start = IntegerField()
+    queue = CharField()
+    threshold = FloatField()  # the service-level threshold answered_in_threshold used
+    figures = JSONField()  # metrics.Components as a dict: counts and millisecond sums
+
+    class Meta:
+        indexes = ((("start", "queue"), True),)
 
 
 class ReasonCode(BaseModel):
@@ -438,6 +462,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     CallEvent,
     CallLeg,
     Cdr,
+    RollupInterval,
+    QueueRollup,
     AgentSkill,
     Customer,
     RoutingRule,
