@@ -10,7 +10,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import heartbeat
+from appliance.jobs import heartbeat, rollups
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -25,6 +25,15 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
         args=[settings],
         id="heartbeat",
         next_run_time=datetime.now(scheduler.timezone),  # beat at once, not after 2 s
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        rollups.refresh_rollups,
+        "interval",
+        seconds=rollups.INTERVAL_SECONDS,
+        args=[settings],
+        id="rollups",
         coalesce=True,
         max_instances=1,
     )

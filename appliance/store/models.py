@@ -282,15 +282,37 @@ class RollupInterval(BaseModel):
 
 
 class QueueRollup(BaseModel):
-    """One queue's additive CDR figures over one interval (`reports/rollups.py`)."""
+    """One queue's additive CDR figures over one interval at one threshold (reports/rollups.py).
+
+    The figures are `metrics.Components`' fields (counts, and times in milliseconds).
+    """
 
     start = IntegerField()
-    queue = CharField()
-    threshold = FloatField()  # the service-level threshold answered_in_threshold used
-    figures = JSONField()  # metrics.Components as a dict: counts and millisecond sums
+    queue = CharField()  # "" for calls that reached no queue
+    threshold = FloatField()  # the service-level threshold the *_in_threshold counts used
+    offered = IntegerField(default=0)
+    answered = IntegerField(default=0)
+    answered_in_threshold = IntegerField(default=0)
+    abandoned = IntegerField(default=0)
+    short_abandoned = IntegerField(default=0)
+    abandoned_in_threshold = IntegerField(default=0)
+    voicemail = IntegerField(default=0)
+    callbacks = IntegerField(default=0)
+    forwarded = IntegerField(default=0)
+    failed = IntegerField(default=0)
+    interrupted = IntegerField(default=0)
+    overflowed = IntegerField(default=0)
+    transfers = IntegerField(default=0)
+    callback_calls = IntegerField(default=0)
+    answered_wait_ms = IntegerField(default=0)
+    talk_ms = IntegerField(default=0)
+    hold_ms = IntegerField(default=0)
+    wrap_up_ms = IntegerField(default=0)
+    late_abandon_wait_ms = IntegerField(default=0)
+    longest_wait_ms = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("start", "queue"), True),)
+        indexes = ((("start", "queue", "threshold"), True),)
 
 
 class ReasonCode(BaseModel):

@@ -11,10 +11,20 @@ from __future__ import annotations
 from peewee import Database
 
 # The interval (30 min, reports/rollups.py INTERVAL_SECONDS) is fixed here as migrated.
+# Compared, not divided: start <= t < start + 1800 is exact for any float t, as Python's
+# floor division in rollups.interval_start is.
 _DROP = (
-    'DELETE FROM "rollup_interval"'
-    ' WHERE "start" = CAST({row}."started_at" / 1800 AS INTEGER) * 1800;'
+    'DELETE FROM "rollup_interval" WHERE "start" <= {row}."started_at"'
+    ' AND "start" > {row}."started_at" - 1800;'
 )
+
+# metrics.Components' fields as migrated (counts, and times in whole milliseconds).
+FIGURES = (
+    "offered", "answered", "answered_in_threshold", "abandoned", "short_abandoned",
+    "abandoned_in_threshold", "voicemail", "callbacks", "forwarded", "failed", "interrupted",
+    "overflowed", "transfers", "callback_calls", "answered_wait_ms", "talk_ms", "hold_ms",
+    "wrap_up_ms", "late_abandon_wait_ms", "longest_wait_ms",
+)  # fmt: skip
 
 STATEMENTS = [
     """ALTER TABLE "cdr" ADD COLUMN "hold_seconds" REAL NOT NULL DEFAULT 0""",
@@ -30,8 +40,11 @@ STATEMENTS = [
         "start" INTEGER NOT NULL,
         "queue" VARCHAR(255) NOT NULL,
         "threshold" REAL NOT NULL,
-        "figures" TEXT NOT NULL)""",
-    """CREATE UNIQUE INDEX "queue_rollup_start_queue" ON "queue_rollup" ("start", "queue")""",
+        {})""".format(
+        ",\n        ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for name in FIGURES)
+    ),
+    """CREATE UNIQUE INDEX "queue_rollup_start_queue_threshold"
+        ON "queue_rollup" ("start", "queue", "threshold")""",
     f"""CREATE TRIGGER "cdr_rollup_insert" AFTER INSERT ON "cdr"
         BEGIN {_DROP.format(row="NEW")} END""",
     f"""CREATE TRIGGER "cdr_rollup_update" AFTER UPDATE ON "cdr"
