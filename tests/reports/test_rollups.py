@@ -150,3 +150,13 @@ def test_the_scheduler_job_builds_intervals_that_are_over(settings: Settings, ca
     assert RollupInterval.select().count() > 0
     assert refresh_rollups(settings) == 0  # nothing left to build
     assert queries.queue_report(DAYS) == queries.by_queue(queries.cdr_rows(DAYS))
+
+
+def test_the_forecast_takes_measured_hold_and_wrap_up_else_the_queues(store: Database) -> None:
+    from appliance.forecast_report import queue_history
+
+    queue = Queue.create(name="sales", wrap_up_seconds=15)
+    call(1, "2026-11-02 09:10", agent="201", hold_seconds=30.0, wrap_up_seconds=40.0)
+    call(2, "2026-11-02 09:20", agent="201")
+    history = queue_history(queue, at("2026-11-03 00:00"), 1)
+    assert [(r["hold_seconds"], r["wrap_up_seconds"]) for r in history] == [(30.0, 40.0), (0, 15)]
