@@ -11,7 +11,7 @@ rang at 23:59:50 and was answered at 00:00:10 counts for the day before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -140,11 +140,19 @@ class Components:
     late_abandon_wait_ms: int = 0
     longest_wait_ms: int = 0
 
+    def values(self) -> tuple[int, ...]:
+        """Return the fields' values in their order (as rollup rows store them)."""
+        return tuple(getattr(self, name) for name in COMPONENT_FIELDS)
+
     def __add__(self, other: Components) -> Components:
         """Return the components of both selections together."""
-        values = {k: v + getattr(other, k) for k, v in asdict(self).items()}
-        values["longest_wait_ms"] = max(self.longest_wait_ms, other.longest_wait_ms)
-        return Components(**values)
+        summed = [a + b for a, b in zip(self.values(), other.values(), strict=True)]
+        summed[-1] = max(self.longest_wait_ms, other.longest_wait_ms)  # the last field
+        return Components(*summed)
+
+
+COMPONENT_FIELDS = tuple(f.name for f in fields(Components))
+assert COMPONENT_FIELDS[-1] == "longest_wait_ms"  # __add__ takes the maximum of the last
 
 
 _OUTCOME_COUNTS = {
@@ -197,7 +205,7 @@ def components(
     short_abandon: float = SHORT_ABANDON_SECONDS,
 ) -> Components:
     """Return the additive components of the given CDR rows."""
-    totals: dict[str, int] = dict.fromkeys(Components.__dataclass_fields__, 0)
+    totals: dict[str, int] = dict.fromkeys(COMPONENT_FIELDS, 0)
     for row in rows:
         for name, value in row_components(row, threshold, short_abandon).items():
             totals[name] = (

@@ -24,6 +24,7 @@ from appliance.reports import rollups
 from appliance.store.models import Cdr, Queue
 
 PERIODS = ("hour", "day", "week", "month")
+LONGEST = metrics.COMPONENT_FIELDS.index("longest_wait_ms")  # a maximum, not a sum
 CDR_FIELDS = (
     "call_id",
     "started_at",
@@ -191,11 +192,15 @@ def period_report(
         return period_label(at, period, zone)
 
     # An interval straddling two periods (time zones off by 15 or 45 minutes) is read raw.
-    served = {s for s in rollups.built_starts(first, last) if label(s) == label(s + step - 0.001)}
-    totals: dict[str, Components] = {}
-    for start, parts in rollups.interval_sums(first, last, report.queue).items():
+    labels = {s: label(s) for s in rollups.built_starts(first, last)}
+    served = {s for s, name in labels.items() if name == label(s + step - 0.001)}
+    sums: dict[str, list[int]] = {}
+    for start, values in rollups.interval_values(first, last, report.queue):
         if start in served:
-            totals[label(start)] = totals.get(label(start), Components()) + parts
+            into = sums.setdefault(labels[start], [0] * len(values))
+            for i, value in enumerate(values):
+                into[i] = max(into[i], value) if i == LONGEST else into[i] + value
+    totals = {name: Components(*values) for name, values in sums.items()}
     raw = _raw_rows(report, first, last, served)
     return _with_rows(totals, raw, lambda row: label(row["started_at"]), {})
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any, cast
 
 from peewee import fn
@@ -32,6 +32,11 @@ FIGURES = tuple(f.name for f in fields(Components))
 WRAP_UP_MARGIN_SECONDS = 3600  # agent events read past a call's end for its wrap-up
 SETTLE_SECONDS = 3600  # refresh leaves intervals this recent alone: wrap-ups may not be over
 DAY_INTERVALS = 86400 // INTERVAL_SECONDS
+
+INSERT_ROLLUP = 'INSERT INTO "queue_rollup" ("start", "queue", "threshold", {}) VALUES ({})'.format(
+    ", ".join(f'"{name}"' for name in FIGURES), ", ".join("?" * (3 + len(FIGURES)))
+)
+INSERT_INTERVAL = 'INSERT OR REPLACE INTO "rollup_interval" ("start", "built_at") VALUES (?, ?)'
 
 Key = tuple[int, str, float]  # interval start, queue ("" for none), threshold
 
@@ -91,15 +96,12 @@ def rebuild(start: float, end: float, thresholds: Mapping[str, float]) -> int:
         rows = Cdr.select().where(Cdr.started_at >= first, Cdr.started_at < last).dicts()
         built = interval_components(cast(Iterable[dict[str, Any]], rows), thresholds)
         QueueRollup.delete().where(QueueRollup.start >= first, QueueRollup.start < last).execute()
-        records = [
-            {"start": s, "queue": q, "threshold": t, **asdict(c)} for (s, q, t), c in built.items()
-        ]
-        for chunk in range(0, len(records), 500):
-            QueueRollup.insert_many(records[chunk : chunk + 500]).execute()
+        cursor = db.cursor()  # executemany: peewee's insert_many spends seconds making SQL
+        cursor.executemany(
+            INSERT_ROLLUP, [(s, q, t, *c.values()) for (s, q, t), c in built.items()]
+        )
         starts = range(first, last, INTERVAL_SECONDS)
-        marks = [{"start": s, "built_at": time.time()} for s in starts]
-        for chunk in range(0, len(marks), 500):
-            RollupInterval.insert_many(marks[chunk : chunk + 500]).on_conflict_replace().execute()
+        cursor.executemany(INSERT_INTERVAL, [(s, time.time()) for s in starts])
     return len(starts)
 
 
@@ -168,8 +170,11 @@ def queue_sums(
     return {(q, t): (n, Components(*map(int, values))) for q, t, n, *values in query}
 
 
-def interval_sums(first: int, last: int, queue: str = "") -> dict[int, Components]:
-    """Return the default-threshold sums of every queue (or one) per built interval."""
+def interval_values(first: int, last: int, queue: str = "") -> list[tuple[int, list[int]]]:
+    """Return the default-threshold sums of every queue (or one) per built interval.
+
+    Each is (start, the figures' values in FIGURES order), oldest first.
+    """
     query = _summed(QueueRollup.select(QueueRollup.start)).where(
         QueueRollup.start >= first,
         QueueRollup.start < last,
@@ -177,5 +182,5 @@ def interval_sums(first: int, last: int, queue: str = "") -> dict[int, Component
     )
     if queue:
         query = query.where(QueueRollup.queue == queue)
-    query = query.group_by(QueueRollup.start).tuples()
-    return {start: Components(*map(int, values)) for start, *values in query}
+    rows = query.group_by(QueueRollup.start).order_by(QueueRollup.start).tuples()
+    return [(int(start), [int(v) for v in values]) for start, *values in rows]
