@@ -58,3 +58,16 @@ def test_writing_a_cdr_drops_the_rollups_of_its_interval(store: Database) -> Non
     RollupInterval.create(start=3600, built_at=1.0)
     Cdr.delete().where(Cdr.call_id == "a").execute()
     assert [r.start for r in RollupInterval.select()] == [1800]
+
+
+def test_a_cdr_from_the_event_writer_drops_its_interval(store: Database) -> None:
+    from appliance.store.writer import EventWriter
+
+    RollupInterval.create(start=1800, built_at=1.0)
+    writer = EventWriter(store, lambda events: None)
+    writer.start()
+    writer.cdr({"call_id": "w", "started_at": 2000.0, "ended_at": 2100.0, "outcome": "failed"})
+    assert writer.flush()
+    writer.stop()
+    assert RollupInterval.select().count() == 0
+    assert Cdr.get(Cdr.call_id == "w").transfers == 0  # a row without the new fields
