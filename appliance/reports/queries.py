@@ -4,10 +4,11 @@ The figures are `appliance.callflow.metrics`'s (one definition for reports, wall
 and API); this module only reads the store and groups rows.  Periods are calendar
 periods in the box's time zone: a call counts in the period in which it started.
 
-`queue_report` and `period_report` give what `by_queue(cdr_rows(f))` and
-`by_period(cdr_rows(f), ...)` give, summing interval rollups (`rollups.py`) for the
-whole built intervals of the range when the filter allows (none by agent, direction,
-outcome or number) and reading only the rest raw: fast on a year, never different.
+`queue_report`, `agent_report` and `period_report` give what `by_queue(cdr_rows(f))`,
+`by_agent(...)` and `by_period(cdr_rows(f), ...)` give, summing interval rollups
+(`rollups.py`) for the whole built intervals of the range when the filter allows (by
+queue — or agent for agent_report — but not by direction, outcome or number) and
+reading only the rest raw: fast on a year, never different.
 """
 
 from __future__ import annotations
@@ -130,9 +131,13 @@ def _grouped(
     }
 
 
-def _rollups_allowed(report: ReportFilter) -> tuple[int, int] | None:
-    """Return the whole intervals rollups may serve for the filter, or None."""
-    if report.agent or report.direction or report.outcome or report.number:
+def _rollups_allowed(report: ReportFilter, by_agent: bool = False) -> tuple[int, int] | None:
+    """Return the whole intervals rollups may serve for the filter, or None.
+
+    Queue rollups serve a filter by queue, agent rollups one by agent; nothing else.
+    """
+    other = report.queue if by_agent else report.agent
+    if other or report.direction or report.outcome or report.number:
         return None
     first, last = rollups.whole_intervals(report.start, report.end)
     return (first, last) if first < last else None
@@ -144,7 +149,7 @@ def _raw_ranges(
     """Return filters for the parts of the report's range the served intervals leave."""
     missing = set(range(first, last, rollups.INTERVAL_SECONDS)) - served
     ranges = [(report.start, float(first)), *rollups.runs(missing), (float(last), report.end)]
-    return [ReportFilter(a, b, queue=report.queue) for a, b in ranges if a < b]
+    return [ReportFilter(a, b, queue=report.queue, agent=report.agent) for a, b in ranges if a < b]
 
 
 def _raw_rows(
@@ -176,6 +181,17 @@ def queue_report(report: ReportFilter) -> dict[str, metrics.QueueStats]:
         totals.pop(queue, None)
         raw += cdr_rows(ReportFilter(report.start, report.end, queue=queue))
     return _with_rows(totals, raw, lambda row: row.get("queue"), limits)
+
+
+def agent_report(report: ReportFilter) -> dict[str, metrics.QueueStats]:
+    """Return by_agent(cdr_rows(report)), from rollups where they serve."""
+    whole = _rollups_allowed(report, by_agent=True)
+    if whole is None:
+        return by_agent(cdr_rows(report))
+    first, last = whole
+    totals = rollups.agent_sums(first, last, report.agent)
+    raw = _raw_rows(report, first, last, rollups.built_starts(first, last))
+    return _with_rows(totals, raw, lambda row: row.get("agent"), {})
 
 
 def period_report(

@@ -25,7 +25,7 @@ from appliance.callflow import metrics
 from appliance.callflow.cdr import wrap_up_by_call
 from appliance.callflow.metrics import Components
 from appliance.store.database import db
-from appliance.store.models import CallEvent, Cdr, QueueRollup, RollupInterval
+from appliance.store.models import AgentRollup, CallEvent, Cdr, QueueRollup, RollupInterval
 
 INTERVAL_SECONDS = 1800  # fixed in migration 20's trigger
 FIGURES = tuple(f.name for f in fields(Components))
@@ -35,6 +35,9 @@ DAY_INTERVALS = 86400 // INTERVAL_SECONDS
 
 INSERT_ROLLUP = 'INSERT INTO "queue_rollup" ("start", "queue", "threshold", {}) VALUES ({})'.format(
     ", ".join(f'"{name}"' for name in FIGURES), ", ".join("?" * (3 + len(FIGURES)))
+)
+INSERT_AGENT_ROLLUP = 'INSERT INTO "agent_rollup" ("start", "agent", {}) VALUES ({})'.format(
+    ", ".join(f'"{name}"' for name in FIGURES), ", ".join("?" * (2 + len(FIGURES)))
 )
 INSERT_INTERVAL = 'INSERT OR REPLACE INTO "rollup_interval" ("start", "built_at") VALUES (?, ?)'
 
@@ -69,6 +72,16 @@ def interval_components(
     return {key: Components(**values) for key, values in totals.items()}
 
 
+def agent_components(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[int, str], Components]:
+    """Return the components of the rows an agent answered, per interval and agent."""
+    groups: dict[tuple[int, str], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        if row.get("agent"):
+            key = (interval_start(float(row["started_at"])), str(row["agent"]))
+            groups.setdefault(key, []).append(row)
+    return {key: metrics.components(group) for key, group in groups.items()}
+
+
 def _fill_wrap_up(start: float, end: float) -> None:
     """Set the wrap-up of the answered CDRs started in [start, end) from the agent events."""
     query = Cdr.select(Cdr.call_id, Cdr.ended_at, Cdr.wrap_up_seconds).where(
@@ -93,12 +106,18 @@ def rebuild(start: float, end: float, thresholds: Mapping[str, float]) -> int:
     first, last = interval_start(start), interval_start(end - 1e-6) + INTERVAL_SECONDS
     with db.atomic("IMMEDIATE"):  # take the write lock first: no CDR slips in between
         _fill_wrap_up(first, last)
-        rows = Cdr.select().where(Cdr.started_at >= first, Cdr.started_at < last).dicts()
-        built = interval_components(cast(Iterable[dict[str, Any]], rows), thresholds)
-        QueueRollup.delete().where(QueueRollup.start >= first, QueueRollup.start < last).execute()
+        query = Cdr.select().where(Cdr.started_at >= first, Cdr.started_at < last).dicts()
+        rows = cast(list[dict[str, Any]], list(query))
+        built = interval_components(rows, thresholds)
+        for model in (QueueRollup, AgentRollup):
+            model.delete().where(model.start >= first, model.start < last).execute()
         cursor = db.cursor()  # executemany: peewee's insert_many spends seconds making SQL
         cursor.executemany(
             INSERT_ROLLUP, [(s, q, t, *c.values()) for (s, q, t), c in built.items()]
+        )
+        agents = agent_components(rows)
+        cursor.executemany(
+            INSERT_AGENT_ROLLUP, [(s, a, *c.values()) for (s, a), c in agents.items()]
         )
         starts = range(first, last, INTERVAL_SECONDS)
         cursor.executemany(INSERT_INTERVAL, [(s, time.time()) for s in starts])
@@ -145,16 +164,14 @@ def whole_intervals(start: float, end: float) -> tuple[int, int]:
     return first, max(first, interval_start(end))
 
 
-def _summed(query: Any) -> Any:
+def _summed(query: Any, model: Any = QueueRollup) -> Any:
     """Return query selecting, after its own columns, every figure summed (longest: max)."""
     columns = [
-        fn.MAX(QueueRollup.longest_wait_ms)
-        if name == "longest_wait_ms"
-        else fn.SUM(getattr(QueueRollup, name))
+        fn.MAX(model.longest_wait_ms) if name == "longest_wait_ms" else fn.SUM(getattr(model, name))
         for name in FIGURES
     ]
     return query.select_extend(*columns).join(
-        RollupInterval, on=(RollupInterval.start == QueueRollup.start)
+        RollupInterval, on=(RollupInterval.start == model.start)
     )
 
 
@@ -184,3 +201,13 @@ def interval_values(first: int, last: int, queue: str = "") -> list[tuple[int, l
         query = query.where(QueueRollup.queue == queue)
     rows = query.group_by(QueueRollup.start).order_by(QueueRollup.start).tuples()
     return [(int(start), [int(v) for v in values]) for start, *values in rows]
+
+
+def agent_sums(first: int, last: int, agent: str = "") -> dict[str, Components]:
+    """Return per agent (or for one) the sums of the built intervals in [first, last)."""
+    query = _summed(AgentRollup.select(AgentRollup.agent), AgentRollup)
+    query = query.where(AgentRollup.start >= first, AgentRollup.start < last)
+    if agent:
+        query = query.where(AgentRollup.agent == agent)
+    rows = query.group_by(AgentRollup.agent).tuples()
+    return {name: Components(*map(int, values)) for name, *values in rows}

@@ -281,15 +281,9 @@ class RollupInterval(BaseModel):
     built_at = FloatField()
 
 
-class QueueRollup(BaseModel):
-    """One queue's additive CDR figures over one interval at one threshold (reports/rollups.py).
+class RollupFigures(BaseModel):
+    """The figures of a rollup row: `metrics.Components`' fields (counts, times in ms)."""
 
-    The figures are `metrics.Components`' fields (counts, and times in milliseconds).
-    """
-
-    start = IntegerField()
-    queue = CharField()  # "" for calls that reached no queue
-    threshold = FloatField()  # the service-level threshold the *_in_threshold counts used
     offered = IntegerField(default=0)
     answered = IntegerField(default=0)
     answered_in_threshold = IntegerField(default=0)
@@ -311,8 +305,26 @@ class QueueRollup(BaseModel):
     late_abandon_wait_ms = IntegerField(default=0)
     longest_wait_ms = IntegerField(default=0)
 
+
+class QueueRollup(RollupFigures):
+    """One queue's additive CDR figures over one interval at one threshold (reports/rollups.py)."""
+
+    start = IntegerField()
+    queue = CharField()  # "" for calls that reached no queue
+    threshold = FloatField()  # the service-level threshold the *_in_threshold counts used
+
     class Meta:
         indexes = ((("start", "queue", "threshold"), True),)
+
+
+class AgentRollup(RollupFigures):
+    """The additive figures of the calls one agent answered, over one interval (default T)."""
+
+    start = IntegerField()
+    agent = CharField()
+
+    class Meta:
+        indexes = ((("start", "agent"), True),)
 
 
 class ReasonCode(BaseModel):
@@ -486,6 +498,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     Cdr,
     RollupInterval,
     QueueRollup,
+    AgentRollup,
     AgentSkill,
     Customer,
     RoutingRule,

@@ -16,7 +16,14 @@ from appliance.jobs.rollups import refresh_rollups
 from appliance.reports import queries, rollups
 from appliance.reports.queries import ReportFilter
 from appliance.store.migrations import m0020_report_figures
-from appliance.store.models import CallEvent, Cdr, Queue, QueueRollup, RollupInterval
+from appliance.store.models import (
+    AgentRollup,
+    CallEvent,
+    Cdr,
+    Queue,
+    QueueRollup,
+    RollupInterval,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -66,7 +73,7 @@ def raw_rows_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_the_figures_the_table_and_the_migration_name_agree() -> None:
     names = tuple(f.name for f in fields(Components))
     assert rollups.FIGURES == names == m0020_report_figures.FIGURES
-    assert set(names) <= set(QueueRollup._meta.fields)
+    assert set(names) <= set(QueueRollup._meta.fields) & set(AgentRollup._meta.fields)
 
 
 def test_reports_from_rollups_equal_the_raw_rows_and_read_none(
@@ -74,11 +81,14 @@ def test_reports_from_rollups_equal_the_raw_rows_and_read_none(
 ) -> None:
     expected_queues = queries.by_queue(queries.cdr_rows(DAYS))
     expected_days = queries.by_period(queries.cdr_rows(DAYS), "day", "Asia/Shanghai")
+    expected_agents = queries.by_agent(queries.cdr_rows(DAYS))
     assert rollups.rebuild(DAYS.start, DAYS.end, queries.thresholds()) == 96
     read = raw_rows_read(monkeypatch)
     assert queries.queue_report(DAYS) == expected_queues
     assert queries.period_report(DAYS, "day", "Asia/Shanghai") == expected_days
+    assert queries.agent_report(DAYS) == expected_agents
     assert sum(read) == 0  # every call came from the rollups
+    assert sorted(expected_agents) == ["201", "202"] and expected_agents["201"].answered == 2
     assert expected_queues["sales"].average_hold == 6.2  # (12.5 + 0) / 2, rounded
     assert expected_days["2026-11-02"].offered == 4  # the call at 23:59:50 counts that day
 

@@ -3,9 +3,9 @@
 A random stream of CDRs (any outcome, queue or none, times to the millisecond over
 three days across the end of US summer time), rollups built for a random part of it,
 more CDRs written afterwards (the trigger must drop their intervals), sometimes a
-queue's threshold changed, then a random report range and queue, reported per queue
-and per period in zones whose hours start on the hour, at a quarter past (Kathmandu)
-or move (New York).
+queue's threshold changed, then a random report range, queue and agent, reported per
+queue, per agent and per period in zones whose hours start on the hour, at a quarter
+past (Kathmandu) or move (New York).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from peewee import Database
 from appliance.callflow.const import Outcome
 from appliance.reports import queries, rollups
 from appliance.reports.queries import ReportFilter
-from appliance.store.models import Cdr, Queue, QueueRollup, RollupInterval
+from appliance.store.models import AgentRollup, Cdr, Queue, QueueRollup, RollupInterval
 
 BASE = 1_793_491_200  # 2026-11-01 00:00 UTC; US clocks go back at 06:00 UTC that day
 SPAN_MS = 3 * 86400 * 1000
@@ -67,6 +67,7 @@ def store_all(rows: list[dict[str, Any]], first: int) -> None:
     built=ranges,
     report=ranges,
     queue=st.sampled_from(["", "sales", "support"]),
+    agent=st.sampled_from(["", "201"]),
     new_threshold=st.sampled_from([None, 20, 45]),
 )
 def test_rollups_equal_the_raw_rows(
@@ -76,9 +77,10 @@ def test_rollups_equal_the_raw_rows(
     built: tuple[float, float],
     report: tuple[float, float],
     queue: str,
+    agent: str,
     new_threshold: int | None,
 ) -> None:
-    for model in (Cdr, Queue, QueueRollup, RollupInterval):
+    for model in (Cdr, Queue, QueueRollup, AgentRollup, RollupInterval):
         model.delete().execute()
     Queue.create(name="sales", service_level_seconds=20)
     Queue.create(name="support", service_level_seconds=30)
@@ -90,6 +92,8 @@ def test_rollups_equal_the_raw_rows(
     wanted = ReportFilter(min(report), max(report) + 1, queue=queue)
     rows = queries.cdr_rows(wanted)
     assert queries.queue_report(wanted) == queries.by_queue(rows)
+    per_agent = ReportFilter(wanted.start, wanted.end, agent=agent)
+    assert queries.agent_report(per_agent) == queries.by_agent(queries.cdr_rows(per_agent))
     for zone in ZONES:
         for period in queries.PERIODS:
             found = queries.period_report(wanted, period, zone)

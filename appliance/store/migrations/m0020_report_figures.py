@@ -45,6 +45,14 @@ STATEMENTS = [
     ),
     """CREATE UNIQUE INDEX "queue_rollup_start_queue_threshold"
         ON "queue_rollup" ("start", "queue", "threshold")""",
+    """CREATE TABLE "agent_rollup" (
+        "id" INTEGER NOT NULL PRIMARY KEY,
+        "start" INTEGER NOT NULL,
+        "agent" VARCHAR(255) NOT NULL,
+        {})""".format(
+        ",\n        ".join(f'"{name}" INTEGER NOT NULL DEFAULT 0' for name in FIGURES)
+    ),
+    """CREATE UNIQUE INDEX "agent_rollup_start_agent" ON "agent_rollup" ("start", "agent")""",
     f"""CREATE TRIGGER "cdr_rollup_insert" AFTER INSERT ON "cdr"
         BEGIN {_DROP.format(row="NEW")} END""",
     f"""CREATE TRIGGER "cdr_rollup_update" AFTER UPDATE ON "cdr"
