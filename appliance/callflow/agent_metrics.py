@@ -59,8 +59,8 @@ def state_seconds(
         key=lambda e: e["at"],
     )
     totals: dict[tuple[str, str], float] = {}
-    for event, after in zip(changes, [*changes[1:], None], strict=True):
-        until = after["at"] if after is not None else end
+    ends = [e["at"] for e in changes[1:]] + [end] if changes else []
+    for event, until in zip(changes, ends, strict=True):
         key = _state_key(event["data"])
         totals[key] = totals.get(key, 0.0) + _clip(event["at"], until, start, end)
     return totals
