@@ -1,4 +1,5 @@
-"""The `callbox` command: init, migrate, run, doctor, prompt, forecast, setup-token, version.
+"""The `callbox` command: init, migrate, run, doctor, prompt, forecast, rollups, setup-token,
+version.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -310,6 +311,26 @@ def forecast(
     except ValueError as exc:
         fail(str(exc))
     click.echo(report.forecast_text(queue, target, weeks, service_level, shrinkage, intervals))
+
+
+@cli.command()
+@click.option(
+    "--days", type=int, default=0, help="Rebuild the last DAYS days even where already built."
+)
+@user_errors
+def rollups(days: int) -> None:
+    """Build the report rollups that are missing or dropped (docs/metrics.md, Rollups)."""
+    import time
+
+    from appliance.reports import queries
+    from appliance.reports import rollups as store_rollups
+    from appliance.store.manager import open_store
+
+    open_store(settings(), migrate=False)
+    now, limits = time.time(), queries.thresholds()
+    rebuilt = store_rollups.rebuild(now - days * 86400, now, limits) if days > 0 else 0
+    built = store_rollups.refresh(now, limits)
+    click.echo(f"{rebuilt + built} interval(s) built")
 
 
 @cli.command("user-extension")

@@ -28,13 +28,15 @@ def queue_history(queue: Queue, now: float, weeks: int) -> list[dict[str, Any]]:
     """Return the queue's CDR rows of the last weeks, with its wrap-up on answered calls."""
     since = now - (weeks + 1) * 7 * 86400
     query = Cdr.select().where((Cdr.queue == queue.name) & (Cdr.started_at >= since))
-    # CDRs do not hold wrap-up; the queue's fixed wrap-up follows every answered call.
+    # A CDR's wrap-up is filled in by the rollup rebuild; until then (0) the queue's
+    # fixed wrap-up stands for it.  Hold is apart from talk since migration 20.
     return [
         {
             "started_at": cdr.started_at,
             "outcome": cdr.outcome,
             "talk_seconds": cdr.talk_seconds,
-            "wrap_up_seconds": queue.wrap_up_seconds,
+            "hold_seconds": cdr.hold_seconds,
+            "wrap_up_seconds": cdr.wrap_up_seconds or queue.wrap_up_seconds,
         }
         for cdr in query
     ]

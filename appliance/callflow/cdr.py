@@ -14,6 +14,12 @@ in line, and talk counts from the customer's answer) and ``external.answered``
 agent} (a phone's call out), ``dial.ringing`` {agent} / ``dial.answered`` (click-to-dial);
 ``survey.started`` {node, agent, queue} (the
 agent hung up and the caller stays for a survey: talk ends there).
+
+For the report figures: ``call.held`` / ``call.resumed`` (hold time, left out of talk
+time), ``transfer.completed`` (the caller went on to another person) and
+``transfer.started`` to ``queue:``/``ivr:`` (a blind transfer with no consultation),
+``queue.overflow`` {queue} (a queue's overflow sent the caller on).  Wrap-up happens
+after the call ends, on the agent's events: `wrap_up_by_call` gives it per call.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ Event = dict[str, Any]
 
 def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
     """Return the CDR fields for a finished call."""
+    events = sorted(events, key=lambda e: e["at"])
     by_kind: dict[str, Event] = {}
-    for event in sorted(events, key=lambda e: e["at"]):
+    for event in events:
         by_kind.setdefault(event["kind"], event)
         if event["kind"] == "call.ended":
             by_kind["call.ended"] = event
@@ -41,6 +48,8 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
     talk_end = by_kind["survey.started"]["at"] if "survey.started" in by_kind else end_at
     # A callback call waits from when its caller first joined the line (call.started has it).
     joined_at = joined["at"] if joined else started["data"].get("joined_at")
+    hold = hold_seconds(events, connected["at"], talk_end) if connected else 0.0
+    overflow = by_kind.get("queue.overflow")
     return {
         "call_id": call_id,
         "started_at": started["at"],
@@ -53,10 +62,60 @@ def derive_cdr(call_id: str, events: Iterable[Event]) -> dict[str, Any]:
         .get("queue"),
         "agent": _agent(by_kind),
         "wait_seconds": round(max(0.0, wait_end - joined_at), 3) if joined_at else 0.0,
-        "talk_seconds": round(max(0.0, talk_end - connected["at"]), 3) if connected else 0.0,
+        "talk_seconds": round(max(0.0, talk_end - connected["at"] - hold), 3) if connected else 0.0,
+        "hold_seconds": round(hold, 3),
+        "wrap_up_seconds": 0.0,  # after the call, from the agent's events: wrap_up_by_call
+        "transfers": transfers(events),
+        "overflows": sum(e["kind"] == "queue.overflow" for e in events),
+        "overflow_queue": overflow["data"].get("queue") if overflow else None,
         "outcome": str(_queue_outcome(by_kind) or outcome(ended, connected)),
         "recording": (by_kind.get("recording.started") or {}).get("data", {}).get("file"),
     }
+
+
+def hold_seconds(events: list[Event], start: float, end: float) -> float:
+    """Return the caller's time on hold between start and end (an open hold ends at end)."""
+    total, held_at = 0.0, None
+    for event in events:
+        at = min(max(event["at"], start), end)
+        if event["kind"] == "call.held" and held_at is None:
+            held_at = at
+        elif event["kind"] == "call.resumed" and held_at is not None:
+            total, held_at = total + at - held_at, None
+    return total + (end - held_at if held_at is not None else 0.0)
+
+
+def transfers(events: list[Event]) -> int:
+    """Return how often the caller was transferred: to a person, or blind to a queue or IVR."""
+    blind = ("queue:", "ivr:")
+    return sum(
+        e["kind"] == "transfer.completed"
+        or (e["kind"] == "transfer.started" and str(e["data"].get("to", "")).startswith(blind))
+        for e in events
+    )
+
+
+def wrap_up_by_call(agent_events: Iterable[Event]) -> dict[str, float]:
+    """Return each call's wrap-up seconds from agent.state events (call_id "", data.agent).
+
+    An agent's wrap-up belongs to the call they were last ``on_call`` for (that state
+    names the call); it lasts until their next state, whatever it is.
+    """
+    last_call: dict[str, str] = {}
+    wrapping: dict[str, tuple[str, float]] = {}
+    result: dict[str, float] = {}
+    for event in sorted(agent_events, key=lambda e: e["at"]):
+        if event["kind"] != "agent.state":
+            continue
+        agent, data = str(event["data"].get("agent", "")), event["data"]
+        if agent in wrapping:
+            call, since = wrapping.pop(agent)
+            result[call] = round(result.get(call, 0.0) + event["at"] - since, 3)
+        if data.get("state") == "on_call" and data.get("call_id"):
+            last_call[agent] = str(data["call_id"])
+        elif data.get("state") == "wrap_up" and agent in last_call:
+            wrapping[agent] = (last_call.pop(agent), event["at"])
+    return result
 
 
 def _connected(by_kind: dict[str, Event]) -> Event | None:

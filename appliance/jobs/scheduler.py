@@ -10,7 +10,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import heartbeat, reports, retention
+from appliance.jobs import heartbeat, reports, retention, rollups
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -18,36 +18,18 @@ log = logging.getLogger("callbox.scheduler")
 def build_scheduler(settings: config.Settings) -> BlockingScheduler:
     """Return a scheduler with every job added (not started)."""
     scheduler = BlockingScheduler(timezone=settings.timezone)
-    scheduler.add_job(
-        heartbeat.heartbeat,
-        "interval",
-        seconds=heartbeat.INTERVAL_SECONDS,
-        args=[settings],
-        id="heartbeat",
-        next_run_time=datetime.now(scheduler.timezone),  # beat at once, not after 2 s
-        coalesce=True,
-        max_instances=1,
-    )
-    scheduler.add_job(
-        retention.run,
-        "interval",
-        seconds=retention.INTERVAL_SECONDS,
-        args=[settings],
-        id="recording-retention",
-        next_run_time=datetime.now(scheduler.timezone)
-        + timedelta(seconds=retention.FIRST_RUN_DELAY_SECONDS),
-        coalesce=True,
-        max_instances=1,
-    )
-    scheduler.add_job(
-        reports.send_due_reports,
-        "interval",
-        seconds=reports.INTERVAL_SECONDS,
-        args=[settings],
-        id="reports",
-        coalesce=True,
-        max_instances=1,
-    )
+    now = datetime.now(scheduler.timezone)
+    jobs = [  # (id, function, every seconds, first run)
+        ("heartbeat", heartbeat.heartbeat, heartbeat.INTERVAL_SECONDS, now),  # at once
+        ("recording-retention", retention.run, retention.INTERVAL_SECONDS,
+         now + timedelta(seconds=retention.FIRST_RUN_DELAY_SECONDS)),
+        ("reports", reports.send_due_reports, reports.INTERVAL_SECONDS, None),
+        ("rollups", rollups.refresh_rollups, rollups.INTERVAL_SECONDS, None),
+    ]  # fmt: skip
+    for job_id, function, seconds, first in jobs:
+        extra = {"next_run_time": first} if first is not None else {}
+        scheduler.add_job(function, "interval", seconds=seconds, args=[settings], id=job_id,
+                          coalesce=True, max_instances=1, **extra)  # fmt: skip
     return scheduler
 
 

@@ -286,6 +286,64 @@ class Cdr(BaseModel):
     talk_seconds = FloatField(default=0)
     outcome = CharField()  # answered | abandoned | interrupted | failed
     recording = CharField(null=True)  # path relative to paths.recordings
+    hold_seconds = FloatField(default=0)  # not in talk_seconds
+    wrap_up_seconds = FloatField(default=0)  # the agent's, after the call (filled by rollups)
+    transfers = IntegerField(default=0)
+    overflows = IntegerField(default=0)  # times a queue's overflow sent the caller on
+    overflow_queue = CharField(null=True)  # the first queue that did
+
+
+class RollupInterval(BaseModel):
+    """A report interval whose rollups are built and current (a CDR written in it drops it)."""
+
+    start = IntegerField(primary_key=True)  # UNIX seconds, a multiple of the interval length
+    built_at = FloatField()
+
+
+class RollupFigures(BaseModel):
+    """The figures of a rollup row: `metrics.Components`' fields (counts, times in ms)."""
+
+    offered = IntegerField(default=0)
+    answered = IntegerField(default=0)
+    answered_in_threshold = IntegerField(default=0)
+    abandoned = IntegerField(default=0)
+    short_abandoned = IntegerField(default=0)
+    abandoned_in_threshold = IntegerField(default=0)
+    voicemail = IntegerField(default=0)
+    callbacks = IntegerField(default=0)
+    forwarded = IntegerField(default=0)
+    failed = IntegerField(default=0)
+    interrupted = IntegerField(default=0)
+    overflowed = IntegerField(default=0)
+    transfers = IntegerField(default=0)
+    callback_calls = IntegerField(default=0)
+    answered_wait_ms = IntegerField(default=0)
+    talk_ms = IntegerField(default=0)
+    hold_ms = IntegerField(default=0)
+    wrap_up_ms = IntegerField(default=0)
+    late_abandon_wait_ms = IntegerField(default=0)
+    longest_wait_ms = IntegerField(default=0)
+
+
+class QueueRollup(RollupFigures):
+    """One queue's additive CDR figures over one interval at one threshold (reports/rollups.py)."""
+
+    start = IntegerField()
+    queue = CharField()  # "" for calls that reached no queue
+    threshold = FloatField()  # the service-level threshold the *_in_threshold counts used
+
+    class Meta:
+        indexes = ((("start", "queue", "threshold"), True),)
+
+
+class AgentRollup(RollupFigures):
+    """The additive figures of the calls one agent answered, over one interval (default T)."""
+
+    start = IntegerField()
+    agent = CharField()
+
+    class Meta:
+        indexes = ((("start", "agent"), True),)
 
 
 class ReasonCode(BaseModel):
@@ -503,6 +561,9 @@ ALL_MODELS: list[type[BaseModel]] = [
     CallEvent,
     CallLeg,
     Cdr,
+    RollupInterval,
+    QueueRollup,
+    AgentRollup,
     AgentSkill,
     Customer,
     RoutingRule,
