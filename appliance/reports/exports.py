@@ -37,6 +37,11 @@ LABELS: dict[str, dict[str, str]] = {
         "call_id": "Call", "from_number": "From", "to_number": "To",
         "direction": "Direction", "wait_seconds": "Wait s", "talk_seconds": "Talk s",
         "outcome": "Outcome", "recording": "Recording", "summary": "Summary", "calls": "Calls",
+        "interrupted": "Interrupted", "overflowed": "Overflowed", "transfers": "Transfers",
+        "callback_calls": "Callback calls", "abandoned_in_threshold": "Abandoned in threshold",
+        "app_queue_sl": "SL (app_queue) %", "app_queue_sl2": "SL2 (app_queue) %",
+        "average_talk": "Average talk s", "average_hold": "Average hold s",
+        "average_wrap_up": "Average wrap-up s",
     },
     "zh": {
         "group": "分组", "name": "名称", "total": "合计", "queue": "队列",
@@ -50,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "call_id": "通话", "from_number": "主叫", "to_number": "被叫",
         "direction": "方向", "wait_seconds": "等待 秒", "talk_seconds": "通话 秒",
         "outcome": "结果", "recording": "录音", "summary": "汇总", "calls": "通话明细",
+        "interrupted": "中断", "overflowed": "溢出", "transfers": "转接次数",
+        "callback_calls": "回拨通话", "abandoned_in_threshold": "阈值内放弃",
+        "app_queue_sl": "服务水平（按接通）%", "app_queue_sl2": "服务水平（含阈值内放弃）%",
+        "average_talk": "平均通话 秒", "average_hold": "平均保持 秒",
+        "average_wrap_up": "平均话后处理 秒",
     },
 }  # fmt: skip
 Groups = Mapping[str, Mapping[str, QueueStats]]  # "total" | "queue" | ... -> name -> figures

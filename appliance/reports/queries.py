@@ -24,7 +24,7 @@ from appliance.callflow.metrics import Components
 from appliance.reports import rollups
 from appliance.store.models import Cdr, Queue
 
-PERIODS = ("hour", "day", "week", "month")
+PERIODS = ("hour", "day", "week", "month", "all")  # all: the whole range as one group
 LONGEST = metrics.COMPONENT_FIELDS.index("longest_wait_ms")  # a maximum, not a sum
 CDR_FIELDS = (
     "call_id",
@@ -102,6 +102,8 @@ def by_period(
 
 def period_label(at: float, period: str, zone: ZoneInfo) -> str:
     """Return the label of the period in which the UNIX time at falls."""
+    if period == "all":
+        return "all"
     local = datetime.fromtimestamp(float(at), zone)
     if period == "hour":
         return local.strftime("%Y-%m-%d %H:00")

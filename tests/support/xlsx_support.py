@@ -32,8 +32,17 @@ def _sheet_rows(xml: bytes, shared: list[str], ns: dict[str, str]) -> list[list[
     for row in ElementTree.fromstring(xml).iter(f"{{{ns['m']}}}row"):
         cells: dict[int, str] = {}
         for c in row.findall("m:c", ns):
-            column = ord(re.match(r"[A-Z]", c.get("r", "A")).group(0)) - ord("A")  # type: ignore[union-attr]
+            column = _column(c.get("r", "A1"))
             value = c.findtext("m:v", default="", namespaces=ns)
             cells[column] = shared[int(value)] if c.get("t") == "s" else value
         rows.append([cells.get(i, "") for i in range(max(cells, default=-1) + 1)])
     return rows
+
+
+def _column(reference: str) -> int:
+    """Return the 0-based column of a cell reference: A1 -> 0, Z1 -> 25, AA1 -> 26."""
+    letters = re.match(r"[A-Z]+", reference)
+    number = 0
+    for letter in letters.group(0) if letters else "A":
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number - 1

@@ -45,9 +45,8 @@ def index() -> Page:
     form = services.read_filter(request.args)
     if form.report is None:
         return render_template("reports/index.html", form=form, groups=None), 400
-    calls = services.rows(form.report)
-    groups = summary.figures(calls, form.period, services.timezone())
-    charts = schemas.charts(groups["period"], services.outcome_counts(calls))
+    groups = summary.report_figures(form.report, form.period, services.timezone())
+    charts = schemas.charts(groups["period"], summary.outcome_counts(groups["total"][""]))
     return render_template("reports/index.html", form=form, groups=groups, charts=charts)
 
 
