@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.config import load
-from appliance.reports import queries, rollups
+from appliance.reports import details, queries, rollups
 from appliance.reports.queries import ReportFilter
 from appliance.store.manager import open_store
 from appliance.store.models import Queue
@@ -129,6 +129,9 @@ def run(count: int, days: int, folder: Path, seed: int = 1) -> dict[str, float]:
         figures[f"period_report_year_by_{period}_s"], _ = timed(
             lambda p=period: queries.period_report(ranges["year"], p, ZONE)
         )
+    figures["call_list_year_last_page_s"], _ = timed(  # the call detail page, deepest page
+        lambda: details.page_of(ranges["year"], 10**9)
+    )
     figures["csv_month_s"], figures["csv_month_rows"] = timed(
         lambda: export_csv(ranges["month"], folder / "month.csv"), 1
     )

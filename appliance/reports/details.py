@@ -1,16 +1,17 @@
 """The call detail list of a report: its calls newest first, a page at a time.
 
-The page is cut from `queries.cdr_rows` (the one definition of which calls a filter
-selects): a report range is at most MAX_DAYS (web/reports/schemas.py), so reading
-the range's rows is what the summary of the same page does anyway.
+The page is read from the store by `queries.newest_page` (the filter's one
+definition, `queries.selected`), ordered and cut by SQLite, so a year's list is as
+quick as a day's.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from appliance.reports import queries
 
 PAGE_SIZE = 50
 
@@ -25,9 +26,10 @@ class DetailPage:
     total: int
 
 
-def newest_first(rows: Sequence[dict[str, Any]], page: int, size: int = PAGE_SIZE) -> DetailPage:
-    """Return page (clamped to the pages there are) of rows, newest call first."""
-    pages = max(1, math.ceil(len(rows) / size))
+def page_of(report: queries.ReportFilter, page: int, size: int = PAGE_SIZE) -> DetailPage:
+    """Return page (clamped to the pages there are) of the filter's calls, newest first."""
+    _, total = queries.newest_page(report, 0, 0)
+    pages = max(1, math.ceil(total / size))
     page = min(max(1, page), pages)
-    ordered = sorted(rows, key=lambda r: float(r["started_at"]), reverse=True)
-    return DetailPage(ordered[(page - 1) * size : page * size], page, pages, len(rows))
+    rows, total = queries.newest_page(report, (page - 1) * size, size)
+    return DetailPage(rows, page, pages, total)

@@ -57,6 +57,19 @@ class ReportFilter:
 
 def cdr_rows(report: ReportFilter) -> list[dict[str, Any]]:
     """Return the CDR rows the filter selects, oldest first, as plain dicts."""
+    rows = selected(report).order_by(Cdr.started_at).dicts()
+    return cast(list[dict[str, Any]], list(rows))  # .dicts() yields dicts, not models
+
+
+def newest_page(report: ReportFilter, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Return limit rows the filter selects from offset, newest first, and how many there are."""
+    query = selected(report)
+    rows = query.order_by(Cdr.started_at.desc(), Cdr.id.desc()).offset(offset).limit(limit)
+    return cast(list[dict[str, Any]], list(rows.dicts())), query.count()
+
+
+def selected(report: ReportFilter) -> Any:
+    """Return the query of the CDRs the filter selects (the one definition of a filter)."""
     query = Cdr.select().where(Cdr.started_at >= report.start, Cdr.started_at < report.end)
     for field, value in (
         (Cdr.queue, report.queue),
@@ -70,8 +83,7 @@ def cdr_rows(report: ReportFilter) -> list[dict[str, Any]]:
         query = query.where(
             Cdr.from_number.contains(report.number) | Cdr.to_number.contains(report.number)
         )
-    rows = query.order_by(Cdr.started_at).dicts()
-    return cast(list[dict[str, Any]], list(rows))  # .dicts() yields dicts, not models
+    return query
 
 
 def thresholds() -> dict[str, float]:

@@ -57,7 +57,7 @@ def calls() -> Page:
     form = services.read_filter(request.args)
     if form.report is None:
         return render_template("reports/calls.html", form=form, listing=None), 400
-    listing = details.newest_first(services.rows(form.report), form.page)
+    listing = details.page_of(form.report, form.page)
     return render_template("reports/calls.html", form=form, listing=listing)
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 
-from appliance.reports import queries, summary
+from appliance.reports import summary
 from appliance.store.models import Agent, Queue
 from web.context import current_settings
 from web.reports import schemas
@@ -50,11 +50,6 @@ def read_filter(args: Any) -> schemas.FilterForm:
         "agent": [ext for ext, _name in agent_options()],
     }
     return schemas.read_filter(args, timezone(), today(), choices)
-
-
-def rows(report: queries.ReportFilter) -> list[dict[str, Any]]:
-    """Return the calls the filter selects, oldest first."""
-    return queries.cdr_rows(report)
 
 
 def outcome_counts(calls: Sequence[dict[str, Any]]) -> dict[str, int]:
