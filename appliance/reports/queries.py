@@ -126,17 +126,25 @@ def period_label(at: float, period: str, zone: ZoneInfo) -> str:
     return local.strftime("%Y-%m")
 
 
+def _group_rows(
+    rows: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """Return the rows by their key, leaving out rows whose key is empty."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        name = key(row)
+        if name:
+            groups.setdefault(str(name), []).append(row)
+    return groups
+
+
 def _grouped(
     rows: Iterable[dict[str, Any]],
     key: Callable[[dict[str, Any]], Any],
     queue_thresholds: dict[str, float],
 ) -> dict[str, metrics.QueueStats]:
     """Return queue_stats per key (skipping rows whose key is empty), sorted by key."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        name = key(row)
-        if name:
-            groups.setdefault(str(name), []).append(row)
+    groups = _group_rows(rows, key)
     return {
         name: metrics.queue_stats(
             groups[name], queue_thresholds.get(name, metrics.DEFAULT_THRESHOLD_SECONDS)
@@ -242,11 +250,7 @@ def _with_rows(
     queue_thresholds: dict[str, float],
 ) -> dict[str, metrics.QueueStats]:
     """Return stats per key of the summed components plus the rows', sorted by key."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        name = key(row)
-        if name:
-            groups.setdefault(str(name), []).append(row)
+    groups = _group_rows(rows, key)
     default = metrics.DEFAULT_THRESHOLD_SECONDS
     for name, group in groups.items():
         parts = metrics.components(group, queue_thresholds.get(name, default))
