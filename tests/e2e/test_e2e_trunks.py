@@ -213,3 +213,27 @@ def test_a_trunk_saved_again_re_registers_and_a_disabled_one_unregisters(trunk_b
     assert "carrier-fixed" not in [t["name"] for t in trunk_box.control.call("trunks")["trunks"]]
     kinds = [e["kind"] for e in trunk_events(trunk_box, "carrier-fixed")]
     assert kinds == ["trunk.registration_failed", "trunk.registered"]
+
+
+def test_a_call_in_to_the_registered_contact_is_that_trunks_call(
+    trunk_box: Box, registered: tuple[int, Path, int]
+) -> None:
+    _, trace, _ = registered
+    line = re.search(r";line=([0-9a-f]+)", trace.read_text())
+    assert line is not None
+    scenario = trunk_box.var / "caller_to_contact.xml"
+    first = "INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0"
+    text = (SCENARIOS / "caller_menu.xml").read_text()
+    contact = f"INVITE sip:{USER}@[remote_ip]:[remote_port];line={line.group(1)} SIP/2.0"
+    scenario.write_text(text.replace(first, contact, 1))  # the DID stays in To
+    caller = trunk_box.sipp_background(str(scenario), menu_ms=1500, talk_ms=3000)
+    try:
+        calls_in = lambda: trunk(trunk_box, "carrier-reg")["in"]  # noqa: E731
+        wait_for(calls_in, 10, "a call in on carrier-reg")
+        assert trunk(trunk_box, "demo-carrier")["in"] == 0  # same host, but not its call
+        assert caller.wait(20) == 0
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+    cdr = wait_for(lambda: [c for c in trunk_box.cdrs() if c["direction"] == "inbound"], 15, "CDR")
+    assert cdr[-1]["to_number"] == "100"
