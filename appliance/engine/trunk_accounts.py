@@ -77,6 +77,7 @@ class TrunkAccounts:
         self.board = board
         self.accounts: dict[str, TrunkAccount] = {}
         self.retired: list[TrunkAccount] = []  # replaced, kept while a call runs on them
+        self.broken: dict[str, Registration] = {}  # trunks pjsua2 refused an account for
 
     def sync(self, trunks: dict[str, TrunkPeer]) -> None:
         """Make the accounts match the enabled registering trunks."""
@@ -85,6 +86,7 @@ class TrunkAccounts:
         for account in gone:
             self._retire(self.accounts.pop(account.trunk))
         new = [peer for name, peer in wanted.items() if name not in self.accounts]
+        self.broken.clear()  # tried again below
         for peer in new:
             self._open(peer)
         if gone or new:
@@ -96,8 +98,10 @@ class TrunkAccounts:
         account = TrunkAccount(self.board, self, peer)
         try:
             account.create(account.config())
-        except pj.Error as exc:
+        except pj.Error as exc:  # e.g. a host pjsip cannot put in a URI
             log.error("trunk %s: cannot register: %s", peer.name, exc.info())
+            reason = f"cannot register: {exc.reason}"
+            self.broken[peer.name] = Registration().answered(0, reason, 0, time.time())
             return
         self.accounts[peer.name] = account
         log.info("trunk %s: registering to %s:%d", peer.name, peer.host, peer.port)
@@ -135,7 +139,7 @@ class TrunkAccounts:
     def registration(self, name: str) -> Registration | None:
         """Return a registering trunk's state (None for an IP peer or an unknown trunk)."""
         account = self.accounts.get(name)
-        return account.registration if account else None
+        return account.registration if account else self.broken.get(name)
 
     def answered(self, account: TrunkAccount, code: int, reason: str, expiration: int) -> None:
         """Keep the carrier's answer; announce a change; retry what pjsua2 will not."""

@@ -142,6 +142,18 @@ def test_a_wrong_password_leaves_the_trunk_failing_with_the_carriers_code(
     assert events[0]["data"]["code"] == 403
 
 
+def test_a_trunk_pjsip_cannot_register_shows_why_and_calls_go_on(trunk_box: Box) -> None:
+    Trunk.create(name="carrier-typo", kind="register", host="a:b:c", port=5060,
+                 username=USER, password=PASSWORD)  # fmt: skip
+    trunk_box.control.call("reload")
+    reg = trunk(trunk_box, "carrier-typo")["registration"]
+    assert (reg["state"], reg["code"]) == ("failing", 0)
+    assert reg["reason"].startswith("cannot register: Invalid URI")
+    Trunk.delete().where(Trunk.name == "carrier-typo").execute()
+    trunk_box.control.call("reload")
+    assert trunk_box.control.call("ping")["calls"] == 0
+
+
 def test_a_call_out_skips_an_unregistered_trunk_and_fails_over_past_a_503(
     trunk_box: Box,
 ) -> None:
@@ -226,7 +238,7 @@ def test_a_call_in_to_the_registered_contact_is_that_trunks_call(
     text = (SCENARIOS / "caller_menu.xml").read_text()
     contact = f"INVITE sip:{USER}@[remote_ip]:[remote_port];line={line.group(1)} SIP/2.0"
     scenario.write_text(text.replace(first, contact, 1))  # the DID stays in To
-    caller = trunk_box.sipp_background(str(scenario), menu_ms=1500, talk_ms=3000)
+    caller = trunk_box.sipp_background(str(scenario), menu_ms=800, talk_ms=1500)
     try:
         calls_in = lambda: trunk(trunk_box, "carrier-reg")["in"]  # noqa: E731
         wait_for(calls_in, 10, "a call in on carrier-reg")
@@ -237,3 +249,19 @@ def test_a_call_in_to_the_registered_contact_is_that_trunks_call(
             caller.kill()
     cdr = wait_for(lambda: [c for c in trunk_box.cdrs() if c["direction"] == "inbound"], 15, "CDR")
     assert cdr[-1]["to_number"] == "100"
+
+
+def test_the_engine_registers_again_before_the_granted_expiry_runs_out(trunk_box: Box) -> None:
+    port = free_port()
+    keys = {"trunk_user": USER, "trunk_password": PASSWORD}
+    with carrier(trunk_box, "carrier_register_refresh", port, **keys) as (registrar, trace):
+        Trunk.create(name="carrier-short", kind="register", host="127.0.0.1", port=port,
+                     username=USER, password=PASSWORD)  # fmt: skip
+        trunk_box.control.call("reload")
+        assert registration_in(trunk_box, "carrier-short", "registered")["expires"] == 6
+        assert registrar.wait(10) == 0  # the refresh came, challenged again and verified
+    assert trace.read_text().count("Authorization: Digest") == 2
+    reg = registration_in(trunk_box, "carrier-short", "registered")
+    assert reg["expires"] == 300
+    kinds = [e["kind"] for e in trunk_events(trunk_box, "carrier-short")]
+    assert kinds == ["trunk.registered"]  # a refresh that succeeds is no news
