@@ -76,3 +76,11 @@ def test_the_chinese_panel_translates_the_states(agent_client: tuple[FlaskClient
     page = client.get("/agent/status").get_data(as_text=True)
     assert "已注册 (300 秒)" in page and "注册失败: 403 Forbidden" in page
     assert_translated(page, allowed=["peer-a", "carrier", "backup", "Forbidden", "OK", "IP"])
+
+
+def test_the_trunk_form_says_what_a_registration_does(client: FlaskClient) -> None:
+    admin = log_in_as(client, "admin")
+    page = admin.get("/admin/trunks/new").get_data(as_text=True)
+    assert "the box registers to host:port with the user name and password" in page
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    assert "本机用用户名和密码向" in admin.get("/admin/trunks/new").get_data(as_text=True)
