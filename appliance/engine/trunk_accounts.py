@@ -70,6 +70,15 @@ class TrunkAccount(IncomingAccount):
         return cfg
 
 
+def _same_carrier(peer: TrunkPeer | None, account: TrunkAccount) -> bool:
+    """Return true if peer registers exactly as account does (its other fields may differ)."""
+    if peer is None:
+        return False
+    old = account.peer
+    return (peer.host, peer.port, peer.username, peer.password) == (
+        old.host, old.port, old.username, old.password)  # fmt: skip
+
+
 class TrunkAccounts:
     """The accounts of the registering trunks, by trunk name."""
 
@@ -82,13 +91,15 @@ class TrunkAccounts:
     def sync(self, trunks: dict[str, TrunkPeer]) -> None:
         """Make the accounts match the enabled registering trunks."""
         wanted = {name: p for name, p in trunks.items() if p.kind == "register"}
-        gone = [a for name, a in self.accounts.items() if wanted.get(name) != a.peer]
+        gone = [a for name, a in self.accounts.items() if not _same_carrier(wanted.get(name), a)]
         for account in gone:
             self._retire(self.accounts.pop(account.trunk))
         new = [peer for name, peer in wanted.items() if name not in self.accounts]
         self.broken.clear()  # tried again below
         for peer in new:
             self._open(peer)
+        for name, account in self.accounts.items():
+            account.peer = wanted[name]  # e.g. a new channel limit: no need to register again
         if gone or new:
             self._lines_changed()
             self.purge()

@@ -191,7 +191,11 @@ def test_a_carriers_407_to_a_call_out_is_answered_with_the_trunks_credentials(
     trunk_box: Box, registered: tuple[int, Path, int]
 ) -> None:
     port, _, _ = registered  # still registered: the registrar granted 300 s
-    add_route(trunk_box, "via-registration", "6", ["carrier-reg"])
+    before = trunk(trunk_box, "carrier-reg")["registration"]
+    Trunk.update(max_channels=5).where(Trunk.name == "carrier-reg").execute()
+    add_route(trunk_box, "via-registration", "6", ["carrier-reg"])  # reloads
+    assert trunk(trunk_box, "carrier-reg")["registration"] == before  # not registered anew
+    assert trunk(trunk_box, "carrier-reg")["max_channels"] == 5
     with carrier(trunk_box, "carrier_invite_auth", port) as (far, trace):
         with trunk_box.agent("1002", call="602087654321", talk_ms=800) as phone:
             phone.read_until("confirmed", 15)
