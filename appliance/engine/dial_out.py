@@ -28,7 +28,7 @@ from appliance.callflow.outbound_plan import Caller, OutboundCall, Refused, plan
 from appliance.engine.legs import Leg
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.session import CallSession
-from appliance.engine.trunk_registration import dialable
+from appliance.engine.trunk_registration import takes_calls_out
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -122,7 +122,7 @@ class DialOut:
                 self.board.emit(session, "outbound.trunk_full", {"trunk": peer.name})
                 continue
             registration = self.board.trunk_accounts.registration(peer.name)
-            if not dialable(peer.kind, registration):
+            if not takes_calls_out(peer.kind, registration):
                 state = registration.state if registration else "unregistered"
                 data = {"trunk": peer.name, "state": str(state)}
                 self.board.emit(session, "outbound.trunk_unregistered", data)

@@ -60,7 +60,7 @@ class Registration:
         return {**dataclasses.asdict(self), "state": str(self.state)}
 
 
-def dialable(kind: str, registration: Registration | None) -> bool:
+def takes_calls_out(kind: str, registration: Registration | None) -> bool:
     """Return true if calls out may be tried on a trunk of kind with this registration.
 
     An IP peer is always tried; a registering trunk only while registered: a carrier

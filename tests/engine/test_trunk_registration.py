@@ -11,7 +11,7 @@ from appliance.config import load
 from appliance.engine.legs import request_uri_param
 from appliance.engine.outbound_store import load_trunks
 from appliance.engine.queue_store import TrunkPeer, outbound_trunk
-from appliance.engine.trunk_registration import Registration, RegState, dialable
+from appliance.engine.trunk_registration import Registration, RegState, takes_calls_out
 from appliance.store.manager import open_store
 from appliance.store.models import Trunk
 
@@ -72,10 +72,10 @@ def test_the_control_api_form() -> None:
         ("register", Registration().answered(200, "OK", 300, 1.0), True),
     ],
 )
-def test_only_ip_peers_and_registered_trunks_are_dialable(
+def test_only_ip_peers_and_registered_trunks_take_calls_out(
     kind: str, registration: Registration | None, expected: bool
 ) -> None:
-    assert dialable(kind, registration) is expected
+    assert takes_calls_out(kind, registration) is expected
 
 
 @pytest.mark.parametrize(
@@ -111,3 +111,25 @@ def test_the_engine_reads_a_registering_trunks_credentials(store: None) -> None:
     assert "pw" not in repr(peer)  # kept out of logs
     assert "off" not in load_trunks()
     assert outbound_trunk() == peer
+
+
+def test_click_to_dial_passes_over_a_registration_not_registered() -> None:
+    from types import SimpleNamespace
+
+    from appliance.callflow.call_class import CallClass
+    from appliance.callflow.outbound_plan import OutboundCall
+    from appliance.engine.click_dial import ClickToDial
+
+    down = TrunkPeer("down", "192.0.2.1", 5060, kind="register", username="u", password="p")
+    up = TrunkPeer("up", "192.0.2.2", 5060)
+    states = {"down": Registration().answered(403, "Forbidden", 0, 1.0)}
+    board = SimpleNamespace(
+        directory=SimpleNamespace(trunks={"down": down, "up": up}),
+        trunk_accounts=SimpleNamespace(registration=states.get),
+    )
+    clicks = ClickToDial.__new__(ClickToDial)
+    clicks.board = board  # type: ignore[assignment]
+    plan = OutboundCall("0101234", "r", ("down", "up"), "", CallClass.named("national"), 0)
+    assert clicks._trunk(plan) == (up, None)
+    only_down = OutboundCall("0101234", "r", ("down",), "", CallClass.named("national"), 0)
+    assert clicks._trunk(only_down) == (down, None)  # nothing better: tried all the same
