@@ -24,6 +24,7 @@ from appliance.engine.control import CommandError
 from appliance.engine.legs import Leg
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.session import CallSession, new_call_id
+from appliance.engine.trunk_registration import takes_calls_out
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -125,11 +126,18 @@ class ClickToDial:
         self.board.emit(session, "dial.calling", data, callee.leg_id)
 
     def _trunk(self, plan: OutboundCall | None) -> tuple[TrunkPeer | None, dict[str, str] | None]:
-        """Return the first enabled trunk of a call out's route and its caller-ID header."""
+        """Return the first enabled trunk of a call out's route and its caller-ID header.
+
+        A registering trunk not registered now is passed over for the route's next
+        one; if none is left, the first enabled one is tried all the same.
+        """
         if plan is None:
             return None, None
         trunks = self.board.directory.trunks
-        peer = next((trunks[name] for name in plan.trunks if name in trunks), None)
+        enabled = [trunks[name] for name in plan.trunks if name in trunks]
+        registration = self.board.trunk_accounts.registration
+        ready = [p for p in enabled if takes_calls_out(p.kind, registration(p.name))]
+        peer = next(iter(ready or enabled), None)
         if peer is None or not plan.caller_id:
             return peer, None
         return peer, {"P-Asserted-Identity": f"<sip:{plan.caller_id}@{peer.host}>"}

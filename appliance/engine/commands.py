@@ -113,14 +113,20 @@ class Commands:
         return {"queues": self._on_engine(snapshot)}
 
     def trunks(self) -> dict[str, Any]:
-        """Return each enabled trunk with the calls in and out on it now."""
+        """Return each enabled trunk with the calls in and out on it now and its registration.
+
+        `registration` is None for an IP peer, else {state: registered | failing |
+        unregistered, code, reason, expires, changed_at} as the carrier last answered.
+        """
         board = self.engine.board
 
         def snapshot() -> list[dict[str, Any]]:
             usage = board.trunk_usage()
+            registration = board.trunk_accounts.registration
             return [
-                {"name": p.name, "host": p.host, "port": p.port,
-                 "max_channels": p.max_channels, **usage.get(p.name, {"in": 0, "out": 0})}
+                {"name": p.name, "kind": p.kind, "host": p.host, "port": p.port,
+                 "max_channels": p.max_channels, **usage.get(p.name, {"in": 0, "out": 0}),
+                 "registration": reg.as_dict() if (reg := registration(p.name)) else None}
                 for p in board.directory.trunks.values()
             ]  # fmt: skip
 

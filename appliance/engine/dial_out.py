@@ -5,11 +5,14 @@ extension is a call out.  `outbound_plan.plan_call` decides it first — class o
 service, allowed hours, the box's cap — so a refused call never reaches a carrier
 (event `outbound.refused`, the phone gets 403).  Allowed, the phone hears ringing while
 the route's trunks are tried in order: the next one on a failure reply (5xx, 408, no
-dialog), not on busy or a refusal the carrier means.  The phone is answered when the
-carrier answers; the maximum call length then ends the call (`outbound.cut`).
+dialog), not on busy or a refusal the carrier means.  A trunk at its channel limit, or
+a registering trunk not registered now, is skipped without an INVITE.  The phone is
+answered when the carrier answers; the maximum call length then ends the call
+(`outbound.cut`).
 
 Caller ID goes in P-Asserted-Identity (RFC 3325): the From user stays the trunk
-account's, as carriers authenticate it.  Runs on the engine thread.
+account's (a registering trunk's own user name), as carriers authenticate it.  Runs on
+the engine thread.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from appliance.callflow.outbound_plan import Caller, OutboundCall, Refused, plan
 from appliance.engine.legs import Leg
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.session import CallSession
+from appliance.engine.trunk_registration import takes_calls_out
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
@@ -116,6 +120,12 @@ class DialOut:
                 continue  # disabled or deleted since the route was saved
             if self._full(peer):
                 self.board.emit(session, "outbound.trunk_full", {"trunk": peer.name})
+                continue
+            registration = self.board.trunk_accounts.registration(peer.name)
+            if not takes_calls_out(peer.kind, registration):
+                state = registration.state if registration else "unregistered"
+                data = {"trunk": peer.name, "state": str(state)}
+                self.board.emit(session, "outbound.trunk_unregistered", data)
                 continue
             headers = {"P-Asserted-Identity": f"<sip:{call.caller_id}@{peer.host}>"}
             leg = self.board.dial(

@@ -182,6 +182,7 @@ class IncomingAccount(pj.Account):
         super().__init__()
         self.board = board
         self.kind = kind  # "edge" (phones via Kamailio) or "trunk" (carriers)
+        self.trunk = ""  # a registering trunk's account: its trunk (calls in are that trunk's)
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
@@ -197,14 +198,32 @@ class Endpoint(pj.Endpoint):
         self.edge_address = ""
         self.edge_account_index = -1
         self.trunk_account_index = -1
+        self.trunk_lines: dict[str, int] = {}  # registering trunks: Contact `line` -> account
 
     @guarded
     def onSelectAccount(self, prm: pj.OnSelectAccountParam) -> None:
-        """Route requests from Kamailio to the edge account and all others to the trunk one.
+        """Route requests from Kamailio to the edge account and all others to a trunk one.
 
         Both accounts are UDP on the same host, so pjsua's own scoring cannot tell
         them apart; the account decides which transport the dialog's later
-        requests (BYE) leave from.
+        requests (BYE) leave from.  A request to a registering trunk's Contact
+        (its `line` parameter in the Request-URI) goes to that trunk's account.
         """
-        from_edge = prm.rdata.srcAddress == self.edge_address
-        prm.accountIndex = self.edge_account_index if from_edge else self.trunk_account_index
+        if prm.rdata.srcAddress == self.edge_address:
+            prm.accountIndex = self.edge_account_index
+            return
+        line = request_uri_param(prm.rdata.wholeMsg, "line")
+        prm.accountIndex = self.trunk_lines.get(line, self.trunk_account_index)
+
+
+def request_uri_param(message: str, name: str) -> str:
+    """Return a URI parameter of a SIP request's Request-URI ('' if it has none)."""
+    first = message.split("\r\n", 1)[0].split("\n", 1)[0]
+    parts = first.split(" ")
+    if len(parts) < 3:
+        return ""
+    for param in parts[1].split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == name:
+            return value.split("?", 1)[0].strip()
+    return ""

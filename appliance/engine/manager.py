@@ -119,6 +119,7 @@ class Engine:
         self.writer.stop()
         self.board.music.close()
         self.board.release_calls()
+        self.board.trunk_accounts.close()  # un-REGISTERs leave now; answers are not awaited
         self.board.edge_account = self.board.trunk_account = None
         self.reactor.destroy()
 

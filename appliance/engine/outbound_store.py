@@ -8,7 +8,7 @@ from typing import Any
 from appliance.callflow.call_class import DEFAULT_CLASS, CallClass, ClassOfService
 from appliance.callflow.dialplan import OutboundRoute, PatternError, parse_pattern
 from appliance.callflow.outbound_plan import Caller
-from appliance.engine.queue_store import TrunkPeer
+from appliance.engine.queue_store import TrunkPeer, trunk_peer
 from appliance.store.models import Agent, Trunk
 from appliance.store.models import OutboundRoute as RouteRow
 
@@ -23,7 +23,7 @@ def outbound_extras() -> dict[str, Any]:
 def load_trunks() -> dict[str, TrunkPeer]:
     """Return the enabled trunks by name."""
     rows = Trunk.select().where(Trunk.enabled == True)  # noqa: E712
-    return {t.name: TrunkPeer(t.name, t.host, t.port, t.max_channels) for t in rows}
+    return {t.name: trunk_peer(t) for t in rows}
 
 
 def load_routes() -> list[OutboundRoute]:

@@ -8,7 +8,7 @@ out through, callbacks still waiting — is read here into plain data.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.callflow.ewt import WINDOW
@@ -26,6 +26,9 @@ class TrunkPeer:
     host: str
     port: int
     max_channels: int = 0  # calls at once on this trunk, in and out; 0: no limit
+    kind: str = "peer"  # peer (IP-authenticated) | register (digest, registers to host:port)
+    username: str = ""
+    password: str = field(default="", repr=False)
 
     def uri(self, number: str) -> str:
         """Return the SIP URI of number at this peer."""
@@ -97,7 +100,14 @@ def recent_handle_times(now: float | None = None) -> dict[str, list[float]]:
 def outbound_trunk() -> TrunkPeer | None:
     """Return the first enabled trunk (calls out go through it), or None."""
     row = Trunk.select().where(Trunk.enabled == True).order_by(Trunk.id).first()  # noqa: E712
-    return TrunkPeer(row.name, row.host, row.port) if row else None
+    return trunk_peer(row) if row else None
+
+
+def trunk_peer(row: Trunk) -> TrunkPeer:
+    """Return a trunk row as the engine's plain TrunkPeer."""
+    return TrunkPeer(
+        row.name, row.host, row.port, row.max_channels, row.kind, row.username, row.password
+    )
 
 
 def pending_callbacks() -> list[PendingCallback]:

@@ -180,9 +180,10 @@ class Reactor:
     def destroy(self) -> None:
         """Destroy the library (every pjsua2 object must already be gone).
 
-        Calls were hung up and their BYEs answered while draining, and the engine's
-        accounts never register, so the library's own second of waiting for answers
-        (unregistrations, ICE and TURN shutdown) is skipped.
+        Calls were hung up and their BYEs answered while draining, and registering
+        trunks' accounts were shut down (their un-REGISTERs sent), so the library's
+        own second of waiting for answers (unregistrations, ICE and TURN shutdown)
+        is skipped: a carrier's registration then lapses at its expiry at worst.
         """
         self.running = False
         self._timers.clear()

@@ -34,6 +34,7 @@ from appliance.engine.reactor import Reactor
 from appliance.engine.recording_ops import RecordingOps
 from appliance.engine.routing import RuleChecker
 from appliance.engine.session import CallSession, new_call_id
+from appliance.engine.trunk_accounts import TrunkAccounts
 from appliance.store.writer import EventWriter
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class Switchboard:
         self.legs: dict[str, Leg] = {}  # keeps every Call referenced (DESIGN §5)
         self.edge_account: IncomingAccount | None = None
         self.trunk_account: IncomingAccount | None = None
+        self._trunk_media = (-1, 0, 0)  # transport, RTP base, RTP range of the trunk account
         self._leg_seq = 0
         self.desk = QueueDesk(self)
         self.ivr = IvrDesk(self)
@@ -65,6 +67,7 @@ class Switchboard:
         self.clicks = ClickToDial(self)
         self.dial_out = DialOut(self)
         self.recordings = RecordingOps(self)
+        self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -92,19 +95,34 @@ class Switchboard:
         """Return a local account on one transport with its RTP port range."""
         cfg = pj.AccountConfig()
         cfg.idUri = f"sip:callbox@{host}:{port}"
+        self._media(cfg, transport, rtp_port, rtp_range)
+        if kind == "trunk":
+            self._trunk_media = (transport, rtp_port, rtp_range)
+        account = IncomingAccount(self, kind)
+        account.create(cfg, kind == "edge")
+        return account
+
+    def _media(self, cfg: pj.AccountConfig, transport: int, rtp_port: int, rtp_range: int) -> None:
+        """Lock an account config to a SIP transport and an RTP port range."""
         cfg.sipConfig.transportId = transport
         media = cfg.mediaConfig.transportConfig
         media.port, media.portRange = rtp_port, rtp_range
         media.boundAddress = self.settings.engine.listen
         media.publicAddress = self.settings.engine.public_address
-        account = IncomingAccount(self, kind)
-        account.create(cfg, kind == "edge")
-        return account
+
+    def trunk_media(self, cfg: pj.AccountConfig) -> None:
+        """Give a registering trunk's account the trunk transport and the trunk's RTP range.
+
+        It shares the local trunk account's range: collisions only cost a retry on
+        the next port, and they need a hundred calls holding ports on both.
+        """
+        self._media(cfg, *self._trunk_media)
 
     def configure(self, directory: Directory) -> None:
         """Apply a new configuration snapshot (live: calls in progress keep theirs)."""
         self.acd.configure(directory.queues, directory.agents, directory.callers)
         self.directory = directory  # only once nothing refused it
+        self.trunk_accounts.sync(directory.trunks)
         self.desk.configure(directory)
         self.desk.dispatch()
         self.rule_checker.start()
@@ -136,7 +154,7 @@ class Switchboard:
         """Take a new INVITE: check who sent it, find its route, answer it."""
         leg = self.new_leg(account, pj_call_id, "caller")
         if account.kind == "trunk":
-            leg.trunk = self.trunk_of(source)
+            leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
         if account.kind == "edge" and uri_user(info.localUri).startswith("*"):
             self.features.dialled(leg, uri_user(info.remoteUri), uri_user(info.localUri))
@@ -233,11 +251,13 @@ class Switchboard:
         is given up after ring_s seconds unanswered.  A leg that could not be dialled
         (no trunk, the library refused) comes back already ended.
         """
-        account = self.trunk_account if external else self.edge_account
+        peer = peer or self.directory.outbound
+        account = self.edge_account
+        if external:  # a registering trunk's calls out go from its own account
+            account = self.trunk_accounts.account_for(peer) or self.trunk_account
         assert account is not None
         leg = self.new_leg(account, pj.PJSUA_INVALID_ID, role)
         leg.call_id = session.call_id
-        peer = peer or self.directory.outbound
         if external:
             leg.number, uri = name, peer.uri(name) if peer is not None else ""
             leg.trunk = peer.name if peer is not None else ""

@@ -25,6 +25,14 @@ def engine_ping() -> dict[str, Any]:
         return {"ok": False, "detail": str(exc)}
 
 
+def trunks() -> list[dict[str, Any]] | None:
+    """Return the engine's trunks with their calls and registration, None without it."""
+    try:
+        return list(engine_call("trunks")["trunks"])
+    except ControlError:  # EngineUnavailable too
+        return None
+
+
 def disk(settings: Settings) -> dict[str, Any]:
     """Return the space of the disk holding the box's data (recordings, store)."""
     usage = shutil.disk_usage(settings.var)
@@ -51,6 +59,7 @@ def status(settings: Settings) -> dict[str, Any]:
     return {
         "services": check_services(settings, current_store()),
         "engine": engine_ping(),
+        "trunks": trunks(),
         "disk": disk(settings),
         "versions": versions(),
     }

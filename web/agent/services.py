@@ -147,10 +147,16 @@ def status_panel() -> dict[str, Any]:
     }
 
 
-def trunk_usage() -> dict[str, dict[str, int]] | None:
-    """Return the calls in and out on each enabled trunk now, None without the engine."""
+def trunk_usage() -> dict[str, dict[str, Any]] | None:
+    """Return the calls in and out on each enabled trunk now and its registration.
+
+    None without the engine; `registration` is None for an IP peer.
+    """
     try:
         reply = engine_call("trunks")
     except (EngineUnavailable, ControlError):
         return None
-    return {t["name"]: {"in": t["in"], "out": t["out"]} for t in reply["trunks"]}
+    return {
+        t["name"]: {"in": t["in"], "out": t["out"], "registration": t.get("registration")}
+        for t in reply["trunks"]
+    }

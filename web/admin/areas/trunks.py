@@ -27,7 +27,9 @@ class Trunks(Area):
         Field("name", _l("Name"), required=True, pattern=NAME,
               pattern_message=_l("Lowercase letters, digits, - and _.")),
         Field("kind", _l("Kind"), kind="choice", required=True,
-              choices=lambda: [("peer", _("IP peer")), ("register", _("Registration"))]),
+              choices=lambda: [("peer", _("IP peer")), ("register", _("Registration"))],
+              help=_l("Registration: the box registers to host:port with the user name and "
+                      "password, and its calls out on this trunk use them.")),
         Field("host", _l("Host"), required=True, max_length=255, pattern=HOST,
               pattern_message=_l("A host name or IP address.")),
         Field("port", _l("Port"), kind="int", required=True, minimum=1, maximum=65535),
