@@ -15,7 +15,15 @@ from appliance.engine.hours_store import load_schedules
 from appliance.engine.outbound_store import outbound_extras
 from appliance.engine.queue_store import PendingCallback, TrunkPeer, queue_behaviour, queue_extras
 from appliance.engine.routing_data import load_callers, load_queue_routing, load_skills
-from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
+from appliance.store.models import (
+    Agent,
+    BlockedNumber,
+    InboundNumber,
+    IvrFlow,
+    Queue,
+    QueueMember,
+    Trunk,
+)
 
 
 @dataclass
@@ -45,6 +53,7 @@ class Directory:
     routes_out: list[OutboundRoute] = field(default_factory=list)  # calls out, in order
     trunks: dict[str, TrunkPeer] = field(default_factory=dict)  # enabled trunks by name
     callers_out: dict[str, Caller] = field(default_factory=dict)  # extension -> class of service
+    blocked: list[str] = field(default_factory=list)  # calling numbers refused (blacklist.py)
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
@@ -105,6 +114,9 @@ def load_directory() -> Directory:
             wrap_up_seconds=a.wrap_up_seconds,
             skills=skills.get(a.extension, {}),
             forward_to=a.forward_to,
+            forward_busy=a.forward_busy,
+            forward_no_answer=a.forward_no_answer,
+            forward_ring_seconds=a.forward_ring_seconds,
         )
         for a in Agent.select()
     }
@@ -118,4 +130,5 @@ def load_directory() -> Directory:
         **queue_extras(),
         schedules=load_schedules(),
         **outbound_extras(),
+        blocked=[b.number for b in BlockedNumber.select().order_by(BlockedNumber.number)],
     )

@@ -84,6 +84,9 @@ class Agent(BaseModel):
     auto_ready = BooleanField(default=False)  # ready as soon as the phone registers
     wrap_up_seconds = IntegerField(null=True)  # overrides the queue's wrap-up when set
     forward_to = CharField(default="")  # direct calls go to this number when set
+    forward_busy = CharField(default="")  # ... when in a call or DND (docs/pbx.md)
+    forward_no_answer = CharField(default="")  # ... when unanswered or not registered
+    forward_ring_seconds = IntegerField(default=20)  # rung this long before forward_no_answer
     created_at = DateTimeField(default=utcnow)
     # Class of service (callflow/call_class.py): the widest calls out allowed, when, how long.
     call_class = CharField(default="national")  # internal | local | national | international
@@ -491,6 +494,14 @@ class ReportSchedule(BaseModel):
     last_run_at = FloatField(null=True)
 
 
+class BlockedNumber(BaseModel):
+    """A calling number (or prefix ending in *) refused on every call in from a trunk."""
+
+    number = CharField(unique=True)
+    note = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -525,4 +536,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     QaScorecard,
     QaEvaluation,
     ReportSchedule,
+    BlockedNumber,
 ]
