@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from web.admin.areas.agents import Agents
 from web.admin.areas.base import Area
+from web.admin.areas.blacklist import Blacklist
 from web.admin.areas.hours import Hours
 from web.admin.areas.queues import Queues
 from web.admin.areas.reasons import Reasons
@@ -18,6 +19,7 @@ AREAS: dict[str, Area] = {
         Queues(),
         Trunks(),
         Numbers(),
+        Blacklist(),
         OutboundRoutes(),
         Hours(),
         Reasons(),

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from peewee import Model
 
 from appliance.callflow.call_class import DEFAULT_CLASS
+from appliance.callflow.extensions import DEFAULT_RING_SECONDS, Forwarding, forward_loop
 from appliance.store.models import (
     Agent,
     AgentSkill,
@@ -75,6 +76,29 @@ def _schedules() -> list[tuple[str, str]]:
     return [("", _("at any time")), *((h.name, h.name) for h in names)]
 
 
+FORWARD_FIELDS = ("forward_to", "forward_busy", "forward_no_answer")
+
+
+def _forwarding(values: dict[str, Any]) -> Forwarding:
+    """Return the forwarding of an agent row or form values."""
+    always, busy, no_answer = (str(values.get(name) or "") for name in FORWARD_FIELDS)
+    return Forwarding(always, busy, no_answer)
+
+
+def check_forward_loop(result: FormResult, obj: Agent | None) -> None:
+    """Put an error on the forward field that starts a chain of forwards coming back."""
+    extension = result.values["extension"]
+    others = Agent.select().where(Agent.id != (obj.id if obj is not None else 0))
+    forwards = {a.extension: _forwarding(a.__data__) for a in others}
+    forwards[extension] = _forwarding(result.values)
+    loop = forward_loop(forwards, extension)
+    if loop is None:
+        return
+    field = next(n for n in FORWARD_FIELDS if result.values.get(n) == loop[1])
+    chain = " → ".join(loop)
+    result.errors[field] = _("Forward loop: %(chain)s. Calls would go round.", chain=chain)
+
+
 class Agents(Area):
     """The agents area."""
 
@@ -97,7 +121,16 @@ class Agents(Area):
               blank_none=True, help=_l("Empty: the queue's wrap-up.")),
         Field("auto_ready", _l("Ready when the phone registers"), kind="bool"),
         Field("forward_to", _l("Forward direct calls to"), max_length=32, pattern=DIALLABLE,
-              pattern_message=_l("A number to dial: digits, * and #.")),
+              pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Always: an extension or an outside number.")),
+        Field("forward_busy", _l("Forward when busy or DND"), max_length=32, pattern=DIALLABLE,
+              pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Empty: the caller hears busy.")),
+        Field("forward_no_answer", _l("Forward when not answered"), max_length=32,
+              pattern=DIALLABLE, pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Also when the phone is not registered.")),
+        Field("forward_ring_seconds", _l("Ring seconds before forwarding"), kind="int",
+              minimum=5, maximum=300, check=lambda value: value or DEFAULT_RING_SECONDS),
         Field("skills", _l("Skills"), max_length=500,
               help=_l("skill:level, separated by spaces, e.g. billing:3 english:1"), check=_skills),
         Field("queues", _l("Queues"), max_length=500, check=_queues,
@@ -139,9 +172,11 @@ class Agents(Area):
         return {m.queue.name: m.penalty for m in members}
 
     def check(self, result: FormResult, obj: Any | None) -> None:
-        """Extensions are unique."""
+        """Extensions are unique; forwards do not come back round."""
         self.unique(result, obj, "extension", _("Extension %(ext)s is taken.",
                                                 ext=result.values.get("extension")))  # fmt: skip
+        if not result.errors:
+            check_forward_loop(result, obj)
 
     def writes_column(self, name: str, value: Any) -> bool:
         """Keep the SIP password when the field is left empty."""
