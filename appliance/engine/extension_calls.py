@@ -9,7 +9,10 @@ service) for the call.  Busy, DND, not registered or no answer: the callee's
 forwarding (`appliance.callflow.extensions`) decides — another extension, an outside
 number (a call out under the *forwarding* extension's class of service), or the
 call ends with a clear code.  A forward chain that comes back, or is longer than
-`HOP_LIMIT`, is stopped (event `call.forward_stopped`, 482).  Runs on the engine thread.
+`HOP_LIMIT`, is stopped (event `call.forward_stopped`, 482).  A ring group's number
+(dialled, or an inbound number's target: the carrier's caller is then answered only
+when a member answers) rings its members in waves (`callflow.ring_groups`); the first
+to answer takes the call and the others stop ringing.  Runs on the engine thread.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from appliance.callflow.acd import BUSY
 from appliance.callflow.const import AgentState
 from appliance.callflow.extensions import Callee, Step, after_ring, first_step, stop_reason
 from appliance.callflow.outbound_plan import Refused
+from appliance.callflow.ring_groups import RingGroup, next_wave, waves
 from appliance.engine import dial_out
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
@@ -45,28 +49,42 @@ class ExtensionDesk:
     def __init__(self, board: Switchboard) -> None:
         self.board = board
         self._chains: dict[str, list[str]] = {}  # call id -> extensions reached, in order
+        self._waves: dict[str, tuple[RingGroup, list[list[str]]]] = {}  # call id -> group, left
 
     def is_extension(self, number: str) -> bool:
-        """Return true if a number a phone dialled is an extension."""
-        return number in self.board.acd.agents
+        """Return true if a number a phone dialled is an extension or a ring group."""
+        return number in self.board.acd.agents or number in self.board.directory.groups
 
-    def start(self, session: CallSession) -> None:
-        """Take a phone's call to an extension: ring it, forward it, or refuse it."""
+    def start(self, session: CallSession, target: str = "") -> None:
+        """Take a phone's call to the extension or group it dialled (engaging the phone),
+        or a carrier's call to an inbound number whose target is a group."""
         self._forget_finished()
-        session.direction = "internal"
-        self.board.engage(session.from_number, session.call_id)
+        if not target:
+            session.direction = "internal"
+            self.board.engage(session.from_number, session.call_id)
         self._chains[session.call_id] = [session.from_number]
-        self.reach(session, session.to_number)
+        self.reach(session, target or session.to_number)
 
-    def reach(self, session: CallSession, extension: str) -> None:
-        """Ring extension for the call, unless that would close a forward loop."""
+    def reach(self, session: CallSession, number: str) -> None:
+        """Ring an extension or group for the call, unless that would close a forward loop."""
         chain = self._chains[session.call_id]
-        stop = stop_reason(chain, extension)
+        stop = stop_reason(chain, number)
         if stop:
-            self._stop(session, [*chain, extension], stop)
+            self._stop(session, [*chain, number], stop)
             return
-        chain.append(extension)
-        self._take(session, extension, first_step(self._callee(extension)))
+        chain.append(number)
+        self._waves.pop(session.call_id, None)
+        group = self.board.directory.groups.get(number)
+        if group is not None:
+            self._ring_group(session, group)
+        elif number in self.board.acd.agents:
+            self._take(session, number, first_step(self._callee(number)))
+        else:  # a group or extension removed since
+            self.board.end_call(session, "system", f"no extension {number}", 404)
+
+    def step(self, extension: str) -> Step | None:
+        """Return what a direct call to extension does first (None: no such extension)."""
+        return first_step(self._callee(extension)) if extension in self.board.acd.agents else None
 
     def _callee(self, extension: str) -> Callee:
         """Return the extension's situation now."""
@@ -89,18 +107,58 @@ class ExtensionDesk:
             )
 
     def _ring(self, session: CallSession, extension: str, seconds: int) -> None:
+        """Ring one extension; a phone that cannot be rung counts as not answering."""
+        if not self._dial(session, extension, seconds):
+            forwarding = self.board.acd.agents[extension].forwarding()
+            self._take(session, extension, after_ring(forwarding, 0))
+
+    def _dial(self, session: CallSession, extension: str, seconds: int, group: str = "") -> bool:
         """Ring the extension's phone with the caller's name; the caller hears ringing."""
         headers = self.identity(session)
         leg = self.board.dial(session, extension, ROLE, seconds, headers=headers)
         if leg.ended:
-            forwarding = self.board.acd.agents[extension].forwarding()
-            self._take(session, extension, after_ring(forwarding, 0))
-            return
-        session.ringing[ROLE], session.state = leg, STATE
+            return False
+        session.ringing[extension], session.state = leg, STATE
         self.board.engage(extension, session.call_id)
         data = {"agent": extension, "from": session.from_number, "seconds": seconds}
+        if group:
+            data["group"] = group
         self.board.emit(session, "internal.ringing", data, leg.leg_id)
-        session.caller.answer(180)
+        if session.caller.answered_at is None:
+            session.caller.answer(180)
+        return True
+
+    def _ring_group(self, session: CallSession, group: RingGroup) -> None:
+        """Ring a group's members, wave after wave."""
+        self._waves[session.call_id] = (group, waves(group))
+        data = {"group": group.number, "strategy": group.strategy}
+        self.board.emit(session, "group.ringing", data)
+        self._next_wave(session)
+
+    def _next_wave(self, session: CallSession) -> None:
+        """Ring the group's next members who can take the call; nobody left: no answer."""
+        group, left = self._waves[session.call_id]
+        while left:
+            wave = next_wave(left, lambda ext: self._free(session, ext))
+            rung = [
+                ext for ext in wave if self._dial(session, ext, group.ring_seconds, group.number)
+            ]
+            if rung:
+                return
+        del self._waves[session.call_id]
+        self.board.emit(session, "group.no_answer", {"group": group.number})
+        if group.no_answer:
+            self._forward(session, group.number, Step("forward", group.no_answer, "no_answer"))
+        else:
+            self.board.end_call(session, "system", f"nobody in group {group.number} answered", 480)
+
+    def _free(self, session: CallSession, extension: str) -> bool:
+        """Return true if a group member can be rung for the call now."""
+        agent = self.board.acd.agents.get(extension)
+        if agent is None or extension == session.from_number:
+            return False
+        callee = self._callee(extension)
+        return callee.registered and not callee.busy and not callee.dnd
 
     def identity(self, session: CallSession) -> dict[str, str]:
         """Return the headers that show the callee's phone who calls (name and extension)."""
@@ -134,14 +192,18 @@ class ExtensionDesk:
 
     def confirmed(self, session: CallSession, leg: Leg) -> None:
         """The callee answered: answer the caller; the audio is bridged once both are up."""
-        if session.ringing.get(ROLE) is not leg or session.state != STATE:
+        if session.ringing.get(leg.extension) is not leg or session.state != STATE:
             leg.end()
             return
-        del session.ringing[ROLE]
+        del session.ringing[leg.extension]
+        for other in list(session.ringing.values()):  # a ring group's other members
+            other.stopped = "answered elsewhere"
+            other.end(487)
         session.agent_leg, session.agent, session.state = leg, leg.extension, "talking"
         data = {"agent": leg.extension, "from": session.from_number}
         self.board.emit(session, "internal.answered", data, leg.leg_id)
-        session.caller.answer(200)
+        if session.caller.answered_at is None:
+            session.caller.answer(200)
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """A callee's leg ended: after answer the call is over; before, forward or refuse."""
@@ -149,11 +211,15 @@ class ExtensionDesk:
         if leg.answered_at is not None:
             self.board.end_call(session, "agent", "the called extension hung up")
             return
-        if session.ringing.get(ROLE) is not leg or session.state != STATE:
-            return  # the call is ending already
-        del session.ringing[ROLE]
+        if session.ringing.get(leg.extension) is not leg or session.state != STATE:
+            return  # the call is ending, or answered elsewhere
+        del session.ringing[leg.extension]
         data = {"agent": leg.extension, "code": code, "reason": reason}
         self.board.emit(session, "internal.no_answer", data, leg.leg_id)
+        if session.call_id in self._waves:
+            if not session.ringing:  # the whole wave rang out
+                self._next_wave(session)
+            return
         forwarding = self.board.acd.agents.get(leg.extension)
         if forwarding is None:
             self.board.end_call(session, "system", "extension removed", 480)
@@ -171,3 +237,4 @@ class ExtensionDesk:
         """Drop the forward chains of calls that are over."""
         for call_id in [c for c in self._chains if c not in self.board.sessions]:
             del self._chains[call_id]
+            self._waves.pop(call_id, None)

@@ -195,6 +195,9 @@ class Switchboard:
             self.end_call(session, "system", reason, code)
             return
         session.route = self.directory.route(session.to_number)
+        if session.route is not None and session.route.target_type == "group":
+            self.extensions.start(session, session.route.target)  # answered when a member does
+            return
         self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
 

@@ -247,7 +247,7 @@ class InboundNumber(BaseModel):
 
     number = CharField(unique=True)
     trunk = ForeignKeyField(Trunk, null=True, backref="numbers", on_delete="SET NULL")
-    target_type = CharField(default="ivr")  # ivr | queue | agent
+    target_type = CharField(default="ivr")  # ivr | queue | agent | group
     target = CharField()
 
 
@@ -502,6 +502,17 @@ class BlockedNumber(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class RingGroup(BaseModel):
+    """A number that rings several extensions at once or in order (callflow/ring_groups.py)."""
+
+    number = CharField(unique=True)  # dialled like an extension; an inbound number's target
+    name = CharField(default="")
+    strategy = CharField(default="simultaneous")  # simultaneous | in_order
+    members = JSONField(default=list)  # extensions, in order
+    ring_seconds = IntegerField(default=20)
+    no_answer = CharField(default="")  # an extension or an outside number; "": 480
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -537,4 +548,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     QaEvaluation,
     ReportSchedule,
     BlockedNumber,
+    RingGroup,
 ]

@@ -136,3 +136,30 @@ def test_an_internal_calls_cdr_names_the_callee_and_talk_from_its_answer() -> No
     missed = derive_cdr("c", [start, ev("internal.ringing", 10.1, agent="1002"),
                               ev("call.ended", 20.0, by="caller")])  # fmt: skip
     assert (missed["agent"], missed["outcome"]) == ("1002", "abandoned")
+
+
+def test_a_simultaneous_group_rings_everyone_once_in_one_wave() -> None:
+    from appliance.callflow.ring_groups import RingGroup, waves
+
+    group = RingGroup("600", members=("1001", "1002", "1001", "1003"))
+    assert waves(group) == [["1001", "1002", "1003"]]
+    assert waves(RingGroup("601")) == []
+
+
+def test_an_in_order_group_rings_one_after_another_skipping_who_cannot_take_it() -> None:
+    from appliance.callflow.ring_groups import IN_ORDER, RingGroup, next_wave, waves
+
+    left = waves(RingGroup("600", strategy=IN_ORDER, members=("1003", "1001", "1002")))
+    assert left == [["1003"], ["1001"], ["1002"]]
+    free = {"1001", "1002"}.__contains__
+    assert next_wave(left, free) == ["1001"]  # 1003 is busy: skipped
+    assert next_wave(left, free) == ["1002"]
+    assert next_wave(left, free) == []
+
+
+def test_a_simultaneous_wave_leaves_out_members_who_cannot_be_rung() -> None:
+    from appliance.callflow.ring_groups import RingGroup, next_wave, waves
+
+    left = waves(RingGroup("600", members=("1001", "1002", "1003")))
+    assert next_wave(left, lambda ext: ext != "1002") == ["1001", "1003"]
+    assert left == []

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from helpers_admin import AGENT_FORM, accept_reloads, log_in_as, post_form
 from helpers_web import StandInEngine
 
-from appliance.store.models import Agent, AuditEntry, BlockedNumber
+from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup
 
 
 @pytest.fixture
@@ -106,3 +106,56 @@ def test_only_admins_manage_the_blacklist(client: FlaskClient, role: str) -> Non
     form = {"number": "13800138000", "note": ""}
     assert client.post("/admin/blacklist/new", data=form).status_code == 403
     assert not BlockedNumber.select().exists()
+
+
+GROUP_FORM = {"number": "600", "name": "Front desk", "strategy": "in_order",
+              "members": "1002, 1001", "ring_seconds": "15", "no_answer": ""}  # fmt: skip
+
+
+def test_a_ring_group_is_saved_with_its_members_in_order(admin: FlaskClient) -> None:
+    for extension in ("1001", "1002"):
+        post_form(admin, "/admin/agents/new", agent_form(extension))
+    assert post_form(admin, "/admin/groups/new", GROUP_FORM).status_code == 302
+    group = RingGroup.get(RingGroup.number == "600")
+    assert (group.members, group.strategy, group.ring_seconds) == (["1002", "1001"], "in_order", 15)
+    page = admin.get(f"/admin/groups/{group.id}").get_data(as_text=True)
+    assert 'value="1002 1001"' in page
+    number = {"number": "88001", "trunk": "", "target_type": "group", "target": "600"}
+    assert post_form(admin, "/admin/numbers/new", number).status_code == 302
+    agent = Agent.get(Agent.extension == "1001")
+    refused = post_form(admin, f"/admin/agents/{agent.id}/delete", {})
+    assert refused.status_code == 409 and "ring group 600" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [
+        ("members", "1001 4040", "No such extension: 4040."),
+        ("members", "1001 1001", "An extension is listed twice."),
+        ("number", "1001", "Extension 1001 is taken."),  # an extension's number
+        ("number", "6a", "Digits only"),
+        ("no_answer", "600", "Forward loop: 600 → 600."),
+        ("ring_seconds", "1", "At least 5."),
+    ],
+)
+def test_bad_ring_groups_are_explained(
+    admin: FlaskClient, field: str, typed: str, error: str
+) -> None:
+    post_form(admin, "/admin/agents/new", agent_form("1001"))
+    form = {**GROUP_FORM, "members": "1001", field: typed}
+    response = post_form(admin, "/admin/groups/new", form)
+    assert response.status_code == 400 and error in response.get_data(as_text=True)
+    assert not RingGroup.select().exists()
+
+
+def test_a_loop_through_a_group_is_refused(admin: FlaskClient) -> None:
+    post_form(admin, "/admin/agents/new", agent_form("1001", forward_no_answer="600"))
+    form = {**GROUP_FORM, "members": "1001", "no_answer": "1001"}
+    response = post_form(admin, "/admin/groups/new", form)
+    assert "Forward loop: 600 → 1001 → 600." in response.get_data(as_text=True)
+
+
+def test_an_unknown_ring_group_is_no_inbound_target(admin: FlaskClient) -> None:
+    number = {"number": "88001", "trunk": "", "target_type": "group", "target": "699"}
+    response = post_form(admin, "/admin/numbers/new", number)
+    assert response.status_code == 400 and "No group named 699." in response.get_data(True)

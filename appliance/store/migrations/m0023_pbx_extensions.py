@@ -1,4 +1,4 @@
-"""The office phone system: forward on busy and on no answer, and the inbound blacklist."""
+"""The office phone system: forward on busy and on no answer, the inbound blacklist, ring groups."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ STATEMENTS = [
         "number" VARCHAR(255) NOT NULL UNIQUE,
         "note" VARCHAR(255) NOT NULL DEFAULT '',
         "created_at" DATETIME NOT NULL)""",
+    """CREATE TABLE "ring_group" (
+        "id" INTEGER NOT NULL PRIMARY KEY,
+        "number" VARCHAR(255) NOT NULL UNIQUE,
+        "name" VARCHAR(255) NOT NULL DEFAULT '',
+        "strategy" VARCHAR(255) NOT NULL DEFAULT 'simultaneous',
+        "members" TEXT NOT NULL,
+        "ring_seconds" INTEGER NOT NULL DEFAULT 20,
+        "no_answer" VARCHAR(255) NOT NULL DEFAULT '')""",
 ]
 
 
 def up(database: Database) -> None:
-    """Add the forwarding columns (no forward until set) and the empty blacklist."""
+    """Add the forwarding columns (no forward until set), the empty blacklist and groups."""
     for statement in STATEMENTS:
         database.execute_sql(statement)

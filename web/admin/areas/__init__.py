@@ -8,6 +8,7 @@ from web.admin.areas.blacklist import Blacklist
 from web.admin.areas.hours import Hours
 from web.admin.areas.queues import Queues
 from web.admin.areas.reasons import Reasons
+from web.admin.areas.ring_groups import RingGroups
 from web.admin.areas.routes_out import OutboundRoutes
 from web.admin.areas.trunks import Numbers, Trunks
 from web.admin.areas.users import Users
@@ -16,6 +17,7 @@ AREAS: dict[str, Area] = {
     area.name: area
     for area in (
         Agents(),
+        RingGroups(),
         Queues(),
         Trunks(),
         Numbers(),

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from peewee import Model
 
 from appliance.callflow.call_class import DEFAULT_CLASS
-from appliance.callflow.extensions import DEFAULT_RING_SECONDS, Forwarding, forward_loop
+from appliance.callflow.extensions import DEFAULT_RING_SECONDS
 from appliance.store.models import (
     Agent,
     AgentSkill,
@@ -16,8 +16,16 @@ from appliance.store.models import (
     InboundNumber,
     Queue,
     QueueMember,
+    RingGroup,
 )
 from web.admin.areas.base import Area
+from web.admin.areas.forwarding import (
+    AGENT_FORWARDS,
+    agent_forwarding,
+    check_loop,
+    forwards_except,
+    number_taken,
+)
 from web.admin.schemas import (
     DIALLABLE,
     DIGITS,
@@ -76,27 +84,11 @@ def _schedules() -> list[tuple[str, str]]:
     return [("", _("at any time")), *((h.name, h.name) for h in names)]
 
 
-FORWARD_FIELDS = ("forward_to", "forward_busy", "forward_no_answer")
-
-
-def _forwarding(values: dict[str, Any]) -> Forwarding:
-    """Return the forwarding of an agent row or form values."""
-    always, busy, no_answer = (str(values.get(name) or "") for name in FORWARD_FIELDS)
-    return Forwarding(always, busy, no_answer)
-
-
 def check_forward_loop(result: FormResult, obj: Agent | None) -> None:
     """Put an error on the forward field that starts a chain of forwards coming back."""
-    extension = result.values["extension"]
-    others = Agent.select().where(Agent.id != (obj.id if obj is not None else 0))
-    forwards = {a.extension: _forwarding(a.__data__) for a in others}
-    forwards[extension] = _forwarding(result.values)
-    loop = forward_loop(forwards, extension)
-    if loop is None:
-        return
-    field = next(n for n in FORWARD_FIELDS if result.values.get(n) == loop[1])
-    chain = " → ".join(loop)
-    result.errors[field] = _("Forward loop: %(chain)s. Calls would go round.", chain=chain)
+    extension, values = result.values["extension"], result.values
+    forwards = {**forwards_except(agent=obj), extension: agent_forwarding(values)}
+    check_loop(result, extension, forwards, {n: values.get(n) or "" for n in AGENT_FORWARDS})
 
 
 class Agents(Area):
@@ -172,9 +164,10 @@ class Agents(Area):
         return {m.queue.name: m.penalty for m in members}
 
     def check(self, result: FormResult, obj: Any | None) -> None:
-        """Extensions are unique; forwards do not come back round."""
-        self.unique(result, obj, "extension", _("Extension %(ext)s is taken.",
-                                                ext=result.values.get("extension")))  # fmt: skip
+        """Extensions are unique (ring groups' numbers too); forwards do not come back round."""
+        extension = result.values.get("extension")
+        if extension and number_taken(extension, agent=obj):
+            result.errors.setdefault("extension", _("Extension %(ext)s is taken.", ext=extension))
         if not result.errors:
             check_forward_loop(result, obj)
 
@@ -206,4 +199,6 @@ class Agents(Area):
         numbers = InboundNumber.select().where(
             (InboundNumber.target_type == "agent") & (InboundNumber.target == obj.extension)
         )
-        return [_("inbound number %(number)s", number=n.number) for n in numbers]
+        found = [_("inbound number %(number)s", number=n.number) for n in numbers]
+        groups = [g for g in RingGroup.select() if obj.extension in (g.members or [])]
+        return found + [_("ring group %(number)s", number=g.number) for g in groups]
