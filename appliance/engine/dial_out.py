@@ -1,7 +1,7 @@
 """Calls out: a phone dials an outside number, or an agent clicks one (click-to-dial).
 
-A number a phone dials that is neither a feature code, an inbound number nor an
-extension is a call out.  `outbound_plan.plan_call` decides it first — class of
+A number a phone dials that is neither a feature code, an inbound number, an
+extension nor a ring group is a call out.  `outbound_plan.plan_call` decides it first — class of
 service, allowed hours, the box's cap — so a refused call never reaches a carrier
 (event `outbound.refused`, the phone gets 403).  Allowed, the phone hears ringing while
 the route's trunks are tried in order: the next one on a failure reply (5xx, 408, no
@@ -50,8 +50,8 @@ class DialOut:
 
     def is_call_out(self, number: str) -> bool:
         """Return true if a number a phone dialled is a call out."""
-        directory = self.board.directory
-        return directory.route(number) is None and number not in self.board.acd.agents
+        known = self.board.directory.route(number) or self.board.extensions.is_extension(number)
+        return not known
 
     def plan(self, extension: str, number: str) -> OutboundCall | Refused:
         """Return the decision on a call out by extension (no call is made)."""

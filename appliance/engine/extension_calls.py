@@ -196,12 +196,13 @@ class ExtensionDesk:
             leg.end()
             return
         del session.ringing[leg.extension]
-        for other in list(session.ringing.values()):  # a ring group's other members
-            other.stopped = "answered elsewhere"
-            other.end(487)
         session.agent_leg, session.agent, session.state = leg, leg.extension, "talking"
         data = {"agent": leg.extension, "from": session.from_number}
         self.board.emit(session, "internal.answered", data, leg.leg_id)
+        # Talking first: hanging up a ringing leg may report its end before end() returns.
+        for other in list(session.ringing.values()):  # a ring group's other members
+            other.stopped = "answered elsewhere"
+            other.end(487)
         if session.caller.answered_at is None:
             session.caller.answer(200)
 
@@ -214,6 +215,8 @@ class ExtensionDesk:
         if session.ringing.get(leg.extension) is not leg or session.state != STATE:
             return  # the call is ending, or answered elsewhere
         del session.ringing[leg.extension]
+        if leg.stopped:
+            return
         data = {"agent": leg.extension, "code": code, "reason": reason}
         self.board.emit(session, "internal.no_answer", data, leg.leg_id)
         if session.call_id in self._waves:

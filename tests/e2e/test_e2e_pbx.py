@@ -42,15 +42,18 @@ def forwarding(box: Box, extension: str, **fields: Any) -> None:
     box.control.call("reload")
 
 
-def last_call(box: Box, caller: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Return the newest CDR of calls from caller and its events."""
-    rows = wait_for(lambda: [c for c in box.cdrs() if c["from_number"] == caller], 15, "a CDR")
+def last_call(box: Box, caller: str, since: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Return the newest CDR of calls from caller among those after the first since, and
+    its events (waiting for it: the CDR is written a moment after the call ends)."""
+    new = lambda: [c for c in box.cdrs()[since:] if c["from_number"] == caller]  # noqa: E731
+    rows = wait_for(new, 15, "a CDR")
     return rows[-1], box.events(rows[-1]["call_id"])
 
 
 def test_an_extension_rings_a_colleague_with_the_callers_name(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:
+    since = len(pbx.cdrs())
     forwarding(pbx, "1002")
     callee = phones["1002"]
     with pbx.agent("1001", call="1002", talk_ms=900) as caller:
@@ -60,7 +63,7 @@ def test_an_extension_rings_a_colleague_with_the_callers_name(
     callee.read_until("disconnected", 10)
     assert '"Alice Chen" <sip:1001@' in incoming["identity"]
     assert ended["rx"] > 20  # the callee's audio reached the caller through the bridge
-    cdr, events = last_call(pbx, "1001")
+    cdr, events = last_call(pbx, "1001", since)
     assert (cdr["direction"], cdr["to_number"], cdr["agent"], cdr["outcome"]) == (
         "internal", "1002", "1002", "answered")  # fmt: skip
     assert 0.6 < cdr["talk_seconds"] < 4
@@ -71,6 +74,7 @@ def test_an_extension_rings_a_colleague_with_the_callers_name(
 def test_no_answer_forwards_out_under_the_forwarders_class(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:
+    since = len(pbx.cdrs())
     forwarding(pbx, "1003", forward_no_answer="986001234", forward_ring_seconds=1)
     Agent.update(call_class="national").where(Agent.extension == "1003").execute()
     with pbx.far_end(ring_ms=200) as (far, trace):
@@ -80,13 +84,14 @@ def test_no_answer_forwards_out_under_the_forwarders_class(
             caller.read_until("disconnected", 10)
         wait_for(lambda: far.poll() is not None, 10, "the carrier's call to end")
     assert "INVITE sip:86001234@" in trace.read_text()  # the route's 9 taken off
-    cdr, events = last_call(pbx, "1004")
+    cdr, events = last_call(pbx, "1004", since)
     forwarded = next(e for e in events if e["kind"] == "call.forwarded")["data"]
     assert forwarded == {"agent": "1003", "to": "986001234", "reason": "no_answer"}
     assert (cdr["direction"], cdr["agent"], cdr["outcome"]) == ("internal", "1003", "answered")
 
 
 def test_a_forward_loop_stops_at_call_time(pbx: Box) -> None:
+    since = len(pbx.cdrs())
     forwarding(pbx, "1001", forward_to="1002")
     forwarding(pbx, "1002", forward_to="1001")
     try:
@@ -95,7 +100,7 @@ def test_a_forward_loop_stops_at_call_time(pbx: Box) -> None:
         forwarding(pbx, "1001")
         forwarding(pbx, "1002")
     assert sipp.returncode == 0, sipp.stdout[-2000:]
-    cdr, events = last_call(pbx, "1005")
+    cdr, events = last_call(pbx, "1005", since)
     stopped = [e["data"] for e in events if e["kind"] == "call.forward_stopped"]
     assert stopped == [{"chain": ["1005", "1001", "1002", "1001"], "reason": "loop"}]
     assert [e["kind"] for e in events].count("call.forwarded") == 2
@@ -103,11 +108,12 @@ def test_a_forward_loop_stops_at_call_time(pbx: Box) -> None:
 
 
 def test_a_blacklisted_caller_is_refused_before_any_ivr(pbx: Box) -> None:
+    since = len(pbx.cdrs())
     BlockedNumber.create(number="1390013*", note="spam")
     pbx.control.call("reload")
     done = pbx.sipp("caller_blocked", caller="13900139000", timeout=15)
     assert done.returncode == 0, done.stderr
-    cdr, events = last_call(pbx, "13900139000")
+    cdr, events = last_call(pbx, "13900139000", since)
     kinds = [e["kind"] for e in events]
     assert kinds == ["call.started", "call.blocked", "call.ended"]
     assert events[1]["data"] == {"from": "13900139000", "entry": "1390013*"}
@@ -115,6 +121,7 @@ def test_a_blacklisted_caller_is_refused_before_any_ivr(pbx: Box) -> None:
 
 
 def test_an_extension_in_dnd_is_busy_to_colleagues(pbx: Box) -> None:
+    since = len(pbx.cdrs())
     forwarding(pbx, "1002")
     pbx.control.call("agent.state", extension="1002", state="dnd")  # DND comes before ringing
     try:
@@ -122,7 +129,7 @@ def test_an_extension_in_dnd_is_busy_to_colleagues(pbx: Box) -> None:
     finally:
         pbx.control.call("agent.state", extension="1002", state="ready")
     assert sipp.returncode == 0, sipp.stdout[-2000:]
-    _, events = last_call(pbx, "1001")
+    _, events = last_call(pbx, "1001", since)
     unavailable = next(e["data"] for e in events if e["kind"] == "internal.unavailable")
     assert unavailable == {"agent": "1002", "reason": "dnd", "code": 486}
 
@@ -130,6 +137,7 @@ def test_an_extension_in_dnd_is_busy_to_colleagues(pbx: Box) -> None:
 def test_a_direct_call_in_to_an_agent_in_dnd_goes_to_their_busy_forward(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:
+    since = len(pbx.cdrs())
     InboundNumber.get_or_create(number="301", target_type="agent", target="1001")
     forwarding(pbx, "1001", forward_busy="1002")
     pbx.control.call("agent.state", extension="1001", state="dnd")
@@ -141,7 +149,7 @@ def test_a_direct_call_in_to_an_agent_in_dnd_goes_to_their_busy_forward(
         forwarding(pbx, "1001")
     assert sipp.returncode == 0, sipp.stdout[-2000:]
     phones["1002"].read_until("incoming", 5)
-    cdr, events = last_call(pbx, "13700137000")
+    cdr, events = last_call(pbx, "13700137000", since)
     forwarded = next(e["data"] for e in events if e["kind"] == "call.forwarded")
     assert forwarded == {"agent": "1001", "to": "1002", "reason": "dnd"}
     assert (cdr["agent"], cdr["outcome"]) == ("1002", "answered")
@@ -150,6 +158,7 @@ def test_a_direct_call_in_to_an_agent_in_dnd_goes_to_their_busy_forward(
 def test_an_inbound_number_rings_a_group_in_order_and_the_caller_waits_unanswered(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:
+    since = len(pbx.cdrs())
     RingGroup.create(number="600", strategy="in_order", members=["1003", "1002"],
                      ring_seconds=1)  # fmt: skip
     InboundNumber.get_or_create(number="601", target_type="group", target="600")
@@ -159,10 +168,28 @@ def test_an_inbound_number_rings_a_group_in_order_and_the_caller_waits_unanswere
     assert sipp.returncode == 0, sipp.stdout[-2000:]
     phones["1003"].read_until("incoming", 5)
     phones["1002"].read_until("incoming", 5)
-    cdr, events = last_call(pbx, "13600136000")
+    cdr, events = last_call(pbx, "13600136000", since)
     rung = [e["data"]["agent"] for e in events if e["kind"] == "internal.ringing"]
     assert rung == ["1003", "1002"]  # one after another: 1003 rang out first
     answered = next(e for e in events if e["kind"] == "internal.answered")
     assert answered["data"]["agent"] == "1002"
     assert (cdr["direction"], cdr["agent"], cdr["outcome"]) == ("inbound", "1002", "answered")
     assert "ivr.played" not in [e["kind"] for e in events]
+
+
+def test_a_phone_dials_a_group_that_rings_everyone_and_the_first_answer_wins(
+    pbx: Box, phones: dict[str, AgentPhone]
+) -> None:
+    since = len(pbx.cdrs())
+    RingGroup.create(number="602", members=["1002", "1003"], ring_seconds=10)
+    forwarding(pbx, "1003")
+    sipp = pbx.sipp("phone_menu", number="602", caller="1001", phone=True, menu_ms=300,
+                    talk_ms=500, timeout=20)  # fmt: skip
+    assert sipp.returncode == 0, sipp.stdout[-2000:]
+    phones["1003"].read_until("incoming", 5)
+    assert phones["1003"].read_until("disconnected", 5)["code"] == 487  # 1002 was faster
+    phones["1002"].read_until("incoming", 5)
+    cdr, events = last_call(pbx, "1001", since)
+    rung = sorted(e["data"]["agent"] for e in events if e["kind"] == "internal.ringing")
+    assert rung == ["1002", "1003"]
+    assert (cdr["direction"], cdr["to_number"], cdr["agent"]) == ("internal", "602", "1002")
