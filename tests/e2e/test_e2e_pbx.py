@@ -155,6 +155,26 @@ def test_a_direct_call_in_to_an_agent_in_dnd_goes_to_their_busy_forward(
     assert (cdr["agent"], cdr["outcome"]) == ("1002", "answered")
 
 
+def test_a_direct_call_in_that_rings_out_goes_to_the_no_answer_forward(
+    pbx: Box, phones: dict[str, AgentPhone]
+) -> None:
+    since = len(pbx.cdrs())
+    InboundNumber.get_or_create(number="302", target_type="agent", target="1003")
+    forwarding(pbx, "1003", forward_no_answer="1002", forward_ring_seconds=1)
+    try:
+        sipp = pbx.sipp("caller_menu", number="302", caller="13500135000", menu_ms=300,
+                        talk_ms=600, timeout=20)  # fmt: skip
+    finally:
+        forwarding(pbx, "1003")
+    assert sipp.returncode == 0, sipp.stdout[-2000:]
+    phones["1003"].read_until("incoming", 5)  # rang for a second, never answered
+    phones["1002"].read_until("incoming", 5)
+    cdr, events = last_call(pbx, "13500135000", since)
+    forwarded = next(e["data"] for e in events if e["kind"] == "call.forwarded")
+    assert forwarded == {"agent": "1003", "to": "1002", "reason": "no_answer"}
+    assert (cdr["agent"], cdr["outcome"]) == ("1002", "answered")
+
+
 def test_an_inbound_number_rings_a_group_in_order_and_the_caller_waits_unanswered(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:
