@@ -213,3 +213,14 @@ def test_a_phone_dials_a_group_that_rings_everyone_and_the_first_answer_wins(
     rung = sorted(e["data"]["agent"] for e in events if e["kind"] == "internal.ringing")
     assert rung == ["1002", "1003"]
     assert (cdr["direction"], cdr["to_number"], cdr["agent"]) == ("internal", "602", "1002")
+
+
+def test_click_to_dial_to_a_colleague_shows_the_agents_name(
+    pbx: Box, phones: dict[str, AgentPhone]
+) -> None:
+    call = pbx.control.call("agent.dial", extension="1002", number="1003")
+    phones["1002"].read_until("incoming", 5)  # the agent's own phone first, it answers
+    incoming = phones["1003"].read_until("incoming", 5)
+    pbx.control.call("call.hangup", call_id=call["call_id"])
+    phones["1003"].read_until("disconnected", 5)
+    assert '"Bob Li" <sip:1002@' in incoming["identity"]
