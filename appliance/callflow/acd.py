@@ -16,6 +16,7 @@ from typing import Any
 from appliance.callflow import rules, strategies
 from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook
+from appliance.callflow.extensions import DEFAULT_RING_SECONDS, Forwarding
 from appliance.callflow.queue_options import QueueBehaviour
 from appliance.callflow.routing import compile_rules
 from appliance.callflow.skills import check_requirements, qualifies, relaxation
@@ -82,6 +83,15 @@ class AgentStatus:
     engaged: str = ""  # a call the agent's phone is in outside queue service (own, monitoring)
     skills: dict[str, int] = field(default_factory=dict)  # skill -> level
     forward_to: str = ""  # direct calls go to this number instead
+    forward_busy: str = ""  # ... when the agent is in a call or DND
+    forward_no_answer: str = ""  # ... when unanswered or not registered
+    forward_ring_seconds: int = DEFAULT_RING_SECONDS  # before forward_no_answer
+
+    def forwarding(self) -> Forwarding:
+        """Return where the agent's direct calls go instead of, or after, ringing them."""
+        return Forwarding(
+            self.forward_to, self.forward_busy, self.forward_no_answer, self.forward_ring_seconds
+        )
 
     def available(self, now: float) -> bool:
         """Return true if the agent can be rung now."""
@@ -159,6 +169,11 @@ class Acd:
                 live.name, live.auto_ready = fresh.name, fresh.auto_ready
                 live.wrap_up_seconds = fresh.wrap_up_seconds
                 live.forward_to = fresh.forward_to
+                live.forward_busy, live.forward_no_answer = (
+                    fresh.forward_busy,
+                    fresh.forward_no_answer,
+                )
+                live.forward_ring_seconds = fresh.forward_ring_seconds
                 live.skills = fresh.skills
                 if live.state not in (AgentState.RINGING, AgentState.ON_CALL):
                     live.state, live.reason = fresh.state, fresh.reason

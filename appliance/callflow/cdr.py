@@ -12,6 +12,8 @@ caller hangs up, their place kept), ``callback.dialing`` / ``callback.answered``
 in line, and talk counts from the customer's answer) and ``external.answered``
 {number} (sent on to an outside number); calls out: ``outbound.answered`` {number,
 agent} (a phone's call out), ``dial.ringing`` {agent} / ``dial.answered`` (click-to-dial);
+extension to extension: ``internal.ringing`` {agent} / ``internal.answered`` {agent} (the
+callee; a call it forwards out on a trunk is answered by ``outbound.answered``);
 ``survey.started`` {node, agent, queue} (the
 agent hung up and the caller stays for a survey: talk ends there).
 
@@ -122,15 +124,18 @@ def _connected(by_kind: dict[str, Event]) -> Event | None:
     """Return the event from which the caller talked to someone (None if they never did)."""
     if "callback.dialing" in by_kind:  # a callback: the agent answers first, then the customer
         return by_kind.get("agent.answered") and by_kind.get("callback.answered")
-    for kind in ("agent.answered", "external.answered", "outbound.answered", "dial.answered"):
+    answers = ("agent.answered", "internal.answered", "external.answered", "outbound.answered")
+    for kind in (*answers, "dial.answered"):
         if kind in by_kind:
             return by_kind[kind]
     return None
 
 
 def _agent(by_kind: dict[str, Event]) -> str | None:
-    """Return the agent who took the call, or whose call out (or click-to-dial) it was."""
-    for kind in ("agent.answered", "outbound.answered", "dial.ringing"):
+    """Return the agent who took the call, whose call out (or click-to-dial) it was, or the
+    extension a colleague called."""
+    kinds = ("agent.answered", "internal.answered", "outbound.answered", "dial.ringing")
+    for kind in (*kinds, "internal.ringing"):
         if kind in by_kind:
             return by_kind[kind]["data"].get("agent")
     return None

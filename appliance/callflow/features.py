@@ -6,6 +6,8 @@
 | `*46` | ready / not ready, toggled (logs in if logged out) |
 | `*78` / `*79` | do not disturb on / off |
 | `*72<number>` / `*73` | forward my direct calls to a number / stop forwarding |
+| `*90<number>` / `*91` | forward them when I am busy or in DND / stop |
+| `*52<number>` / `*53` | forward them when I do not answer / stop |
 | `*8` | pick up a call ringing for a colleague in one of my queues |
 | `*77<digits>` | record custom prompt `phone-<digits>` after the beep (docs/prompts.md) |
 | `*97` / `*98` | listen to my voicemail box / to any box (box number, then PIN) |
@@ -23,30 +25,43 @@ CODES = {
     "*78": "dnd_on",
     "*79": "dnd_off",
     "*73": "unforward",
+    "*91": "unforward",
+    "*53": "unforward",
     "*8": "pickup",
     "*97": "voicemail_own",
     "*98": "voicemail_any",
 }
 FORWARD = "*72"
+# The agent column each forward code sets (the off codes clear it).
+FORWARD_COLUMNS = {
+    "*72": "forward_to",
+    "*73": "forward_to",
+    "*90": "forward_busy",
+    "*91": "forward_busy",
+    "*52": "forward_no_answer",
+    "*53": "forward_no_answer",
+}
 RECORD_PROMPT = "*77"
 MAX_PROMPT_DIGITS = 10
 
 
 @dataclass(frozen=True)
 class Feature:
-    """A dialled feature: its action and its argument (the forward number)."""
+    """A dialled feature: its action, its argument (the forward number) and, for forwards,
+    the agent column it sets."""
 
     action: str
     argument: str = ""
+    column: str = ""
 
 
 def parse(dialled: str) -> Feature | None:
     """Return the feature a dialled string asks for, or None if it is not one."""
     if dialled in CODES:
-        return Feature(CODES[dialled])
-    number = dialled.removeprefix(FORWARD)
-    if dialled.startswith(FORWARD) and number.lstrip("+").isdigit():
-        return Feature("forward", number)
+        return Feature(CODES[dialled], column=FORWARD_COLUMNS.get(dialled, ""))
+    code, number = dialled[:3], dialled[3:]
+    if code in FORWARD_COLUMNS and CODES.get(code) != "unforward" and number.lstrip("+").isdigit():
+        return Feature("forward", number, FORWARD_COLUMNS[code])
     digits = dialled.removeprefix(RECORD_PROMPT)
     if dialled.startswith(RECORD_PROMPT) and digits.isdigit() and len(digits) <= MAX_PROMPT_DIGITS:
         return Feature("record_prompt", f"phone-{digits}")

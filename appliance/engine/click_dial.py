@@ -114,6 +114,8 @@ class ClickToDial:
         plan = self._plans.pop(session.call_id, None)
         number = plan.number if plan else session.to_number
         peer, headers = self._trunk(plan)
+        if plan is None:  # a colleague's extension: their phone shows who calls
+            headers = self.board.extensions.identity(session)
         callee = self.board.dial(
             session, number, "callee", CALLEE_RING_SECONDS, plan is not None, peer, headers
         )

@@ -1,7 +1,7 @@
 """Calls out: a phone dials an outside number, or an agent clicks one (click-to-dial).
 
-A number a phone dials that is neither a feature code, an inbound number nor an
-extension is a call out.  `outbound_plan.plan_call` decides it first — class of
+A number a phone dials that is neither a feature code, an inbound number, an
+extension nor a ring group is a call out.  `outbound_plan.plan_call` decides it first — class of
 service, allowed hours, the box's cap — so a refused call never reaches a carrier
 (event `outbound.refused`, the phone gets 403).  Allowed, the phone hears ringing while
 the route's trunks are tried in order: the next one on a failure reply (5xx, 408, no
@@ -50,11 +50,12 @@ class DialOut:
     def __init__(self, board: Switchboard) -> None:
         self.board = board
         self._calls: dict[str, tuple[OutboundCall, list[str]]] = {}  # call id -> plan, trunks left
+        self._for: dict[str, str] = {}  # call id -> the extension a forwarded call out is for
 
     def is_call_out(self, number: str) -> bool:
         """Return true if a number a phone dialled is a call out."""
-        directory = self.board.directory
-        return directory.route(number) is None and number not in self.board.acd.agents
+        known = self.board.directory.route(number) or self.board.extensions.is_extension(number)
+        return not known
 
     def plan(self, extension: str, number: str) -> OutboundCall | Refused:
         """Return the decision on a call out by extension (no call is made)."""
@@ -85,6 +86,7 @@ class DialOut:
         """Return the calls out in progress (forgetting the finished ones)."""
         for call_id in [c for c in self._calls if c not in self.board.sessions]:
             del self._calls[call_id]
+            self._for.pop(call_id, None)
         return len(self._calls)
 
     def start(self, session: CallSession) -> None:
@@ -104,9 +106,11 @@ class DialOut:
         log.warning("call out %s -> %s refused: %s", session.from_number, data["number"], data)
         self.board.end_call(session, "system", refused.reason, refused.code)
 
-    def dial(self, session: CallSession, call: OutboundCall) -> None:
-        """Try the call's trunks from the first."""
+    def dial(self, session: CallSession, call: OutboundCall, extension: str = "") -> None:
+        """Try the call's trunks from the first; for extension, when it forwards the call."""
         self._calls[session.call_id] = (call, list(call.trunks))
+        if extension:
+            self._for[session.call_id] = extension
         data = {"number": call.number, "route": call.route, "class": call.call_class.label}
         self.board.emit(session, "outbound.routed", {**data, "emergency": call.emergency})
         self._next_trunk(session)
@@ -156,10 +160,11 @@ class DialOut:
             leg.end()
             return
         call, _ = self._calls[session.call_id]
-        session.agent_leg, session.agent, session.state = leg, session.from_number, "talking"
-        caller = self.board.directory.callers_out.get(session.from_number)
+        agent = self._for.get(session.call_id, session.from_number)
+        session.agent_leg, session.agent, session.state = leg, agent, "talking"
+        caller = self.board.directory.callers_out.get(agent)
         session.record = bool(caller and caller.record)
-        data = {"number": call.number, "agent": session.from_number}
+        data = {"number": call.number, "agent": agent}
         self.board.emit(session, "outbound.answered", data, leg.leg_id)
         session.caller.answer(200)
         if call.max_seconds:

@@ -11,11 +11,21 @@ from appliance.callflow.customers import CallerBook
 from appliance.callflow.dialplan import OutboundRoute
 from appliance.callflow.hours import Schedule
 from appliance.callflow.outbound_plan import Caller
+from appliance.callflow.ring_groups import RingGroup
 from appliance.engine.hours_store import load_schedules
 from appliance.engine.outbound_store import outbound_extras
 from appliance.engine.queue_store import PendingCallback, TrunkPeer, queue_behaviour, queue_extras
 from appliance.engine.routing_data import load_callers, load_queue_routing, load_skills
-from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, QueueMember, Trunk
+from appliance.store.models import (
+    Agent,
+    BlockedNumber,
+    InboundNumber,
+    IvrFlow,
+    Queue,
+    QueueMember,
+    Trunk,
+)
+from appliance.store.models import RingGroup as RingGroupRow
 
 
 @dataclass
@@ -23,7 +33,7 @@ class Route:
     """Where calls to one dialled number go."""
 
     number: str
-    target_type: str  # ivr | queue | agent
+    target_type: str  # ivr | queue | agent | group
     target: str
     flow: dict[str, Any] | None = None
     flow_version: int = 0
@@ -45,10 +55,22 @@ class Directory:
     routes_out: list[OutboundRoute] = field(default_factory=list)  # calls out, in order
     trunks: dict[str, TrunkPeer] = field(default_factory=dict)  # enabled trunks by name
     callers_out: dict[str, Caller] = field(default_factory=dict)  # extension -> class of service
+    blocked: list[str] = field(default_factory=list)  # calling numbers refused (blacklist.py)
+    groups: dict[str, RingGroup] = field(default_factory=dict)  # ring groups by number
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
         return self.routes.get(number)
+
+
+def load_groups() -> dict[str, RingGroup]:
+    """Return the ring groups by number."""
+    return {
+        g.number: RingGroup(
+            g.number, g.name, g.strategy, tuple(g.members), g.ring_seconds, g.no_answer
+        )
+        for g in RingGroupRow.select()
+    }
 
 
 def load_directory() -> Directory:
@@ -105,6 +127,9 @@ def load_directory() -> Directory:
             wrap_up_seconds=a.wrap_up_seconds,
             skills=skills.get(a.extension, {}),
             forward_to=a.forward_to,
+            forward_busy=a.forward_busy,
+            forward_no_answer=a.forward_no_answer,
+            forward_ring_seconds=a.forward_ring_seconds,
         )
         for a in Agent.select()
     }
@@ -118,4 +143,6 @@ def load_directory() -> Directory:
         **queue_extras(),
         schedules=load_schedules(),
         **outbound_extras(),
+        blocked=[b.number for b in BlockedNumber.select().order_by(BlockedNumber.number)],
+        groups=load_groups(),
     )

@@ -68,9 +68,9 @@ class FeatureDesk:
         """Change the agent as the feature says; return the confirmation prompt."""
         agent = self.board.acd.agents[extension]
         if feature.action in ("forward", "unforward"):
-            agent.forward_to = feature.argument
-            self.board.writer.agent_forward(extension, feature.argument)
-            data = {"forward_to": feature.argument}
+            setattr(agent, feature.column, feature.argument)  # forward_to, _busy, _no_answer
+            self.board.writer.agent_forward(extension, feature.argument, feature.column)
+            data = {feature.column: feature.argument}
             self.board.emit_agent(extension, "agent.forward", data)
             return "forward-on" if feature.argument else "forward-off"
         state = next_state(feature.action, agent.state)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from appliance.callflow.const import AgentState, MonitorMode
 from appliance.callflow.targets import call_target
 from appliance.engine.control import CommandError
+from appliance.engine.direct_calls import DirectCalls
 from appliance.engine.intro import IntroOps
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
@@ -34,6 +35,7 @@ class CallOps:
     def __init__(self, board: Switchboard) -> None:
         self.board = board
         self.intro = IntroOps(board)  # call.intro: the caller hears the company intro
+        self.direct_calls = DirectCalls(board)  # calls for one agent, and their forwards
 
     # --- commands -------------------------------------------------------------------------
 
@@ -159,28 +161,8 @@ class CallOps:
         return {"call_id": call_id, "agent": supervisor}
 
     def direct(self, session: CallSession, extension: str, ring_s: float = 0.0) -> None:
-        """Ring one agent for a call to their own number; forward it if they asked.
-
-        A caller whose agent cannot be rung goes on at `session.fallback` (an IVR
-        node) when the flow set one, else hears that the agent is unavailable.
-        """
-        agent = self.board.acd.agents.get(extension)
-        if agent is not None and agent.forward_to and self.board.directory.outbound:
-            self.board.emit(session, "call.forwarded", {"agent": extension, "to": agent.forward_to})
-            self.ring_for(session, "external", agent.forward_to, ring_s)
-            return
-        try:
-            self.ring_for(session, "agent", extension, ring_s)
-        except CommandError as exc:
-            why = str(exc)
-            self.board.emit(session, "agent.unavailable", {"agent": extension, "reason": why})
-            if session.fallback:
-                self.fall_back(session)
-                return
-            session.state = "ivr"
-            language = session.run.language if session.run else self.board.settings.language
-            end = lambda: self.board.end_call(session, "system", why)  # noqa: E731
-            self.board.ivr.play(session, "agent-unavailable", language, 0.0, end)
+        """Ring one agent for a call to their own number, or forward it (`direct_calls`)."""
+        self.direct_calls.direct(session, extension, ring_s)
 
     def ring_for(self, session: CallSession, kind: str, name: str, ring_s: float = 0.0) -> None:
         """Ring a party for a caller who has nobody yet (they hear music meanwhile).
@@ -331,6 +313,7 @@ class CallOps:
     def _promote(self, session: CallSession, leg: Leg) -> None:
         """Finish a transfer: the consulted party now talks with the caller."""
         session.consult, session.state, session.fallback = None, "talking", ""
+        self.direct_calls.answered(session)
         if leg.extension in self.board.acd.agents:
             self._agent_took(session, leg)
         self._become_agent(session, leg)
@@ -339,8 +322,10 @@ class CallOps:
         self.board.mixer.remix(session)
 
     def fall_back(self, session: CallSession) -> None:
-        """A blind transfer failed: on at the flow's fallback node, back into the queue
-        the caller came from, or end."""
+        """A blind transfer (or a direct call) failed: to the agent's no-answer forward, on
+        at the flow's fallback node, back into the queue the caller came from, or end."""
+        if self.direct_calls.no_answer(session):  # the agent forwards unanswered calls
+            return
         self.board.desk.stop_music(session)
         if session.fallback:
             node, session.fallback = session.fallback, ""

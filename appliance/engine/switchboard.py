@@ -15,12 +15,14 @@ from typing import Any
 import pjsua2 as pj
 
 from appliance.callflow.acd import Acd
+from appliance.callflow.blacklist import matching_entry
 from appliance.callflow.cdr import derive_cdr
 from appliance.config import Settings
-from appliance.engine import dial_out
+from appliance.engine import dial_out, extension_calls
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
 from appliance.engine.directory import Directory
+from appliance.engine.extension_calls import ExtensionDesk
 from appliance.engine.feature_desk import FeatureDesk
 from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
@@ -38,7 +40,12 @@ from appliance.engine.trunk_accounts import TrunkAccounts
 from appliance.store.writer import EventWriter
 
 log = logging.getLogger(__name__)
-BRIDGED_ON_MEDIA = (*OUTBOUND_ROLES, *CLICK_ROLES, dial_out.ROLE)  # legs the engine dialled
+BRIDGED_ON_MEDIA = (
+    *OUTBOUND_ROLES,
+    *CLICK_ROLES,
+    dial_out.ROLE,
+    extension_calls.ROLE,
+)  # legs the engine dialled
 
 
 class Switchboard:
@@ -66,6 +73,7 @@ class Switchboard:
         self.rule_checker = RuleChecker(self)
         self.clicks = ClickToDial(self)
         self.dial_out = DialOut(self)
+        self.extensions = ExtensionDesk(self)
         self.recordings = RecordingOps(self)
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
 
@@ -167,6 +175,7 @@ class Switchboard:
             started_at=time.time(),
         )
         out = account.kind == "edge" and self.dial_out.is_call_out(session.to_number)
+        internal = account.kind == "edge" and self._to_extension(session.to_number)
         edge = "outbound" if out else "internal"
         leg.call_id = session.call_id
         self.sessions[session.call_id] = session
@@ -185,6 +194,11 @@ class Switchboard:
         if out:
             self.dial_out.start(session)
             return
+        if internal:
+            self.extensions.start(session)
+            return
+        if account.kind == "trunk" and self._blocked(session):
+            return
         refusal = self._refusal(account, source, session)
         if refusal:
             code, reason = refusal
@@ -199,8 +213,25 @@ class Switchboard:
             self.end_call(session, "system", reason, code)
             return
         session.route = self.directory.route(session.to_number)
+        if session.route is not None and session.route.target_type == "group":
+            self.extensions.start(session, session.route.target)  # answered when a member does
+            return
         self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
+
+    def _to_extension(self, number: str) -> bool:
+        """Return true if a phone dialled an extension (an inbound number goes first)."""
+        return self.directory.route(number) is None and self.extensions.is_extension(number)
+
+    def _blocked(self, session: CallSession) -> bool:
+        """Refuse a call in from a blacklisted number (403); return true if it was."""
+        entry = matching_entry(session.from_number, self.directory.blocked)
+        if entry is None:
+            return False
+        self.emit(session, "call.blocked", {"from": session.from_number, "entry": entry})
+        log.warning("call %s from %s blocked by %r", session.call_id, session.from_number, entry)
+        self.end_call(session, "system", f"caller on the blacklist ({entry})", 403)
+        return True
 
     def trunk_of(self, source: str) -> str:
         """Return the name of the trunk whose host a call came from ("" if none)."""
@@ -340,6 +371,8 @@ class Switchboard:
             self.desk.trunk.confirmed(session, leg)
         elif leg.role == dial_out.ROLE:
             self.dial_out.confirmed(session, leg)
+        elif leg.role == extension_calls.ROLE:
+            self.extensions.confirmed(session, leg)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow (or to the feature a phone dialled)."""
@@ -378,6 +411,8 @@ class Switchboard:
             self.desk.trunk.ended(session, leg, code, reason)
         elif leg.role == dial_out.ROLE:  # a call out: a trunk tried, or the far end
             self.dial_out.ended(session, leg, code, reason)
+        elif leg.role == extension_calls.ROLE:  # an extension rung by a colleague's call
+            self.extensions.ended(session, leg, code, reason)
         elif part == "caller":
             by = session.ended_by or "caller"
             self.end_call(session, by, session.end_reason or "caller hung up")

@@ -84,6 +84,9 @@ class Agent(BaseModel):
     auto_ready = BooleanField(default=False)  # ready as soon as the phone registers
     wrap_up_seconds = IntegerField(null=True)  # overrides the queue's wrap-up when set
     forward_to = CharField(default="")  # direct calls go to this number when set
+    forward_busy = CharField(default="")  # ... when in a call or DND (docs/pbx.md)
+    forward_no_answer = CharField(default="")  # ... when unanswered or not registered
+    forward_ring_seconds = IntegerField(default=20)  # rung this long before forward_no_answer
     created_at = DateTimeField(default=utcnow)
     # Class of service (callflow/call_class.py): the widest calls out allowed, when, how long.
     call_class = CharField(default="national")  # internal | local | national | international
@@ -244,7 +247,7 @@ class InboundNumber(BaseModel):
 
     number = CharField(unique=True)
     trunk = ForeignKeyField(Trunk, null=True, backref="numbers", on_delete="SET NULL")
-    target_type = CharField(default="ivr")  # ivr | queue | agent
+    target_type = CharField(default="ivr")  # ivr | queue | agent | group
     target = CharField()
 
 
@@ -549,6 +552,25 @@ class ReportSchedule(BaseModel):
     last_run_at = FloatField(null=True)
 
 
+class BlockedNumber(BaseModel):
+    """A calling number (or prefix ending in *) refused on every call in from a trunk."""
+
+    number = CharField(unique=True)
+    note = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class RingGroup(BaseModel):
+    """A number that rings several extensions at once or in order (callflow/ring_groups.py)."""
+
+    number = CharField(unique=True)  # dialled like an extension; an inbound number's target
+    name = CharField(default="")
+    strategy = CharField(default="simultaneous")  # simultaneous | in_order
+    members = JSONField(default=list)  # extensions, in order
+    ring_seconds = IntegerField(default=20)
+    no_answer = CharField(default="")  # an extension or an outside number; "": 480
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -586,4 +608,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     QaScorecard,
     QaEvaluation,
     ReportSchedule,
+    BlockedNumber,
+    RingGroup,
 ]

@@ -70,9 +70,12 @@ class EventWriter:
         """Queue an agent state the box itself decided (e.g. an auto-pause), to keep it."""
         self._put("agent", {"extension": extension, "state": state, "state_reason": reason})
 
-    def agent_forward(self, extension: str, number: str) -> None:
-        """Queue an agent's forward number set from their phone (a feature code), to keep it."""
-        self._put("agent", {"extension": extension, "forward_to": number})
+    def agent_forward(self, extension: str, number: str, column: str = "forward_to") -> None:
+        """Queue an agent's forward number set from their phone (a feature code), to keep it.
+
+        column: forward_to (always), forward_busy or forward_no_answer.
+        """
+        self._put("agent", {"extension": extension, column: number})
 
     def callback(self, row: Row) -> None:
         """Queue a queue callback's current state (replacing its earlier row)."""

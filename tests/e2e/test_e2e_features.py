@@ -92,4 +92,4 @@ def test_forward_set_from_the_phone_sends_direct_calls_out_on_the_trunk(box: Box
     cdr = box.wait_cdr()
     assert (cdr["agent"], cdr["outcome"]) == ("13900139000", "answered")
     forwarded = next(e for e in box.events(cdr["call_id"]) if e["kind"] == "call.forwarded")
-    assert forwarded["data"] == {"agent": "1002", "to": "13900139000"}
+    assert forwarded["data"] == {"agent": "1002", "to": "13900139000", "reason": "always"}

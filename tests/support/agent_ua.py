@@ -5,7 +5,7 @@ It registers through the SIP edge with digest auth, answers incoming calls after
 prints one JSON object per line on stdout for the test to read:
 
     {"event": "registered", "code": 200}
-    {"event": "incoming", "from": "..."}
+    {"event": "incoming", "from": "...", "identity": "<P-Asserted-Identity, if any>"}
     {"event": "confirmed"}
     {"event": "disconnected", "code": 200, "rx": 312, "tx": 330, "max_rx_level": 9000}
 
@@ -148,7 +148,8 @@ class Phone(pj.Account):
         """Ring, and answer after the configured delay."""
         call = AgentCall(self, prm.callId)
         self.calls[prm.callId] = call
-        say("incoming", **{"from": call.getInfo().remoteUri})
+        identity = header(prm.rdata.wholeMsg, "P-Asserted-Identity")
+        say("incoming", **{"from": call.getInfo().remoteUri, "identity": identity})
         ring = pj.CallOpParam()
         ring.statusCode = 180
         call.answer(ring)
@@ -179,6 +180,15 @@ class Phone(pj.Account):
             if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
                 call.confirmed_at = None
                 call.hangup(pj.CallOpParam())
+
+
+def header(message: str, name: str) -> str:
+    """Return the value of the first header called name in a SIP message ('' if none)."""
+    for line in message.split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip().lower() == name.lower():
+            return value.strip()
+    return ""
 
 
 def keys(text: str) -> tuple[int, str]:

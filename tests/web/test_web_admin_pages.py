@@ -23,6 +23,7 @@ PAGES = ["/admin/", "/admin/agents/", "/admin/agents/new", "/admin/queues/", "/a
          "/admin/trunks/", "/admin/trunks/new", "/admin/numbers/", "/admin/numbers/new",
          "/admin/hours/", "/admin/hours/new", "/admin/routes/", "/admin/routes/new",
          "/admin/reasons/", "/admin/reasons/new", "/admin/recording",
+         "/admin/blacklist/", "/admin/blacklist/new", "/admin/groups/", "/admin/groups/new",
          "/admin/users/", "/admin/users/new",
          "/admin/audit", "/admin/status", "/admin/flows", "/admin/flows/main",
          "/admin/prompts"]  # fmt: skip

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from web.admin.areas.agents import Agents
 from web.admin.areas.base import Area
+from web.admin.areas.blacklist import Blacklist
 from web.admin.areas.hours import Hours
 from web.admin.areas.queues import Queues
 from web.admin.areas.reasons import Reasons
+from web.admin.areas.ring_groups import RingGroups
 from web.admin.areas.routes_out import OutboundRoutes
 from web.admin.areas.trunks import Numbers, Trunks
 from web.admin.areas.users import Users
@@ -15,9 +17,11 @@ AREAS: dict[str, Area] = {
     area.name: area
     for area in (
         Agents(),
+        RingGroups(),
         Queues(),
         Trunks(),
         Numbers(),
+        Blacklist(),
         OutboundRoutes(),
         Hours(),
         Reasons(),

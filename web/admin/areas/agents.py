@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from peewee import Model
 
 from appliance.callflow.call_class import DEFAULT_CLASS
+from appliance.callflow.extensions import DEFAULT_RING_SECONDS
 from appliance.store.models import (
     Agent,
     AgentSkill,
@@ -15,8 +16,16 @@ from appliance.store.models import (
     InboundNumber,
     Queue,
     QueueMember,
+    RingGroup,
 )
 from web.admin.areas.base import Area
+from web.admin.areas.forwarding import (
+    AGENT_FORWARDS,
+    agent_forwarding,
+    check_loop,
+    forwards_except,
+    number_taken,
+)
 from web.admin.schemas import (
     DIALLABLE,
     DIGITS,
@@ -75,6 +84,13 @@ def _schedules() -> list[tuple[str, str]]:
     return [("", _("at any time")), *((h.name, h.name) for h in names)]
 
 
+def check_forward_loop(result: FormResult, obj: Agent | None) -> None:
+    """Put an error on the forward field that starts a chain of forwards coming back."""
+    extension, values = result.values["extension"], result.values
+    forwards = {**forwards_except(agent=obj), extension: agent_forwarding(values)}
+    check_loop(result, extension, forwards, {n: values.get(n) or "" for n in AGENT_FORWARDS})
+
+
 class Agents(Area):
     """The agents area."""
 
@@ -97,7 +113,16 @@ class Agents(Area):
               blank_none=True, help=_l("Empty: the queue's wrap-up.")),
         Field("auto_ready", _l("Ready when the phone registers"), kind="bool"),
         Field("forward_to", _l("Forward direct calls to"), max_length=32, pattern=DIALLABLE,
-              pattern_message=_l("A number to dial: digits, * and #.")),
+              pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Always: an extension or an outside number.")),
+        Field("forward_busy", _l("Forward when busy or DND"), max_length=32, pattern=DIALLABLE,
+              pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Empty: the caller hears busy.")),
+        Field("forward_no_answer", _l("Forward when not answered"), max_length=32,
+              pattern=DIALLABLE, pattern_message=_l("A number to dial: digits, * and #."),
+              help=_l("Also when the phone is not registered.")),
+        Field("forward_ring_seconds", _l("Ring seconds before forwarding"), kind="int",
+              minimum=5, maximum=300, check=lambda value: value or DEFAULT_RING_SECONDS),
         Field("skills", _l("Skills"), max_length=500,
               help=_l("skill:level, separated by spaces, e.g. billing:3 english:1"), check=_skills),
         Field("queues", _l("Queues"), max_length=500, check=_queues,
@@ -139,9 +164,12 @@ class Agents(Area):
         return {m.queue.name: m.penalty for m in members}
 
     def check(self, result: FormResult, obj: Any | None) -> None:
-        """Extensions are unique."""
-        self.unique(result, obj, "extension", _("Extension %(ext)s is taken.",
-                                                ext=result.values.get("extension")))  # fmt: skip
+        """Extensions are unique (ring groups' numbers too); forwards do not come back round."""
+        extension = result.values.get("extension")
+        if extension and number_taken(extension, agent=obj):
+            result.errors.setdefault("extension", _("Extension %(ext)s is taken.", ext=extension))
+        if not result.errors:
+            check_forward_loop(result, obj)
 
     def writes_column(self, name: str, value: Any) -> bool:
         """Keep the SIP password when the field is left empty."""
@@ -171,4 +199,6 @@ class Agents(Area):
         numbers = InboundNumber.select().where(
             (InboundNumber.target_type == "agent") & (InboundNumber.target == obj.extension)
         )
-        return [_("inbound number %(number)s", number=n.number) for n in numbers]
+        found = [_("inbound number %(number)s", number=n.number) for n in numbers]
+        groups = [g for g in RingGroup.select() if obj.extension in (g.members or [])]
+        return found + [_("ring group %(number)s", number=g.number) for g in groups]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, Trunk
+from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, RingGroup, Trunk
 from web.admin.areas.base import Area
 from web.admin.areas.routes_out import routes_using
 from web.admin.schemas import DIALLABLE, NAME, Field, FormResult
@@ -13,7 +13,7 @@ from web.i18n import _
 from web.i18n import lazy_gettext as _l
 
 HOST = re.compile(r"^[A-Za-z0-9.:\[\]-]+$")
-TARGET_TYPES = ("ivr", "queue", "agent")
+TARGET_TYPES = ("ivr", "queue", "agent", "group")
 
 
 class Trunks(Area):
@@ -93,9 +93,10 @@ class Numbers(Area):
         Field("trunk", _l("Trunk"), kind="choice", choices=_trunks),
         Field("target_type", _l("Goes to"), kind="choice", required=True,
               choices=lambda: [("ivr", _("IVR flow")), ("queue", _("Queue")),
-                               ("agent", _("Agent"))]),
+                               ("agent", _("Agent")), ("group", _("Ring group"))]),
         Field("target", _l("Target"), required=True, max_length=64,
-              help=_l("The flow's name, the queue's name or the agent's extension.")),
+              help=_l("The flow's name, the queue's name, the agent's extension or the "
+                      "ring group's number.")),
     ]  # fmt: skip
     columns: ClassVar[list[tuple[str, Any]]] = [("number", _l("Number")), ("trunk", _l("Trunk")),
                ("target_type", _l("Goes to")), ("target", _l("Target"))]  # fmt: skip
@@ -115,6 +116,7 @@ class Numbers(Area):
             "ivr": lambda: IvrFlow.select().where(IvrFlow.name == target).exists(),
             "queue": lambda: Queue.select().where(Queue.name == target).exists(),
             "agent": lambda: Agent.select().where(Agent.extension == target).exists(),
+            "group": lambda: RingGroup.select().where(RingGroup.number == target).exists(),
         }
         if target and kind in exists and not exists[kind]():
             result.errors.setdefault(

@@ -1,0 +1,161 @@
+"""Admin: extensions' forwarding (busy, no answer, loops refused on the field) and the blacklist."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from helpers_admin import AGENT_FORM, accept_reloads, log_in_as, post_form
+from helpers_web import StandInEngine
+
+from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup
+
+
+@pytest.fixture
+def admin(client: FlaskClient, engine: StandInEngine) -> FlaskClient:
+    """Return a client logged in as an admin, reloads accepted."""
+    accept_reloads(engine)
+    return log_in_as(client, "admin")
+
+
+def agent_form(extension: str, **fields: str) -> dict[str, str]:
+    """Return the agent form for extension with fields changed."""
+    return {**AGENT_FORM, "extension": extension, "name": f"Agent {extension}", **fields}
+
+
+def test_forward_on_busy_and_no_answer_are_saved(admin: FlaskClient) -> None:
+    form = agent_form("1001", forward_busy="1002", forward_no_answer="13900139000",
+                      forward_ring_seconds="15")  # fmt: skip
+    assert post_form(admin, "/admin/agents/new", form).status_code == 201
+    agent = Agent.get(Agent.extension == "1001")
+    assert (agent.forward_busy, agent.forward_no_answer, agent.forward_ring_seconds) == (
+        "1002", "13900139000", 15)  # fmt: skip
+    assert post_form(admin, "/admin/agents/new", agent_form("1003")).status_code == 201
+    assert Agent.get(Agent.extension == "1003").forward_ring_seconds == 20  # empty: the default
+
+
+def test_a_forward_loop_is_refused_on_the_field_that_closes_it(admin: FlaskClient) -> None:
+    post_form(admin, "/admin/agents/new", agent_form("1001", forward_to="1002"))
+    post_form(admin, "/admin/agents/new", agent_form("1002", forward_busy="1003"))
+    response = post_form(admin, "/admin/agents/new", agent_form("1003", forward_no_answer="1001"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Forward loop: 1003 → 1001 → 1002 → 1003. Calls would go round." in page
+    assert 'value="1001"' in page  # what was typed is kept
+    assert not Agent.select().where(Agent.extension == "1003").exists()
+
+
+def test_editing_an_agent_into_a_loop_is_refused_and_out_of_one_accepted(
+    admin: FlaskClient,
+) -> None:
+    post_form(admin, "/admin/agents/new", agent_form("1001"))
+    post_form(admin, "/admin/agents/new", agent_form("1002", forward_no_answer="1001"))
+    first = Agent.get(Agent.extension == "1001")
+    bad = post_form(admin, f"/admin/agents/{first.id}", agent_form("1001", forward_busy="1002"))
+    assert bad.status_code == 400 and "Forward loop: 1001 → 1002 → 1001." in bad.get_data(True)
+    assert Agent.get_by_id(first.id).forward_busy == ""
+    fine = post_form(admin, f"/admin/agents/{first.id}", agent_form("1001", forward_busy="1003"))
+    assert fine.status_code == 302 and Agent.get_by_id(first.id).forward_busy == "1003"
+
+
+def test_bad_ring_seconds_are_explained(admin: FlaskClient) -> None:
+    page = post_form(admin, "/admin/agents/new", agent_form("1001", forward_ring_seconds="2"))
+    assert page.status_code == 400 and "At least 5." in page.get_data(True)
+
+
+def test_the_blacklist_takes_numbers_and_prefixes_with_a_note(admin: FlaskClient) -> None:
+    form = {"number": "138-0013-8000", "note": "harassing calls"}
+    assert post_form(admin, "/admin/blacklist/new", form).status_code == 302
+    assert (
+        post_form(admin, "/admin/blacklist/new", {"number": "0755*", "note": ""}).status_code == 302
+    )
+    assert [b.number for b in BlockedNumber.select().order_by(BlockedNumber.number)] == [
+        "0755*", "13800138000"]  # fmt: skip
+    audit = AuditEntry.select().where(AuditEntry.area == "blacklist").order_by(AuditEntry.id)
+    assert audit[0].after["note"] == "harassing calls"
+    listing = admin.get("/admin/blacklist/").get_data(as_text=True)
+    assert "13800138000" in listing and "harassing calls" in listing
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("*", "A number, a prefix ending in * (e.g. 0755*), or anonymous."),
+        ("13*8", "A number, a prefix ending in *"),
+        ("", "This field is required."),
+    ],
+)
+def test_bad_blacklist_entries_are_explained(admin: FlaskClient, typed: str, error: str) -> None:
+    response = post_form(admin, "/admin/blacklist/new", {"number": typed, "note": "x"})
+    assert response.status_code == 400 and error in response.get_data(as_text=True)
+    assert not BlockedNumber.select().exists()
+
+
+def test_a_number_is_blacklisted_once(admin: FlaskClient) -> None:
+    post_form(admin, "/admin/blacklist/new", {"number": "13800138000", "note": ""})
+    again = post_form(admin, "/admin/blacklist/new", {"number": "13800138000", "note": ""})
+    assert again.status_code == 400 and "13800138000 is on the list already." in again.get_data(
+        True
+    )
+
+
+@pytest.mark.usefixtures("admin_exists")  # else pages lead to setup
+@pytest.mark.parametrize("role", ["supervisor", "agent"])
+def test_only_admins_manage_the_blacklist(client: FlaskClient, role: str) -> None:
+    log_in_as(client, role)
+    assert client.get("/admin/blacklist/").status_code == 403
+    form = {"number": "13800138000", "note": ""}
+    assert client.post("/admin/blacklist/new", data=form).status_code == 403
+    assert not BlockedNumber.select().exists()
+
+
+GROUP_FORM = {"number": "600", "name": "Front desk", "strategy": "in_order",
+              "members": "1002, 1001", "ring_seconds": "15", "no_answer": ""}  # fmt: skip
+
+
+def test_a_ring_group_is_saved_with_its_members_in_order(admin: FlaskClient) -> None:
+    for extension in ("1001", "1002"):
+        post_form(admin, "/admin/agents/new", agent_form(extension))
+    assert post_form(admin, "/admin/groups/new", GROUP_FORM).status_code == 302
+    group = RingGroup.get(RingGroup.number == "600")
+    assert (group.members, group.strategy, group.ring_seconds) == (["1002", "1001"], "in_order", 15)
+    page = admin.get(f"/admin/groups/{group.id}").get_data(as_text=True)
+    assert 'value="1002 1001"' in page
+    number = {"number": "88001", "trunk": "", "target_type": "group", "target": "600"}
+    assert post_form(admin, "/admin/numbers/new", number).status_code == 302
+    agent = Agent.get(Agent.extension == "1001")
+    refused = post_form(admin, f"/admin/agents/{agent.id}/delete", {})
+    assert refused.status_code == 409 and "ring group 600" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "error"),
+    [
+        ("members", "1001 4040", "No such extension: 4040."),
+        ("members", "1001 1001", "An extension is listed twice."),
+        ("number", "1001", "Extension 1001 is taken."),  # an extension's number
+        ("number", "6a", "Digits only"),
+        ("no_answer", "600", "Forward loop: 600 → 600."),
+        ("ring_seconds", "1", "At least 5."),
+    ],
+)
+def test_bad_ring_groups_are_explained(
+    admin: FlaskClient, field: str, typed: str, error: str
+) -> None:
+    post_form(admin, "/admin/agents/new", agent_form("1001"))
+    form = {**GROUP_FORM, "members": "1001", field: typed}
+    response = post_form(admin, "/admin/groups/new", form)
+    assert response.status_code == 400 and error in response.get_data(as_text=True)
+    assert not RingGroup.select().exists()
+
+
+def test_a_loop_through_a_group_is_refused(admin: FlaskClient) -> None:
+    post_form(admin, "/admin/agents/new", agent_form("1001", forward_no_answer="600"))
+    form = {**GROUP_FORM, "members": "1001", "no_answer": "1001"}
+    response = post_form(admin, "/admin/groups/new", form)
+    assert "Forward loop: 600 → 1001 → 600." in response.get_data(as_text=True)
+
+
+def test_an_unknown_ring_group_is_no_inbound_target(admin: FlaskClient) -> None:
+    number = {"number": "88001", "trunk": "", "target_type": "group", "target": "699"}
+    response = post_form(admin, "/admin/numbers/new", number)
+    assert response.status_code == 400 and "No group named 699." in response.get_data(True)
