@@ -77,13 +77,21 @@ def registration_in(box: Box, name: str, state: str) -> dict[str, Any]:
     return dict(wait_for(found, 10, f"trunk {name} {state}"))
 
 
-def trunk_events(box: Box, name: str) -> list[dict[str, Any]]:
-    """Return the box-wide events (call_id "") about a trunk, oldest first."""
-    with contextlib.closing(box.db()) as conn:
-        rows = conn.execute(
-            "SELECT * FROM call_event WHERE call_id = '' AND leg = ? ORDER BY id", (name,)
-        )
-        return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+def trunk_events(box: Box, name: str, at_least: int = 1) -> list[dict[str, Any]]:
+    """Return the box-wide events (call_id "") about a trunk, oldest first.
+
+    The event writer commits in batches on its own thread: wait until at_least are stored.
+    """
+
+    def stored() -> list[dict[str, Any]]:
+        with contextlib.closing(box.db()) as conn:
+            rows = conn.execute(
+                "SELECT * FROM call_event WHERE call_id = '' AND leg = ? ORDER BY id", (name,)
+            )
+            return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+    wait_for(lambda: len(stored()) >= at_least, 5, f"{at_least} events of trunk {name}")
+    return stored()
 
 
 def add_route(box: Box, name: str, prefix: str, trunks: list[str]) -> None:
@@ -227,7 +235,7 @@ def test_a_trunk_saved_again_re_registers_and_a_disabled_one_unregisters(trunk_b
         trunk_box.control.call("reload")
         wait_for(lambda: "Expires: 0" in trace.read_text(), 5, "the registration's removal")
     assert "carrier-fixed" not in [t["name"] for t in trunk_box.control.call("trunks")["trunks"]]
-    kinds = [e["kind"] for e in trunk_events(trunk_box, "carrier-fixed")]
+    kinds = [e["kind"] for e in trunk_events(trunk_box, "carrier-fixed", at_least=2)]
     assert kinds == ["trunk.registration_failed", "trunk.registered"]
 
 
