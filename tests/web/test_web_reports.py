@@ -14,7 +14,7 @@ from appliance.store.models import Cdr, User
 pytestmark = pytest.mark.usefixtures("admin_exists")  # pages lead to setup without one
 
 PAGES = ["/reports", "/reports/calls", "/reports/export.csv", "/reports/export.xlsx",
-         "/reports/forecast"]  # fmt: skip
+         "/reports/forecast", "/reports/people"]  # fmt: skip
 ADMIN_PAGES = ["/reports/schedules", "/reports/schedules/new"]
 EDIT = "/reports/schedules/1"  # refused before it is looked up
 POSTS = ["/reports/schedules/new", "/reports/schedules/1", "/reports/schedules/1/delete",

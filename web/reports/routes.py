@@ -9,8 +9,10 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
 from appliance.reports import details, exports, summary
+from appliance.reports import people as people_figures
 from web import vendor
 from web.auth.guards import role_required
+from web.i18n import _
 from web.reports import forecast, schemas, services
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -48,6 +50,24 @@ def index() -> Page:
     groups = summary.report_figures(form.report, form.period, services.timezone())
     charts = schemas.charts(groups["period"], summary.outcome_counts(groups["total"][""]))
     return render_template("reports/index.html", form=form, groups=groups, charts=charts)
+
+
+@bp.get("/people")
+@role_required(*ROLES)
+def people() -> Page:
+    """Show agents' time, first-call resolution, the IVR funnel and satisfaction."""
+    form = services.read_filter(request.args)
+    if form.report is not None and people_figures.too_long(form.report):
+        form.errors["to"] = _("At most %(n)d days here: these figures are read from every event.",
+                              n=people_figures.MAX_DAYS)  # fmt: skip
+        return render_template("reports/people.html", form=form, figures=None), 400
+    if form.report is None:
+        return render_template("reports/people.html", form=form, figures=None), 400
+    figures = people_figures.people_figures(form.report, services.timezone())
+    exits = {"hung_up": _("caller hung up"), "ended": _("ended by the box"),
+             "queue": _("to a queue"), "answered": _("answered"),
+             "transfer": _("transferred")}  # fmt: skip
+    return render_template("reports/people.html", form=form, figures=figures, exit_labels=exits)
 
 
 @bp.get("/calls")
