@@ -101,15 +101,20 @@ def check_version(manifest: Manifest) -> None:
 def verify(path: Path, passphrase: str = "") -> Verified:
     """Check every sum and restore the database into a temporary folder to check its integrity."""
     with plain_tar(path, passphrase) as plain, tarfile.open(plain) as tar:
-        manifest = read_manifest(tar)
-        check_members(tar, manifest)
-        check_version(manifest)
-        with tempfile.TemporaryDirectory(prefix=".verify-db-") as work:
-            database = Path(work) / "callbox.db"
-            stream = tar.extractfile("database/callbox.db")
-            assert stream is not None
-            database.write_bytes(stream.read())
-            result = integrity(database)
+        return check(tar, path)
+
+
+def check(tar: tarfile.TarFile, path: Path) -> Verified:
+    """Run every check of `verify` on an archive's open plain tar."""
+    manifest = read_manifest(tar)
+    check_members(tar, manifest)
+    check_version(manifest)
+    with tempfile.TemporaryDirectory(prefix=".verify-db-") as work:
+        database = Path(work) / "callbox.db"
+        stream = tar.extractfile("database/callbox.db")
+        assert stream is not None
+        database.write_bytes(stream.read())
+        result = integrity(database)
     if result != "ok":
         raise ArchiveRefused(f"the archive's database fails its integrity check: {result}")
     return Verified(path, manifest, result)

@@ -50,17 +50,15 @@ def restore(
     progress: Progress | None = None,
 ) -> Restored:
     """Restore an archive onto this (stopped) box; raise BackupError saying why not."""
-    reader.verify(path, passphrase)
-    if box_running(settings):
-        raise BackupError("the box is running: stop it first (Ctrl-C `callbox run`, or "
-                          "systemctl stop callbox), then restore", "box-running")  # fmt: skip
-    safety = None
-    if Path(settings.paths.database).exists():
-        source = archive.sources(settings, config_file, recordings=False)
-        safety = archive.create(source, Path(settings.paths.backups) / "safety")
     with reader.plain_tar(path, passphrase) as plain, tarfile.open(plain) as tar:
-        manifest = reader.read_manifest(tar)
-        reader.check_members(tar, manifest)  # the plain file is checked again as it is read
+        manifest = reader.check(tar, path).manifest  # decrypted and checked once, then unpacked
+        if box_running(settings):
+            raise BackupError("the box is running: stop it first (Ctrl-C `callbox run`, or "
+                              "systemctl stop callbox), then restore", "box-running")  # fmt: skip
+        safety = None
+        if Path(settings.paths.database).exists():
+            source = archive.sources(settings, config_file, recordings=False)
+            safety = archive.create(source, Path(settings.paths.backups) / "safety")
         targets = _targets(settings, config_file)
         staging = settings.var / ".restore"
         shutil.rmtree(staging, ignore_errors=True)
@@ -75,7 +73,7 @@ def restore(
 def _targets(settings: Settings, config_file: Path | None) -> dict[str, Path]:
     """Return where each part's files go on this box."""
     folders = archive.sources(settings, None, recordings=True).folders
-    targets = {part: folder for part, folder in folders.items()}
+    targets = dict(folders)
     targets["database"] = Path(settings.paths.database)  # the file itself, whatever its name
     if config_file is not None:
         targets["config"] = config_file.parent

@@ -140,9 +140,7 @@ class ClickToDial:
         registration = self.board.trunk_accounts.registration
         ready = [p for p in enabled if takes_calls_out(p.kind, registration(p.name))]
         peer = next(iter(ready or enabled), None)
-        if peer is None or not plan.caller_id:
-            return peer, None
-        return peer, {"P-Asserted-Identity": f"<sip:{plan.caller_id}@{peer.host}>"}
+        return peer, peer.caller_id_headers(plan.caller_id) if peer is not None else None
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """A leg of a click-to-dial call ended: the call ends with it."""

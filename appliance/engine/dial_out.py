@@ -131,16 +131,8 @@ class DialOut:
                 data = {"trunk": peer.name, "state": str(state)}
                 self.board.emit(session, "outbound.trunk_unregistered", data)
                 continue
-            headers = {"P-Asserted-Identity": f"<sip:{call.caller_id}@{peer.host}>"}
-            leg = self.board.dial(
-                session,
-                call.number,
-                ROLE,
-                DIAL_SECONDS,
-                True,
-                peer,
-                headers if call.caller_id else None,
-            )
+            headers = peer.caller_id_headers(call.caller_id)
+            leg = self.board.dial(session, call.number, ROLE, DIAL_SECONDS, True, peer, headers)
             if not leg.ended:
                 session.ringing[ROLE] = leg
                 self.board.emit(session, "outbound.dialing", {"trunk": peer.name}, leg.leg_id)

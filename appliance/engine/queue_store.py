@@ -34,6 +34,10 @@ class TrunkPeer:
         """Return the SIP URI of number at this peer."""
         return f"sip:{number}@{self.host}:{self.port}"
 
+    def caller_id_headers(self, caller_id: str) -> dict[str, str] | None:
+        """Return the header presenting caller_id to this carrier (None without one)."""
+        return {"P-Asserted-Identity": f"<sip:{caller_id}@{self.host}>"} if caller_id else None
+
 
 @dataclass(frozen=True)
 class PendingCallback:

@@ -48,6 +48,11 @@ BRIDGED_ON_MEDIA = (
 )  # legs the engine dialled
 
 
+def source_host(source: str) -> str:
+    """Return the host of an "address:port" a request came from ([v6] brackets taken off)."""
+    return source.rsplit(":", 1)[0].strip("[]")
+
+
 class Switchboard:
     """Every live call of the engine and what happens to it."""
 
@@ -235,7 +240,7 @@ class Switchboard:
 
     def trunk_of(self, source: str) -> str:
         """Return the name of the trunk whose host a call came from ("" if none)."""
-        host = source.rsplit(":", 1)[0].strip("[]")
+        host = source_host(source)
         peers = self.directory.trunks.values()
         return next((peer.name for peer in peers if peer.host == host), "")
 
@@ -252,7 +257,7 @@ class Switchboard:
         self, account: IncomingAccount, source: str, session: CallSession
     ) -> tuple[int, str] | None:
         """Return (SIP code, reason) if the call must be refused, else None."""
-        host = source.rsplit(":", 1)[0].strip("[]")
+        host = source_host(source)
         if account.kind == "trunk" and host not in self.directory.trunk_peers:
             return 403, f"source {host} is not a trunk peer"
         peer = self.directory.trunks.get(session.caller.trunk)

@@ -28,8 +28,7 @@ class DetailPage:
 
 def page_of(report: queries.ReportFilter, page: int, size: int = PAGE_SIZE) -> DetailPage:
     """Return page (clamped to the pages there are) of the filter's calls, newest first."""
-    _, total = queries.newest_page(report, 0, 0)
+    total = queries.count(report)
     pages = max(1, math.ceil(total / size))
     page = min(max(1, page), pages)
-    rows, total = queries.newest_page(report, (page - 1) * size, size)
-    return DetailPage(rows, page, pages, total)
+    return DetailPage(queries.newest_page(report, (page - 1) * size, size), page, pages, total)

@@ -6,9 +6,6 @@ returns the groups the page, the exports and the scheduled e-mail all show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from appliance.callflow import metrics
 from appliance.reports import exports, queries
 from appliance.reports.exports import Groups
@@ -16,18 +13,8 @@ from appliance.reports.exports import Groups
 GROUPS = ("total", "queue", "agent", "period")
 
 
-def figures(rows: Sequence[dict[str, Any]], period: str, timezone: str) -> Groups:
-    """Return the figures of rows: total, by queue, by agent and by period."""
-    return {
-        "total": {"": metrics.queue_stats(rows, total_threshold(rows))},
-        "queue": queries.by_queue(rows),
-        "agent": queries.by_agent(rows),
-        "period": queries.by_period(rows, period, timezone),
-    }
-
-
 def report_figures(report: queries.ReportFilter, period: str, timezone: str) -> Groups:
-    """Return a filter's figures like `figures`, from rollups where they serve (a year in <1 s).
+    """Return the figures of a filter: total, per queue, agent and period (rollups: a year < 1 s).
 
     The total is every call of the range as one period, so its service level counts
     against the default threshold (each queue's own row uses the queue's).
@@ -50,17 +37,6 @@ def outcome_counts(total: metrics.QueueStats) -> dict[str, int]:
     """Return how many calls ended each way (the pie chart), from the total's counts."""
     counts = {outcome: int(getattr(total, name)) for outcome, name in OUTCOME_FIELDS.items()}
     return {outcome: n for outcome, n in counts.items() if n}
-
-
-def total_threshold(rows: Sequence[dict[str, Any]]) -> float:
-    """Return the service-level threshold of the total: the queues' one when they share it.
-
-    Queues with different thresholds have no single service level; the total then
-    counts against the default (each queue's own row is exact).
-    """
-    known = queries.thresholds()
-    used = {known.get(r.get("queue") or "", metrics.DEFAULT_THRESHOLD_SECONDS) for r in rows}
-    return used.pop() if len(used) == 1 else metrics.DEFAULT_THRESHOLD_SECONDS
 
 
 MIME_TYPES = {

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,23 +39,11 @@ def carrier(
     box: Box, scenario: str, port: int, calls: int = 1, **keys: str
 ) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     """Run a SIPp carrier (UAS, calls calls) on 127.0.0.1:port; yield it and its message trace."""
-    trace = box.var / f"carrier-{scenario}-{port}-{time.monotonic_ns()}.log"
-    args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
-            "-p", str(port), "-mp", str(box.next_rtp()), "-m", str(calls), "-nostdin",
-            "-timeout", "30s", "-timeout_error",
-            "-trace_msg", "-message_file", str(trace)]  # fmt: skip
-    if scenario == "trunk_answer":
-        args += ["-set", "ring_ms", "200"]
+    extra = ["-set", "ring_ms", "200"] if scenario == "trunk_answer" else []
     for name, value in keys.items():
-        args += ["-key", name, value]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            text=True, cwd=box.var)  # fmt: skip
-    try:
-        yield proc, trace
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+        extra += ["-key", name, value]
+    with box.sipp_uas(scenario, port, calls, extra) as running:
+        yield running
 
 
 def expected_digest(digest: dict[str, str], method: str) -> str:

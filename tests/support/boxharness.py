@@ -339,15 +339,20 @@ class Box:
         port = free_port()
         Trunk.update(port=port).where(Trunk.name == demo.TRUNK_NAME).execute()
         self.control.call("reload")
-        trace = self.var / f"far-end-{port}.log"
+        extra = ["-rtp_echo"] if ring_ms is None else ["-set", "ring_ms", str(ring_ms)]
+        with self.sipp_uas(scenario, port, calls, extra, "120s") as running:
+            yield running
+
+    @contextlib.contextmanager
+    def sipp_uas(
+        self, scenario: str, port: int, calls: int, extra: list[str], timeout: str = "30s"
+    ) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+        """Run a SIPp UAS (a carrier) on 127.0.0.1:port; yield it and its message trace."""
+        trace = self.var / f"far-end-{scenario}-{port}-{time.monotonic_ns()}.log"
         args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
                 "-p", str(port), "-mp", str(self.next_rtp()), "-m", str(calls), "-nostdin",
-                "-timeout", "120s", "-timeout_error",
-                "-trace_msg", "-message_file", str(trace)]  # fmt: skip
-        if ring_ms is None:
-            args.append("-rtp_echo")
-        else:
-            args += ["-set", "ring_ms", str(ring_ms)]
+                "-timeout", timeout, "-timeout_error",
+                "-trace_msg", "-message_file", str(trace), *extra]  # fmt: skip
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 text=True, cwd=self.var)  # fmt: skip
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -50,13 +48,6 @@ def read_filter(args: Any) -> schemas.FilterForm:
         "agent": [ext for ext, _name in agent_options()],
     }
     return schemas.read_filter(args, timezone(), today(), choices)
-
-
-def outcome_counts(calls: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Return how many calls ended each way, in the order of the outcome list."""
-    counts = Counter(str(row.get("outcome") or "") for row in calls)
-    order = [*schemas.OUTCOMES, *sorted(set(counts) - set(schemas.OUTCOMES))]
-    return {key: counts[key] for key in order if counts.get(key)}
 
 
 def export(form: schemas.FilterForm, file_format: str, kind: str) -> tuple[str, bytes]:
