@@ -571,6 +571,26 @@ class RingGroup(BaseModel):
     no_answer = CharField(default="")  # an extension or an outside number; "": 480
 
 
+class Alert(BaseModel):
+    """A condition someone must see: raised by any process, shown as a web banner.
+
+    One row per condition (`key`, e.g. ``disk.recordings``); raising it again while it is
+    active only bumps `last_seen_at` and `count`.  The watchdog delivers new alerts
+    (e-mail, syslog) and stamps `notified_at`.  See appliance/health/alerts.py.
+    """
+
+    key = CharField(unique=True)  # the condition, stable: "<area>.<what>"
+    kind = CharField()  # what the web translates: disk_low, service_down, backup_verify_failed…
+    severity = CharField(default="warning")  # warning | critical
+    params = JSONField(default=dict)  # values the translated text names (path, free, service…)
+    detail = TextField(default="")  # technical detail as the raiser saw it (may be English)
+    raised_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)
+    count = IntegerField(default=1)
+    cleared_at = DateTimeField(null=True, index=True)  # null while the condition holds
+    notified_at = DateTimeField(null=True)  # delivered by the watchdog's notifier
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -610,4 +630,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     ReportSchedule,
     BlockedNumber,
     RingGroup,
+    Alert,
 ]
