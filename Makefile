@@ -12,7 +12,9 @@ DEBS_BUILD := swig libspeex-dev libspeexdsp-dev libgsm1-dev libssl-dev libopus-d
               uuid-dev build-essential dpkg-dev
 DEBS_TEST  := sip-tester chromium
 
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist): every test takes its own free ports and folders, and the
+# e2e calls mostly wait on timers, so two run side by side on CI's 2 cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint typecheck unit bench pjsua2 deps deps-test venv web-assets clean
 
