@@ -78,8 +78,9 @@ def test_cpu_sustained_load_limit(tmp_path: Path) -> None:
 
 def _trunk(name: str, registration: dict[str, Any] | None) -> dict[str, Any]:
     """Return one trunk as the engine's `trunks` command lists it."""
-    return {"name": name, "kind": "register" if registration else "peer", "host": "127.0.0.1",
-            "port": 5060, "max_channels": 0, "in": 0, "out": 0, "registration": registration}  # fmt: skip
+    kind = "register" if registration else "peer"
+    return {"name": name, "kind": kind, "host": "127.0.0.1", "port": 5060, "max_channels": 0,
+            "in": 0, "out": 0, "registration": registration}  # fmt: skip
 
 
 def test_trunk_registration_lost(tmp_path: Path, engine_answers: Callable[..., None]) -> None:
@@ -115,7 +116,8 @@ def test_agents_stuck_without_a_call_or_leg(
     assert found["agent.1002"].params["why"] == "no_call"
     assert found["agent.1003"].params["why"] == "no_leg"
     assert found["agent.1002"].repair == (
-        "health.free_agent", {"extension": "1002", "call_id": "gone"}
+        "health.free_agent",
+        {"extension": "1002", "call_id": "gone"},
     )
 
 
