@@ -145,6 +145,7 @@ class WatchdogSettings:
     restart_budget: int = 3  # restarts per service within restart_window_seconds
     restart_window_seconds: int = 1800
     restart_backoff_seconds: float = 30.0  # wait after a restart; doubled after each further one
+    restart_grace_seconds: float = 60.0  # a service (or the watchdog) this new is not restarted
     repair: bool = True  # free stuck agents and close calls left without events
     disk_min_free_mb: int = 1024  # recordings and var: less free than this is an alert
     disk_min_free_percent: float = 5.0

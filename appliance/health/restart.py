@@ -4,7 +4,9 @@ Under `callbox run` the watchdog kills the child's process group (its pid is in
 <run>/supervisor.json) and the supervisor starts it again; under systemd it runs
 ``systemctl restart callbox-<service>``.  Each service may be restarted
 watchdog.restart_budget times per watchdog.restart_window_seconds; after a restart
-the next waits restart_backoff_seconds, doubled after each further one.
+the next waits restart_backoff_seconds, doubled after each further one.  Nothing is
+restarted within restart_grace_seconds of the watchdog's start or of the service's
+(supervisor.json's started_at): a service still starting does not answer yet.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from appliance.config import Settings
 from appliance.supervisor.const import SUPERVISOR_STATE
@@ -46,6 +49,7 @@ class Restarter:
         self.watchdog = settings.watchdog
         self.clock = clock
         self.budgets: dict[str, Budget] = {}
+        self.started = clock()
 
     @property
     def method(self) -> str:
@@ -63,6 +67,8 @@ class Restarter:
             return EXHAUSTED
         if budget.times and now - budget.times[-1] < self.backoff(len(budget.times)):
             return WAITING
+        if now - self.started < self.watchdog.restart_grace_seconds or self._starting(service):
+            return WAITING
         budget.times.append(now)
         try:
             self._systemd(service) if self.method == "systemd" else self._supervisor(service)
@@ -71,6 +77,19 @@ class Restarter:
             return FAILED
         log.warning("restarted %s (%d in the window)", service, len(budget.times))
         return RESTARTED
+
+    def _starting(self, service: str) -> bool:
+        """Return true if the supervisor started service within the grace period."""
+        started_at = self._child(service).get("started_at")
+        grace = self.watchdog.restart_grace_seconds
+        return isinstance(started_at, (int, float)) and time.time() - started_at < grace
+
+    def _child(self, service: str) -> dict[str, Any]:
+        """Return the service's entry in supervisor.json ({} if there is none)."""
+        state = read_json(Path(self.settings.paths.run) / SUPERVISOR_STATE)
+        children = state.get("children", {}) if isinstance(state, dict) else {}
+        child = children.get(service) if isinstance(children, dict) else None
+        return child if isinstance(child, dict) else {}
 
     def backoff(self, restarts: int) -> float:
         """Return the wait after the restarts-th restart in the window."""
@@ -83,9 +102,7 @@ class Restarter:
 
     def _supervisor(self, service: str) -> None:
         """Kill the child's process group; `callbox run` restarts children that die."""
-        state = read_json(Path(self.settings.paths.run) / SUPERVISOR_STATE)
-        children = state.get("children", {}) if isinstance(state, dict) else {}
-        pid = (children.get(service) or {}).get("pid")
+        pid = self._child(service).get("pid")
         if not pid:
             raise LookupError(f"{service} has no pid in {SUPERVISOR_STATE}")
         os.killpg(os.getpgid(int(pid)), signal.SIGKILL)  # it hangs: a polite stop would too

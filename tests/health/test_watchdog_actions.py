@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,11 @@ ENGINE_UP = CheckResult.passed("answers ping")
 
 
 def make_settings(tmp_path: Path, **watchdog: str) -> Settings:
-    """Return settings on a temporary folder with the watchdog settings given."""
-    env = {"CALLBOX_PATHS__VAR": str(tmp_path / "var")}
+    """Return settings on a temporary folder with the watchdog settings given (no grace)."""
+    env = {
+        "CALLBOX_PATHS__VAR": str(tmp_path / "var"),
+        "CALLBOX_WATCHDOG__RESTART_GRACE_SECONDS": "0",
+    }
     env.update({f"CALLBOX_WATCHDOG__{k.upper()}": v for k, v in watchdog.items()})
     return load(tmp_path / "absent.yml", env=env)
 
@@ -107,6 +111,26 @@ def test_restart_budget_back_off_and_critical_alert_when_used_up(
         "critical",
         0,
     )
+
+
+def test_nothing_is_restarted_while_it_or_the_watchdog_is_starting(
+    tmp_path: Path, child: subprocess.Popen[bytes]
+) -> None:
+    settings = make_settings(tmp_path, restart_grace_seconds="60", restart_method="supervisor")
+    clock = Clock()
+    restarter = Restarter(settings, clock)
+    clock.now += 30
+    assert restarter.restart("engine") == WAITING  # the watchdog itself just started
+    clock.now += 31
+    run = Path(settings.paths.run)
+    engine = {"pid": child.pid, "started_at": time.time() - 5}
+    write_json_atomic(run / "supervisor.json", {"children": {"engine": engine}})
+    assert restarter.restart("engine") == WAITING  # the engine started 5 s ago
+    assert child.poll() is None
+    engine = {"pid": child.pid, "started_at": time.time() - 90}
+    write_json_atomic(run / "supervisor.json", {"children": {"engine": engine}})
+    assert restarter.restart("engine") == RESTARTED
+    assert child.wait(5) == -9
 
 
 def test_under_systemd_the_unit_is_restarted(tmp_path: Path) -> None:
