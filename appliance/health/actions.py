@@ -63,6 +63,8 @@ class Actions:
     def _act(self, check: HealthCheck, finding: Finding) -> None:
         """Restart, repair and raise the alert for one condition that persists."""
         restarting = check.on_failure == RESTART and self.settings.watchdog.restart
+        if restarting and self.restarter.in_grace(check.name):
+            return  # still starting: not down yet, and no alert for a normal start
         if restarting and self.restarter.restart(check.name) == EXHAUSTED:
             params = {**finding.params, "budget": self.settings.watchdog.restart_budget}
             finding = Finding(finding.key, "restart_budget_used", params, finding.detail,

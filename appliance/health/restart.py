@@ -67,7 +67,7 @@ class Restarter:
             return EXHAUSTED
         if budget.times and now - budget.times[-1] < self.backoff(len(budget.times)):
             return WAITING
-        if now - self.started < self.watchdog.restart_grace_seconds or self._starting(service):
+        if self.in_grace(service):
             return WAITING
         budget.times.append(now)
         try:
@@ -77,6 +77,12 @@ class Restarter:
             return FAILED
         log.warning("restarted %s (%d in the window)", service, len(budget.times))
         return RESTARTED
+
+    def in_grace(self, service: str) -> bool:
+        """Return true if the watchdog or the service started too recently to judge it."""
+        return self.clock() - self.started < self.watchdog.restart_grace_seconds or (
+            self._starting(service)
+        )
 
     def _starting(self, service: str) -> bool:
         """Return true if the supervisor started service within the grace period."""

@@ -133,6 +133,16 @@ def test_nothing_is_restarted_while_it_or_the_watchdog_is_starting(
     assert child.wait(5) == -9
 
 
+def test_a_service_down_while_the_box_starts_raises_no_alert(
+    tmp_path: Path, database: Database, child: subprocess.Popen[bytes]
+) -> None:
+    settings = make_settings(tmp_path, failures_before_action="1", restart_grace_seconds="60")
+    actions = Actions(settings, database)
+    for _ in range(3):
+        actions.apply(discover(), {"engine": ENGINE_DOWN})
+    assert alerts.active() == [] and child.poll() is None
+
+
 def test_under_systemd_the_unit_is_restarted(tmp_path: Path) -> None:
     calls = tmp_path / "systemctl.calls"
     systemctl = tmp_path / "systemctl"

@@ -29,20 +29,28 @@ def check(settings: Settings) -> CheckResult:
         return CheckResult.passed(NOT_CHECKED)
     limit = float(answer.get("ring_limit", 0)) + settings.watchdog.ring_grace_seconds
     busy = answer.get("agents", [])
+    _forget_all_but(busy)
     findings = [f for agent in busy if (f := _stuck(agent, _rung_for(agent), limit))]
     if findings:
         return CheckResult.failed("; ".join(f.detail for f in findings), tuple(findings))
     return CheckResult.passed(f"{len(busy)} agent(s) busy, none stuck")
 
 
+def _forget_all_but(busy: list[dict[str, Any]]) -> None:
+    """Forget the rings of agents no longer ringing for the same call."""
+    ringing = {(a["extension"], a.get("call_id") or "") for a in busy if a["state"] == "ringing"}
+    with _lock:
+        for key in set(_ringing_since) - ringing:
+            del _ringing_since[key]
+
+
 def _rung_for(agent: dict[str, Any]) -> float:
     """Return how long this process has seen the agent ringing for this call (0 if not)."""
     now = time.monotonic()
     with _lock:
-        key = (agent["extension"], agent.get("call_id") or "")
         if agent["state"] != "ringing":
-            _ringing_since.pop(key, None)
             return 0.0
+        key = (agent["extension"], agent.get("call_id") or "")
         return now - _ringing_since.setdefault(key, now)
 
 
