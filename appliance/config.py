@@ -22,6 +22,7 @@ import yaml
 DEFAULT_CONFIG_FILE = Path("/etc/callbox/callbox.yml")
 ENV_PREFIX = "CALLBOX_"
 # Variables under these prefixes belong to others (Flask's from_prefixed_env) or are secrets.
+RESTART_METHODS = ("auto", "supervisor", "systemd")
 FOREIGN_ENV = ("CALLBOX_CONFIG", "CALLBOX_FLASK_", "CALLBOX_BACKUP_PASSPHRASE")
 
 
@@ -133,6 +134,31 @@ class SupervisorSettings:
 
 
 @dataclass
+class WatchdogSettings:
+    """The watchdog: its checks' thresholds and what it does about a failure (watchdog.md)."""
+
+    interval_seconds: float = 2.0
+    failures_before_action: int = 3  # consecutive failed rounds before a restart or an alert
+    restart: bool = True  # restart a service that stays unhealthy (engine, kamailio, web…)
+    restart_method: str = "auto"  # auto (systemd when run by it) | supervisor | systemd
+    systemctl: str = "systemctl"  # the command restarting a unit under systemd
+    restart_budget: int = 3  # restarts per service within restart_window_seconds
+    restart_window_seconds: int = 1800
+    restart_backoff_seconds: float = 30.0  # wait after a restart; doubled after each further one
+    restart_grace_seconds: float = 60.0  # a service (or the watchdog) this new is not restarted
+    repair: bool = True  # free stuck agents and close calls left without events
+    disk_min_free_mb: int = 1024  # recordings and var: less free than this is an alert
+    disk_min_free_percent: float = 5.0
+    memory_max_percent: float = 90.0
+    cpu_max_load_per_core: float = 4.0  # the 5-minute load average divided by the cores
+    ring_grace_seconds: float = 30.0  # beyond the longest ring timeout before an agent is stuck
+    call_quiet_seconds: float = 60.0  # a live call with no event in the store this long is stuck
+    alert_emails: list[str] = field(default_factory=list)  # alerts e-mailed here (smtp settings)
+    syslog_address: str = ""  # "host:port" (UDP); default: /dev/log when present
+    hardware_device: str = ""  # e.g. /dev/watchdog: written every healthy round
+
+
+@dataclass
 class Settings:
     """All of callbox's settings, with derived paths filled in by `load`."""
 
@@ -143,6 +169,7 @@ class Settings:
     supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     dialing: DialingSettings = field(default_factory=DialingSettings)
+    watchdog: WatchdogSettings = field(default_factory=WatchdogSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP
@@ -312,3 +339,8 @@ def _derive(settings: Settings) -> None:
     ):
         if not 1 <= port <= 65535:
             raise ConfigError(f"setting '{key}' must be a port between 1 and 65535, got {port}")
+    if settings.watchdog.restart_method not in RESTART_METHODS:
+        raise ConfigError(
+            f"setting 'watchdog.restart_method' must be one of {', '.join(RESTART_METHODS)}, "
+            f"got {settings.watchdog.restart_method!r}"
+        )

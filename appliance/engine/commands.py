@@ -18,6 +18,7 @@ from appliance.engine.callback import request_callback
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.engine.flow_commands import FlowCommands
+from appliance.engine.health_commands import HealthCommands
 from appliance.engine.prompt_commands import PromptCommands
 from appliance.engine.survey_commands import SurveyCommands
 from appliance.engine.voicemail_commands import VoicemailCommands
@@ -56,6 +57,7 @@ class Commands:
             **SurveyCommands().table,
             **VoicemailCommands(engine.writer, engine.board.prompts).table,
             **BroadcastCommands(self._publish).table,
+            **HealthCommands(engine).table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:

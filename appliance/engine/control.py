@@ -12,7 +12,8 @@ Protocol (one JSON object per line, UTF-8):
 Commands (see `appliance.engine.commands`): ``ping``, ``calls``, ``agents``, ``queues``,
 ``reload``, ``agent.state`` (extension, state), ``flow.publish`` (name, graph),
 ``flow.rollback`` (name, version), ``flow.versions`` (name), ``prompt.list``,
-``prompt.upload``, ``prompt.tts``, ``prompt.delete`` (docs/prompts.md).  An error may carry
+``prompt.upload``, ``prompt.tts``, ``prompt.delete`` (docs/prompts.md), ``health.live``,
+``health.free_agent``, ``health.close_call`` (docs/watchdog.md).  An error may carry
 ``details`` (a refused flow's problems: ``[{"node": ..., "message": ...}]``).  This
 module holds no pjsua2 code: the server hands each command to a thread-safe
 ``dispatch`` callable.

@@ -35,7 +35,10 @@ def raise_alert(
 ) -> bool:
     """Record that the condition `key` holds; return true if it is new (not already active)."""
     now = utcnow()
-    with database.atomic():
+    # IMMEDIATE: the read below and the write after it are one write transaction.  A
+    # deferred one would read first and then fail at once ("database is locked", no
+    # busy wait) if another process (the engine's writer) committed in between.
+    with database.atomic("IMMEDIATE"):
         alert = Alert.get_or_none(Alert.key == key)
         fields = {"kind": kind, "severity": severity, "params": params or {}, "detail": detail}
         if alert is None:

@@ -12,6 +12,7 @@ from appliance.config import Settings
 from appliance.engine.control import ControlError
 from web.admin.services import engine_call
 from web.context import current_store
+from web.health import banner
 from web.health.services import check_services
 
 GIB = 1024**3
@@ -62,4 +63,5 @@ def status(settings: Settings) -> dict[str, Any]:
         "trunks": trunks(),
         "disk": disk(settings),
         "versions": versions(),
+        "cleared_alerts": banner.recently_cleared(),
     }

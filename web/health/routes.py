@@ -6,9 +6,10 @@ from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
 from web.context import current_settings, current_store
-from web.health import services
+from web.health import banner, services
 
 bp = Blueprint("health", __name__)
+bp.app_context_processor(banner.banner)  # the alert banner of every page (base.html)
 
 
 @bp.get("/healthz")

@@ -7,6 +7,7 @@ from appliance.engine.control import ControlClient, ControlError
 from appliance.health.result import CheckResult
 
 NAME = "engine"
+ON_FAILURE = "restart"
 
 
 def check(settings: Settings) -> CheckResult:

@@ -7,6 +7,7 @@ from appliance.health.address import connect_host
 from appliance.health.result import CheckResult
 
 NAME = "kamailio"
+ON_FAILURE = "restart"
 
 
 def check(settings: Settings) -> CheckResult:

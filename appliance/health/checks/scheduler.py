@@ -9,6 +9,7 @@ from appliance.health.heartbeat import freshness
 from appliance.health.result import CheckResult
 
 NAME = "scheduler"
+ON_FAILURE = "restart"
 HEARTBEAT_FILE = "scheduler.heartbeat"
 
 

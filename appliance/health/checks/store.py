@@ -18,6 +18,9 @@ from appliance.config import Settings
 from appliance.health.result import CheckResult
 
 NAME = "store"
+ALERT_KEY = "service.store"  # not restarted: a damaged database needs a person
+ALERT_KIND = "store_failed"
+ALERT_SEVERITY = "critical"
 QUICK_CHECK_INTERVAL = 300.0
 _last_quick_check: dict[str, tuple[float, str]] = {}  # path → (when, verdict)
 _lock = threading.Lock()

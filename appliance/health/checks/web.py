@@ -17,6 +17,7 @@ from appliance.health.address import connect_host
 from appliance.health.result import CheckResult
 
 NAME = "web"
+ON_FAILURE = "restart"
 # /healthz answers 503 when another service is down: the web itself still serves.
 SERVING = (200, 503)
 

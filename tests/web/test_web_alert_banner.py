@@ -1,0 +1,94 @@
+"""The alert banner on every admin and supervisor page, and the alerts on the status page."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from helpers_admin import log_in_as
+from helpers_i18n import assert_translated
+from peewee import Database
+
+from appliance.health import alerts
+from appliance.store.models import User
+from web.context import current_store
+
+pytestmark = pytest.mark.usefixtures("admin_exists")
+
+
+@pytest.fixture
+def store(client: FlaskClient) -> Database:
+    """Return the app's store (bound by the app factory)."""
+    with client.application.app_context():
+        return current_store()
+
+
+def raise_some(store: Database) -> None:
+    """Raise a warning, a critical alert, and one of a kind this box does not know."""
+    alerts.raise_alert(store, "disk.recordings", "disk_low",
+                       {"path": "/var/lib/callbox/recordings", "free_mb": 512, "free_percent": 3},
+                       "512 MB free")  # fmt: skip
+    alerts.raise_alert(store, "service.engine", "restart_budget_used",
+                       {"service": "engine", "budget": 3}, "no ping", alerts.CRITICAL)  # fmt: skip
+    alerts.raise_alert(store, "future.thing", "made_up_kind", {})
+
+
+def test_admins_see_every_active_alert_critical_first_on_every_page(
+    client: FlaskClient, store: Database
+) -> None:
+    raise_some(store)
+    admin = log_in_as(client, "admin")
+    for path in ("/live", "/admin/", "/reports/"):
+        page = admin.get(path, follow_redirects=True).get_data(as_text=True)
+        assert 'class="alert-banner"' in page, path
+    page = admin.get("/live").get_data(as_text=True)
+    critical = page.index('class="alert alert-critical" data-alert="service.engine"')
+    warning = page.index('class="alert alert-warning" data-alert="disk.recordings"')
+    assert critical < warning
+    assert "The call engine keeps failing after 3 restarts" in page
+    assert "Low disk space: 512 MB (3%) free at /var/lib/callbox/recordings." in page
+    assert "Alert: future.thing" in page  # an unknown kind is shown by its key, not hidden
+    assert 'href="/admin/status"' in page
+
+
+def test_supervisors_see_the_banner_without_the_admin_link_agents_do_not(
+    client: FlaskClient, store: Database
+) -> None:
+    raise_some(store)
+    supervisor = log_in_as(client, "supervisor")
+    page = supervisor.get("/live").get_data(as_text=True)
+    assert 'class="alert-banner"' in page and 'href="/admin/status"' not in page
+    agent = log_in_as(client.application.test_client(), "agent")
+    assert 'class="alert-banner"' not in agent.get("/live").get_data(as_text=True)
+
+
+def test_no_banner_once_alerts_clear_and_the_status_page_lists_them_as_cleared(
+    client: FlaskClient, store: Database
+) -> None:
+    raise_some(store)
+    for key in ("disk.recordings", "future.thing"):
+        alerts.clear_alert(store, key)
+    admin = log_in_as(client, "admin")
+    page = admin.get("/admin/status").get_data(as_text=True)
+    assert page.count('data-alert="service.engine"') == 2  # the banner and the table
+    assert 'class="alert-warning alert-cleared" data-alert="disk.recordings"' in page
+    assert "still active" in page and "512 MB free" in page
+    alerts.clear_alert(store, "service.engine")
+    assert 'class="alert-banner"' not in admin.get("/live").get_data(as_text=True)
+
+
+def test_the_status_page_says_when_there_were_no_alerts(client: FlaskClient) -> None:
+    admin = log_in_as(client, "admin")
+    assert "No alerts in the last day." in admin.get("/admin/status").get_data(as_text=True)
+
+
+def test_the_banner_and_status_alerts_in_chinese(client: FlaskClient, store: Database) -> None:
+    raise_some(store)
+    alerts.raise_alert(store, "trunk.carrier", "trunk_unregistered", {"trunk": "carrier"})
+    admin = log_in_as(client, "admin")
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "呼叫引擎 重启 3 次后仍然失败" in page
+    assert "磁盘空间不足：/var/lib/callbox/recordings 仅剩 512 MB（3%）。" in page
+    assert "中继 carrier 已失去在运营商的注册。" in page and "警报：future.thing" in page
+    allowed = ["admin1", "carrier", "future.thing", "var", "lib", "callbox", "recordings", "MB"]
+    assert_translated(page, allowed=allowed)
