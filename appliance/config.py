@@ -121,6 +121,12 @@ class DialingSettings:
     region: str = "CN"  # ISO country of the box: numbers without a country code are its
     area_code: str = ""  # the box's own area code (755): its numbers count as local
     max_outbound_calls: int = 0  # concurrent calls out at most; 0: no cap (emergency exempt)
+    # Toll-fraud alerts (appliance/health/checks/outbound.py), counted over the last window:
+    alert_window_minutes: int = 60
+    alert_min_calls: int = 30  # calls out: no volume alert at or below this many
+    alert_volume_factor: float = 3.0  # calls out above this × the usual for the time of day
+    alert_international_calls: int = 10  # international or premium-rate calls routed
+    alert_refused_calls: int = 10  # calls out refused by class of service, hours or cap
 
 
 @dataclass
@@ -343,4 +349,11 @@ def _derive(settings: Settings) -> None:
         raise ConfigError(
             f"setting 'watchdog.restart_method' must be one of {', '.join(RESTART_METHODS)}, "
             f"got {settings.watchdog.restart_method!r}"
+        )
+    d = settings.dialing
+    if d.alert_window_minutes < 1 or d.alert_volume_factor <= 0:
+        raise ConfigError(
+            "settings 'dialing.alert_window_minutes' must be at least 1 and "
+            f"'dialing.alert_volume_factor' above 0, got {d.alert_window_minutes} and "
+            f"{d.alert_volume_factor}"
         )

@@ -254,7 +254,7 @@ class InboundNumber(BaseModel):
 class CallEvent(BaseModel):
     """One step of one call, appended before the step is acknowledged."""
 
-    call_id = CharField(index=True)
+    call_id = CharField(index=True)  # also indexed (kind, at): m0027, for counts by kind
     at = FloatField()  # UNIX time
     kind = CharField()  # call.started, ivr.played, queue.joined, agent.answered, ...
     leg = CharField(default="")

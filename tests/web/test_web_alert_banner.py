@@ -92,3 +92,20 @@ def test_the_banner_and_status_alerts_in_chinese(client: FlaskClient, store: Dat
     assert "中继 carrier 已失去在运营商的注册。" in page and "警报：future.thing" in page
     allowed = ["admin1", "carrier", "future.thing", "var", "lib", "callbox", "recordings", "MB"]
     assert_translated(page, allowed=allowed)
+
+
+def test_toll_fraud_alerts_in_english_and_chinese(client: FlaskClient, store: Database) -> None:
+    alerts.raise_alert(store, "outbound.international", "outbound_international",
+                       {"calls": 14, "window_minutes": 60, "numbers": "00882161234567"},
+                       "14 international", alerts.CRITICAL)  # fmt: skip
+    alerts.raise_alert(store, "outbound.volume", "outbound_volume",
+                       {"calls": 95, "window_minutes": 60, "usual": 12.5})  # fmt: skip
+    admin = log_in_as(client, "admin")
+    page = admin.get("/live").get_data(as_text=True)
+    assert "14 international or premium-rate calls in the last 60 minutes (00882161234567)" in page
+    assert "95 calls out in the last 60 minutes, usually 12.5: check for toll fraud." in page
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "最近 60 分钟有 14 次国际或高费率呼叫（00882161234567）：请检查是否被盗打。" in page
+    assert "最近 60 分钟外呼 95 次，平时约 12.5 次：请检查是否被盗打。" in page
+    assert_translated(page, allowed=["admin1"])

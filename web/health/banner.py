@@ -51,6 +51,16 @@ TEXTS: dict[str, Callable[[Params], str]] = {
     "agent_stuck": lambda p: _("Agent %(extension)s was stuck in a call that had ended; the "
                                "watchdog freed them.", extension=p["extension"]),
     "call_stuck": lambda p: _("A call the engine held had no record; the watchdog closed it."),
+    "outbound_volume": lambda p: _("%(calls)s calls out in the last %(minutes)s minutes, usually "
+                                   "%(usual)s: check for toll fraud.", calls=p["calls"],
+                                   minutes=p["window_minutes"], usual=p["usual"]),
+    "outbound_international": lambda p: _("%(calls)s international or premium-rate calls in the "
+                                          "last %(minutes)s minutes (%(numbers)s): check for toll "
+                                          "fraud.", calls=p["calls"],
+                                          minutes=p["window_minutes"], numbers=p["numbers"]),
+    "outbound_refused": lambda p: _("%(calls)s calls out were refused in the last %(minutes)s "
+                                    "minutes: someone may be trying numbers they may not call.",
+                                    calls=p["calls"], minutes=p["window_minutes"]),
 }  # fmt: skip
 
 
