@@ -81,6 +81,7 @@ class EngineSettings:
     rtp_port_range: int = 8000
     public_address: str = ""  # SDP address; default: listen
     control_socket: str = ""  # default: <run>/engine.sock
+    trunk_qualify_seconds: float = 30.0  # OPTIONS to each IP-peer trunk this often; 0: never
     record_calls: bool = True
     log_level: int = 2
 

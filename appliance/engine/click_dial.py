@@ -130,15 +130,17 @@ class ClickToDial:
     def _trunk(self, plan: OutboundCall | None) -> tuple[TrunkPeer | None, dict[str, str] | None]:
         """Return the first enabled trunk of a call out's route and its caller-ID header.
 
-        A registering trunk not registered now is passed over for the route's next
-        one; if none is left, the first enabled one is tried all the same.
+        A registering trunk not registered now, or an IP peer that stopped answering
+        OPTIONS, is passed over for the route's next one; if none is left, the first
+        enabled one is tried all the same.
         """
         if plan is None:
             return None, None
         trunks = self.board.directory.trunks
         enabled = [trunks[name] for name in plan.trunks if name in trunks]
         registration = self.board.trunk_accounts.registration
-        ready = [p for p in enabled if takes_calls_out(p.kind, registration(p.name))]
+        reach = self.board.trunk_reachability
+        ready = [p for p in enabled if takes_calls_out(p.kind, registration(p.name), reach(p.name))]
         peer = next(iter(ready or enabled), None)
         return peer, peer.caller_id_headers(plan.caller_id) if peer is not None else None
 

@@ -118,7 +118,9 @@ class Commands:
         """Return each enabled trunk with the calls in and out on it now and its registration.
 
         `registration` is None for an IP peer, else {state: registered | failing |
-        unregistered, code, reason, expires, changed_at} as the carrier last answered.
+        unregistered, code, reason, expires, changed_at} as the carrier last answered;
+        `reachability` is None until an IP peer was probed, else {state: unknown |
+        reachable | unreachable, code, rtt_ms, changed_at} from OPTIONS.
         """
         board = self.engine.board
 
@@ -128,7 +130,8 @@ class Commands:
             return [
                 {"name": p.name, "kind": p.kind, "host": p.host, "port": p.port,
                  "max_channels": p.max_channels, **usage.get(p.name, {"in": 0, "out": 0}),
-                 "registration": reg.as_dict() if (reg := registration(p.name)) else None}
+                 "registration": reg.as_dict() if (reg := registration(p.name)) else None,
+                 "reachability": r.as_dict() if (r := board.trunk_reachability(p.name)) else None}
                 for p in board.directory.trunks.values()
             ]  # fmt: skip
 

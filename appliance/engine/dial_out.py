@@ -126,7 +126,12 @@ class DialOut:
                 self.board.emit(session, "outbound.trunk_full", {"trunk": peer.name})
                 continue
             registration = self.board.trunk_accounts.registration(peer.name)
-            if not takes_calls_out(peer.kind, registration):
+            reachability = self.board.trunk_reachability(peer.name)
+            if not takes_calls_out(peer.kind, registration, reachability):
+                if reachability is not None and peer.kind != "register":
+                    data = {"trunk": peer.name, "state": str(reachability.state)}
+                    self.board.emit(session, "outbound.trunk_unreachable", data)
+                    continue
                 state = registration.state if registration else "unregistered"
                 data = {"trunk": peer.name, "state": str(state)}
                 self.board.emit(session, "outbound.trunk_unregistered", data)

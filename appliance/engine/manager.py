@@ -18,6 +18,7 @@ from appliance.engine.directory import load_directory
 from appliance.engine.reactor import Reactor
 from appliance.engine.recovery import close_interrupted_calls
 from appliance.engine.switchboard import Switchboard
+from appliance.engine.trunk_qualify import TrunkQualifier
 from appliance.sipedge import registrations
 from appliance.store.manager import open_store
 from appliance.store.writer import EventWriter
@@ -88,6 +89,8 @@ class Engine:
             raise
         self.board.open_accounts()
         self.board.configure(load_directory())
+        self.board.qualifier = TrunkQualifier(self.board, self.stopping)
+        self.board.qualifier.start()
         self.control = ControlServer(self.settings.engine.control_socket, self._dispatch)
         self.control.start()
         threading.Thread(target=self._poll_registrations, name="registrations", daemon=True).start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pjsua2 as pj
 
@@ -37,7 +37,11 @@ from appliance.engine.recording_ops import RecordingOps
 from appliance.engine.routing import RuleChecker
 from appliance.engine.session import CallSession, new_call_id
 from appliance.engine.trunk_accounts import TrunkAccounts
+from appliance.engine.trunk_reachability import Reachability
 from appliance.store.writer import EventWriter
+
+if TYPE_CHECKING:
+    from appliance.engine.trunk_qualify import TrunkQualifier
 
 log = logging.getLogger(__name__)
 BRIDGED_ON_MEDIA = (
@@ -81,6 +85,7 @@ class Switchboard:
         self.extensions = ExtensionDesk(self)
         self.recordings = RecordingOps(self)
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
+        self.qualifier: TrunkQualifier | None = None  # IP peers' OPTIONS (set by the manager)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -243,6 +248,10 @@ class Switchboard:
         host = source_host(source)
         peers = self.directory.trunks.values()
         return next((peer.name for peer in peers if peer.host == host), "")
+
+    def trunk_reachability(self, name: str) -> Reachability | None:
+        """Return an IP-peer trunk's reachability from OPTIONS (None: not probed)."""
+        return self.qualifier.reachability(name) if self.qualifier is not None else None
 
     def trunk_usage(self) -> dict[str, dict[str, int]]:
         """Return the calls in and out on each trunk now (live legs)."""

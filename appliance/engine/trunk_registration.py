@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from appliance.engine.trunk_reachability import Reachability
+
 
 class RegState(StrEnum):
     """Where a trunk's registration stands."""
@@ -60,13 +62,15 @@ class Registration:
         return {**dataclasses.asdict(self), "state": str(self.state)}
 
 
-def takes_calls_out(kind: str, registration: Registration | None) -> bool:
+def takes_calls_out(
+    kind: str, registration: Registration | None, reachability: Reachability | None = None
+) -> bool:
     """Return true if calls out may be tried on a trunk of kind with this registration.
 
-    An IP peer is always tried; a registering trunk only while registered: a carrier
-    that refused our REGISTER will refuse our INVITE too, so trying it only delays
-    the call's failover.
+    An IP peer is tried unless it stopped answering OPTIONS (trunk_reachability.py); a
+    registering trunk only while registered: a carrier that refused our REGISTER will
+    refuse our INVITE too, so trying it only delays the call's failover.
     """
     if kind != "register":
-        return True
+        return reachability is None or not reachability.passed_over
     return registration is not None and registration.state == RegState.REGISTERED

@@ -6,9 +6,20 @@ import secrets
 import socket
 import time
 
+OK = 200
+
 
 def ping(host: str, port: int, timeout: float = 1.0, source: str = "") -> bool:
     """Return true if host:port answers an OPTIONS with SIP/2.0 200 within timeout seconds."""
+    return probe(host, port, timeout, source) == OK
+
+
+def probe(host: str, port: int, timeout: float = 1.0, source: str = "") -> int | None:
+    """Return the final status code host:port answers an OPTIONS with; None if none came.
+
+    Any final answer (200, or a carrier's 403/405) proves the far end is up; None means
+    silence or an ICMP refusal within timeout seconds.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         with socket.socket(family, socket.SOCK_DGRAM) as sock:
@@ -17,9 +28,9 @@ def ping(host: str, port: int, timeout: float = 1.0, source: str = "") -> bool:
             call_id = secrets.token_hex(8) + "@callbox"
             local_host, local_port = sock.getsockname()[:2]
             sock.send(_request(host, port, local_host, local_port, call_id))
-            return _await_ok(sock, call_id, timeout)
+            return _await_final(sock, call_id, timeout)
     except OSError:
-        return False
+        return None
 
 
 def _request(host: str, port: int, local_host: str, local_port: int, call_id: str) -> bytes:
@@ -41,22 +52,29 @@ def _request(host: str, port: int, local_host: str, local_port: int, call_id: st
     return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
 
 
-def _await_ok(sock: socket.socket, call_id: str, timeout: float) -> bool:
-    """Return true once a 200 reply for call_id arrives; false on any other final or timeout."""
+def _await_final(sock: socket.socket, call_id: str, timeout: float) -> int | None:
+    """Return the code of the first final reply for call_id; None on timeout or refusal."""
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         sock.settimeout(left)
         try:
             data = sock.recv(65535)
         except (TimeoutError, ConnectionRefusedError):
-            return False
+            return None
         if call_id.encode("ascii") not in data:
             continue  # a stray datagram, not our reply
-        if data.startswith(b"SIP/2.0 200"):
-            return True
-        if not data.startswith(b"SIP/2.0 1"):
-            return False
-    return False
+        code = _status(data)
+        if code is not None and code >= 200:
+            return code
+    return None
+
+
+def _status(data: bytes) -> int | None:
+    """Return the status code of a SIP response's first line (None if it is not one)."""
+    parts = data.split(b"\r\n", 1)[0].split(b" ", 2)
+    if len(parts) < 2 or parts[0] != b"SIP/2.0" or not parts[1].isdigit():
+        return None
+    return int(parts[1])
 
 
 def _host_port(host: str, port: int) -> str:

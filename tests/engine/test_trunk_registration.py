@@ -113,23 +113,29 @@ def test_the_engine_reads_a_registering_trunks_credentials(store: None) -> None:
     assert outbound_trunk() == peer
 
 
-def test_click_to_dial_passes_over_a_registration_not_registered() -> None:
+def test_click_to_dial_passes_over_a_registration_not_registered_and_an_unreachable_peer() -> None:
     from types import SimpleNamespace
 
     from appliance.callflow.call_class import CallClass
     from appliance.callflow.outbound_plan import OutboundCall
     from appliance.engine.click_dial import ClickToDial
+    from appliance.engine.trunk_reachability import Reachability
 
     down = TrunkPeer("down", "192.0.2.1", 5060, kind="register", username="u", password="p")
     up = TrunkPeer("up", "192.0.2.2", 5060)
+    silent = TrunkPeer("silent", "192.0.2.3", 5060)
     states = {"down": Registration().answered(403, "Forbidden", 0, 1.0)}
+    gone = Reachability().probed(200, 5, 1.0).probed(None, 0, 2.0).probed(None, 0, 3.0)
     board = SimpleNamespace(
-        directory=SimpleNamespace(trunks={"down": down, "up": up}),
+        directory=SimpleNamespace(trunks={"down": down, "up": up, "silent": silent}),
         trunk_accounts=SimpleNamespace(registration=states.get),
+        trunk_reachability={"silent": gone}.get,
     )
     clicks = ClickToDial.__new__(ClickToDial)
     clicks.board = board  # type: ignore[assignment]
     plan = OutboundCall("0101234", "r", ("down", "up"), "", CallClass.named("national"), 0)
     assert clicks._trunk(plan) == (up, None)
+    past_silent = OutboundCall("0101234", "r", ("silent", "up"), "", CallClass.named("national"), 0)
+    assert clicks._trunk(past_silent) == (up, None)
     only_down = OutboundCall("0101234", "r", ("down",), "", CallClass.named("national"), 0)
     assert clicks._trunk(only_down) == (down, None)  # nothing better: tried all the same

@@ -97,6 +97,18 @@ def test_trunk_registration_lost(tmp_path: Path, engine_answers: Callable[..., N
     assert check_results(make_settings(tmp_path), only=("trunks",))["trunks"].ok
 
 
+def test_an_ip_peer_that_stopped_answering_options(
+    tmp_path: Path, engine_answers: Callable[..., None]
+) -> None:
+    silent = {**_trunk("peer-b", None), "reachability": {"state": "unreachable", "code": 200}}
+    unknown = {**_trunk("peer-c", None), "reachability": {"state": "unknown", "code": 0}}
+    engine_answers({"trunks": {"trunks": [_trunk("peer-a", None), silent, unknown]}})
+    result = check_results(make_settings(tmp_path), only=("trunks",))["trunks"]
+    (finding,) = result.findings  # a peer that never answered is not called down
+    assert (finding.key, finding.kind) == ("trunk.peer-b", "trunk_unreachable")
+    assert finding.params == {"trunk": "peer-b", "host": "127.0.0.1", "port": 5060}
+
+
 def _busy(ext: str, state: str, call_id: str, live: bool, leg: bool) -> dict[str, Any]:
     """Return an agent as `health.live` lists it."""
     return {"extension": ext, "state": state, "call_id": call_id, "call_live": live,

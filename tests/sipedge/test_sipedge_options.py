@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 
-from appliance.sipedge.options import ping
+from appliance.sipedge.options import ping, probe
 
 
 class FakePeer:
@@ -78,3 +78,17 @@ def test_nothing_listening_is_unhealthy_fast() -> None:
     started = time.monotonic()
     assert ping("127.0.0.1", port, timeout=2.0) is False
     assert time.monotonic() - started < 1.0
+
+
+def test_probe_returns_any_final_code_a_carrier_answers_with() -> None:
+    """A carrier's 405 to OPTIONS proves it is up: probe returns the code, ping says no."""
+    with FakePeer(["SIP/2.0 100 Trying", "SIP/2.0 405 Method Not Allowed"]) as peer:
+        assert probe("127.0.0.1", peer.port, timeout=1.0) == 405
+
+
+def test_probe_returns_none_for_silence_and_for_garbage() -> None:
+    """No answer, or a datagram that is not a SIP status line, is no answer."""
+    with FakePeer([]) as silent:
+        assert probe("127.0.0.1", silent.port, timeout=0.3) is None
+    with FakePeer(["HTTP/1.1 200 OK"]) as confused:
+        assert probe("127.0.0.1", confused.port, timeout=0.3) is None

@@ -140,6 +140,9 @@ class Box:
             "CALLBOX_ENGINE__TRUNK_PORT": str(free_port()),
             "CALLBOX_ENGINE__RTP_PORT": str(random.randrange(30000, 50000, 2)),
             "CALLBOX_ENGINE__RTP_PORT_RANGE": "4000",
+            # No OPTIONS to IP-peer trunks: a test's SIPp carrier expects its INVITE and
+            # would abort on a probe.  The reachability test turns it on for its own box.
+            "CALLBOX_ENGINE__TRUNK_QUALIFY_SECONDS": "0",
             **overrides,
         }
         if prompts is not None:

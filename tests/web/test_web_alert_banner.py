@@ -109,3 +109,12 @@ def test_toll_fraud_alerts_in_english_and_chinese(client: FlaskClient, store: Da
     assert "最近 60 分钟有 14 次国际或高费率呼叫（00882161234567）：请检查是否被盗打。" in page
     assert "最近 60 分钟外呼 95 次，平时约 12.5 次：请检查是否被盗打。" in page
     assert_translated(page, allowed=["admin1"])
+
+
+def test_an_unreachable_trunk_in_chinese(client: FlaskClient, store: Database) -> None:
+    alerts.raise_alert(store, "trunk.carrier", "trunk_unreachable",
+                       {"trunk": "carrier", "host": "192.0.2.7", "port": 5060})  # fmt: skip
+    admin = log_in_as(client, "admin")
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "中继 carrier 无响应（192.0.2.7:5060）：外呼改走该路由的其他中继。" in page

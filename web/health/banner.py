@@ -48,6 +48,9 @@ TEXTS: dict[str, Callable[[Params], str]] = {
                                 service=service_name(p["service"])),
     "trunk_unregistered": lambda p: _("Trunk %(trunk)s lost its registration with the carrier.",
                                       trunk=p["trunk"]),
+    "trunk_unreachable": lambda p: _("Trunk %(trunk)s does not answer (%(host)s:%(port)s): calls "
+                                     "out use the route's other trunks.", trunk=p["trunk"],
+                                     host=p["host"], port=p["port"]),
     "agent_stuck": lambda p: _("Agent %(extension)s was stuck in a call that had ended; the "
                                "watchdog freed them.", extension=p["extension"]),
     "call_stuck": lambda p: _("A call the engine held had no record; the watchdog closed it."),

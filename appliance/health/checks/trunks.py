@@ -1,4 +1,4 @@
-"""Check that every registering trunk is registered with its carrier."""
+"""Check that every registering trunk is registered, and no IP peer stopped answering OPTIONS."""
 
 from __future__ import annotations
 
@@ -19,10 +19,13 @@ def check(settings: Settings) -> CheckResult:
         return CheckResult.passed(NOT_CHECKED)
     trunks = answer.get("trunks", [])
     findings = [_finding(t) for t in trunks if _lost(t)]
+    findings += [_unreachable(t) for t in trunks if _silent(t)]
     if findings:
         return CheckResult.failed("; ".join(f.detail for f in findings), tuple(findings))
     registering = sum(1 for t in trunks if t.get("registration"))
-    return CheckResult.passed(f"{len(trunks)} trunk(s), {registering} registering, all registered")
+    return CheckResult.passed(
+        f"{len(trunks)} trunk(s), {registering} registering, all registered, none unreachable"
+    )
 
 
 def _lost(trunk: dict[str, Any]) -> bool:
@@ -37,3 +40,15 @@ def _finding(trunk: dict[str, Any]) -> Finding:
     params = {"trunk": trunk["name"], "state": reg.get("state", ""), "code": reg.get("code")}
     detail = f"trunk {trunk['name']} is {reg.get('state')} ({reg.get('code')} {reg.get('reason')})"
     return Finding(f"trunk.{trunk['name']}", "trunk_unregistered", params, detail)
+
+
+def _silent(trunk: dict[str, Any]) -> bool:
+    """Return true if the trunk is an IP peer that stopped answering OPTIONS."""
+    return bool(trunk.get("reachability")) and trunk["reachability"]["state"] == "unreachable"
+
+
+def _unreachable(trunk: dict[str, Any]) -> Finding:
+    """Return the alert for an IP peer that no longer answers."""
+    params = {"trunk": trunk["name"], "host": trunk.get("host", ""), "port": trunk.get("port")}
+    detail = f"trunk {trunk['name']} does not answer OPTIONS at {params['host']}:{params['port']}"
+    return Finding(f"trunk.{trunk['name']}", "trunk_unreachable", params, detail)
