@@ -1,5 +1,5 @@
 """The `callbox` command: init, migrate, run, doctor, prompt, forecast, rollups, setup-token,
-version.
+secrets, version; backup, hooks, health, factory-reset and upgrade from their packages.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -190,16 +190,38 @@ def doctor() -> None:
 
 
 @cli.command("setup-token")
+@click.option("--if-needed", is_flag=True, help="Exit 0 without a token if an admin exists.")
 @user_errors
-def setup_token() -> None:
+def setup_token(if_needed: bool) -> None:
     """Print a new one-time token for the web UI's setup (only while no admin exists)."""
     from web.setup.token import announce_token
 
     said: list[str] = []
     if announce_token(settings(), said.append) is None:
+        if if_needed and not said:
+            click.echo("no setup token needed: the box has an admin")
+            return
         fail(said[0] if said else "no setup token: the box has an admin already (log in instead)")
     for line in said:
         click.echo(line)
+
+
+@cli.command()
+@user_errors
+def secrets() -> None:
+    """Create the web's session key and its HTTPS certificate if they are missing."""
+    from web.secret import SECRET_FILE, load_secret_key
+    from web.tls import CertificateError, ensure_certificate
+
+    current = settings()
+    load_secret_key(current)
+    if not current.web.secret_key:
+        click.echo(f"session key {current.var / SECRET_FILE}")
+    try:
+        tls = ensure_certificate(current)
+    except CertificateError as exc:
+        fail(str(exc))
+    click.echo(f"certificate {tls[0]}" if tls else "no certificate: a demo box serves plain HTTP")
 
 
 @cli.command()
@@ -365,13 +387,18 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
-    from appliance.hooks.commands import hooks
+    from appliance.health.commands import health
+    from appliance.hooks.commands import factory_reset, hooks, wipe_data
 
     for group in (backup, hooks):
         for command in group.commands.values():
             if command.callback is not None:
                 command.callback = user_errors(command.callback)
         cli.add_command(group)
+    for command in (health, factory_reset, wipe_data):
+        assert command.callback is not None
+        command.callback = user_errors(command.callback)
+        cli.add_command(command)
 
 
 _add_groups()

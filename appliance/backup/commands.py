@@ -9,6 +9,8 @@ import click
 
 from appliance.backup import archive, reader, restore, retention
 from appliance.config import DEFAULT_CONFIG_FILE, ENV_PREFIX, load
+from appliance.hooks import runner
+from appliance.hooks.commands import report
 
 PASSPHRASE_ENV = "CALLBOX_BACKUP_PASSPHRASE"
 
@@ -45,7 +47,10 @@ def backup() -> None:
     help=f"Encrypt with the passphrase in ${PASSPHRASE_ENV} (asked for if unset).",
 )
 def create(folder: Path | None, recordings: bool, encrypt: bool) -> None:  # fmt: skip
-    """Write an archive of the database, configuration, prompts, voicemail, recordings."""
+    """Write an archive of the database, configuration, prompts, voicemail, recordings.
+
+    The pre-backup hooks run first; a failing one stops the backup.
+    """
     settings = load()
     passphrase = ""
     if encrypt:
@@ -53,8 +58,10 @@ def create(folder: Path | None, recordings: bool, encrypt: bool) -> None:  # fmt
             "Passphrase (keep it: without it the archive cannot be restored)",
             hide_input=True, confirmation_prompt=True,
         )  # fmt: skip
+    target = (folder or Path(settings.paths.backups)).absolute()
+    runner.run_event(settings, "pre-backup", {"BACKUP_DIR": str(target)})  # raises to abort
     source = archive.sources(settings, _config_file(), recordings)
-    path = archive.create(source, folder or Path(settings.paths.backups), passphrase)
+    path = archive.create(source, target, passphrase)
     click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
@@ -81,7 +88,10 @@ def verify(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--with-config", is_flag=True, help="Put the configuration files back too.")
 def restore_archive(path: Path, with_config: bool) -> None:
-    """Restore an archive onto this box (stopped); a safety backup is taken first."""
+    """Restore an archive onto this box (stopped); a safety backup is taken first.
+
+    The post-restore hooks run after it (the shipped one migrates the restored database).
+    """
     settings = load()
 
     def progress(done: int, total: int, name: str) -> None:
@@ -94,3 +104,8 @@ def restore_archive(path: Path, with_config: bool) -> None:
     if result.safety_backup:
         click.echo(f"safety backup of what was here: {result.safety_backup}")
     click.echo(f"restored {result.files} files from {path.name}")
+    results = runner.run_event(settings, "post-restore", {"ARCHIVE": str(path.absolute())})
+    report(results)
+    if not all(hook.ok for hook in results):
+        click.echo("callbox: restored, but a post-restore hook failed (see above)", err=True)
+        raise SystemExit(1)

@@ -1,12 +1,14 @@
-"""`callbox hooks list | run EVENT`: see and run the lifecycle hooks from the command line."""
+"""`callbox hooks list | run EVENT`, `callbox factory-reset`: lifecycle hooks by hand."""
 
 from __future__ import annotations
 
 import click
 
+from appliance.backup.restore import box_running
 from appliance.config import load
-from appliance.hooks import discovery, runner
+from appliance.hooks import discovery, reset, runner
 from appliance.hooks.const import Event
+from appliance.hooks.exceptions import HookError
 from appliance.hooks.runner import HookResult
 
 
@@ -71,3 +73,37 @@ def report(results: list[HookResult]) -> None:
         click.echo(f"FAILED {line}", err=True)
         for output_line in result.output.splitlines()[-20:]:
             click.echo(f"  | {output_line}", err=True)
+
+
+CONFIRM_HELP = "Confirm: every call record, recording, prompt, voicemail and backup is deleted."
+
+
+@click.command("factory-reset")
+@click.option("--erase-all-data", "confirmed", is_flag=True, help=CONFIRM_HELP)
+def factory_reset(confirmed: bool) -> None:
+    """Run the factory-reset hooks: wipe the box's data, keep the installed image."""
+    if not confirmed:
+        raise HookError(
+            "a factory reset deletes all the box's data (calls, recordings, prompts, voicemail, "
+            "backups, secrets); copy what you need, stop the box, then add --erase-all-data"
+        )
+    settings = load()
+    if box_running(settings):
+        raise HookError("the box is running: stop it first, then reset it")
+    results = runner.run_event(settings, Event.FACTORY_RESET.value)
+    report(results)
+    if not results:
+        raise HookError("no factory-reset hooks ran, so nothing was wiped: check `hooks list`")
+    if not all(result.ok for result in results):
+        raise SystemExit(1)
+    click.echo("factory reset done: the next start is a first boot")
+
+
+@click.command("wipe-data", hidden=True)
+@click.option("--erase-all-data", "confirmed", is_flag=True, help=CONFIRM_HELP)
+def wipe_data(confirmed: bool) -> None:
+    """Delete the box's data now (the shipped factory-reset hook's step)."""
+    if not confirmed:
+        raise HookError("wipe-data deletes all the box's data: add --erase-all-data to confirm")
+    for path in reset.wipe(load()):
+        click.echo(f"deleted {path}")

@@ -145,7 +145,9 @@ def _record(settings: Settings, which: Event, result: HookResult) -> None:
     log.log(level, "hook %s (%s) %s in %.1f s", name, result.hook.origin, result.reason,
             result.seconds)  # fmt: skip
     path = Path(settings.hooks.log_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+    # 0600: a hook may print a secret (the first-boot hook prints the setup token).
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     began = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(result.started_at))
     stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
     with path.open("a", encoding="utf-8") as stream:
