@@ -26,6 +26,7 @@ from appliance.prompts.exceptions import PromptError
 from appliance.sipedge.exceptions import SipEdgeError
 from appliance.store.exceptions import StoreError
 from appliance.supervisor.exceptions import SupervisorError
+from appliance.upgrade.exceptions import UpgradeError
 
 if TYPE_CHECKING:
     from appliance.prompts.library import PromptLibrary
@@ -39,6 +40,7 @@ USER_ERRORS = (
     SipEdgeError,
     BackupError,
     HookError,
+    UpgradeError,
 )
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -389,13 +391,14 @@ def _add_groups() -> None:
     from appliance.backup.commands import backup
     from appliance.health.commands import health
     from appliance.hooks.commands import factory_reset, hooks, wipe_data
+    from appliance.upgrade.commands import bundle_group, upgrade
 
-    for group in (backup, hooks):
+    for group in (backup, hooks, bundle_group):
         for command in group.commands.values():
             if command.callback is not None:
                 command.callback = user_errors(command.callback)
         cli.add_command(group)
-    for command in (health, factory_reset, wipe_data):
+    for command in (health, factory_reset, wipe_data, upgrade):
         assert command.callback is not None
         command.callback = user_errors(command.callback)
         cli.add_command(command)

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers_hooks import Box
+from hook_box import Box
 
 
 @pytest.fixture(scope="module")

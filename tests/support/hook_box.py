@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[2]  # tests/support/ -> the checkout
 
 
 class Box:
@@ -24,11 +24,12 @@ class Box:
         })  # fmt: skip
         env.update({"CALLBOX_" + key.upper(): value for key, value in settings.items()})
         self.env = env
+        self.command = [sys.executable, "-m", "appliance.cli"]  # or a release's bin/callbox
 
     def run(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         """Run `callbox ARGS` on this box and return the finished process."""
         return subprocess.run(
-            [sys.executable, "-m", "appliance.cli", *args],
+            [*self.command, *args],
             cwd=REPO_ROOT, env={**self.env, **env}, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
 
