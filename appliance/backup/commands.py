@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from appliance.backup import archive, reader, restore, retention
+from appliance.backup import archive, hooked, reader, retention
 from appliance.config import DEFAULT_CONFIG_FILE, ENV_PREFIX, load
-from appliance.hooks import runner
 from appliance.hooks.commands import report
 
 PASSPHRASE_ENV = "CALLBOX_BACKUP_PASSPHRASE"
@@ -58,10 +57,8 @@ def create(folder: Path | None, recordings: bool, encrypt: bool) -> None:  # fmt
             "Passphrase (keep it: without it the archive cannot be restored)",
             hide_input=True, confirmation_prompt=True,
         )  # fmt: skip
-    target = (folder or Path(settings.paths.backups)).absolute()
-    runner.run_event(settings, "pre-backup", {"BACKUP_DIR": str(target)})  # raises to abort
     source = archive.sources(settings, _config_file(), recordings)
-    path = archive.create(source, target, passphrase)
+    path = hooked.create(settings, source, folder or Path(settings.paths.backups), passphrase)
     click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
@@ -100,12 +97,11 @@ def restore_archive(path: Path, with_config: bool) -> None:
             click.echo(f"  {done}/{total} {name}")
 
     config = _config_file() if with_config else None
-    result = restore.restore(settings, path, _passphrase(path), config, progress)
+    result, after = hooked.restore_archive(settings, path, _passphrase(path), config, progress)
     if result.safety_backup:
         click.echo(f"safety backup of what was here: {result.safety_backup}")
     click.echo(f"restored {result.files} files from {path.name}")
-    results = runner.run_event(settings, "post-restore", {"ARCHIVE": str(path.absolute())})
-    report(results)
-    if not all(hook.ok for hook in results):
+    report(after)
+    if not all(hook.ok for hook in after):
         click.echo("callbox: restored, but a post-restore hook failed (see above)", err=True)
         raise SystemExit(1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from appliance import __version__
@@ -47,7 +48,13 @@ def upgrade(settings: Settings, path: Path, say: Say) -> str:
         raise UpgradeError(f"callbox {previous} is already the current release: nothing to do")
     versions = {"FROM_VERSION": previous or __version__, "TO_VERSION": manifest.version}
     archive = _backup(settings, versions, say)
-    steps.service_command(settings.upgrade.stop_command, "stop", say, COMMAND_TIMEOUT_SECONDS)
+    try:
+        steps.service_command(settings.upgrade.stop_command, "stop", say, COMMAND_TIMEOUT_SECONDS)
+    except UpgradeError as exc:
+        raise UpgradeError(
+            f"{exc}; nothing was installed, but some services may be stopped: start them "
+            f"({settings.upgrade.start_command or 'nothing configured'})"
+        ) from None
     try:
         _install(settings, releases, path, manifest, versions, say)
     except Exception as exc:  # whatever went wrong, the box must not stay half upgraded
@@ -120,24 +127,38 @@ def _rollback(
     """Put the previous release and the backed-up database back; raise if that fails too."""
     say(f"upgrade failed: {cause}")
     say(f"rolling back to {previous or 'no installed release'}")
-    problems = []
-    try:
-        steps.service_command(settings.upgrade.stop_command, "stop", say, COMMAND_TIMEOUT_SECONDS)
-    except UpgradeError as exc:
-        problems.append(str(exc))
+    problems: list[str] = []
+    stop, start = settings.upgrade.stop_command, settings.upgrade.start_command
+    _attempt(problems, lambda: steps.service_command(stop, "stop", say, COMMAND_TIMEOUT_SECONDS))
     releases.switch(previous)
+    restored = _attempt(problems, lambda: _restore(settings, archive, say))
+    _attempt(problems, lambda: steps.service_command(start, "start", say, COMMAND_TIMEOUT_SECONDS))
+    if problems:
+        data = (
+            "the database is restored"
+            if restored
+            else f"restore {archive} with `callbox backup restore` once the box is stopped"
+        )
+        raise UpgradeError(
+            f"the upgrade failed ({cause}) and the rollback is INCOMPLETE: "
+            f"{'; '.join(problems)} — {previous or 'no release'} is current again, {data}"
+        )
+
+
+def _attempt(problems: list[str], step: Callable[[], object]) -> bool:
+    """Run one rollback step and return true if it worked; a failure is noted, not raised."""
+    try:
+        step()
+    except Exception as exc:  # every step is still tried; the failures are reported together
+        problems.append(str(exc))
+        return False
+    return True
+
+
+def _restore(settings: Settings, archive: Path, say: Say) -> None:
+    """Restore the pre-upgrade archive (the database, prompts, voicemail, secrets)."""
     try:
         result = restore.restore(settings, archive, os.environ.get(PASSPHRASE_ENV, ""))
-        say(f"restored {result.files} files from {archive}")
-    except Exception as exc:  # reported with the rest: the admin must restore by hand
-        problems.append(f"restoring {archive}: {exc}")
-    try:
-        steps.service_command(settings.upgrade.start_command, "start", say, COMMAND_TIMEOUT_SECONDS)
-    except UpgradeError as exc:
-        problems.append(str(exc))
-    if problems:
-        raise UpgradeError(
-            f"the upgrade failed ({cause}) and the rollback is INCOMPLETE: {'; '.join(problems)}"
-            f" — the previous release is current; restore {archive} with `callbox backup "
-            "restore` once the box is stopped"
-        )
+    except Exception as exc:
+        raise UpgradeError(f"restoring {archive}: {exc}") from exc
+    say(f"restored {result.files} files from {archive}")

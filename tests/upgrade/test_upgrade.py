@@ -146,12 +146,20 @@ def test_a_failing_post_upgrade_check_rolls_back_code_and_data(box: Box, keys: K
     box.ok("migrate")  # the old release works on the restored database
 
 
-def test_a_hanging_health_check_is_cut_at_the_deadline(box: Box, keys: Keys) -> None:
+def test_a_hanging_check_is_cut_at_the_deadline_and_a_bad_rollback_said(
+    box: Box, keys: Keys
+) -> None:
     before = _state(box)
     box.env["CALLBOX_UPGRADE__HEALTH_DEADLINE_SECONDS"] = "3"
+    service = box.root / "service"  # the old release's services no longer start
+    service.write_text(service.read_text() + '[ "$1 $(readlink ' + str(box.root / "opt")
+                       + '/current)" = "start releases/0.1.0" ] && exit 1\nexit 0\n')  # fmt: skip
     done = box.run("upgrade", str(_new(box, keys, post_hook="sleep 60")))
-    assert done.returncode == 2 and "rolled back to 0.1.0" in done.stderr
-    assert "timed out" in done.stderr
+    assert done.returncode == 2
+    assert "the new release's post-upgrade hooks failed (timed out after" in done.stderr
+    assert "the rollback is INCOMPLETE: start failed (exit 1)" in done.stderr
+    assert "0.1.0 is current again, the database is restored" in done.stderr
+    # what could be undone was: the old release is current, the database is the old one
     assert _state(box) == before and box.ok("version").strip() == f"callbox {__version__}"
 
 
