@@ -17,9 +17,11 @@ started — and the command fails saying why and what it rolled back to.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from appliance import __version__
@@ -35,6 +37,7 @@ from appliance.upgrade.exceptions import RolledBack, UpgradeError
 from appliance.upgrade.releases import Releases
 from appliance.upgrade.steps import Say
 
+LOCK_NAME = ".upgrade.lock"  # one upgrade at a time per prefix
 HEALTH_MARGIN_SECONDS = 5.0  # the health hook stops waiting this long before the deadline
 
 
@@ -43,6 +46,28 @@ def upgrade(settings: Settings, path: Path, say: Say) -> str:
     manifest, signer = bundle.verify(path, Path(settings.upgrade.keys))
     say(f"{path.name}: callbox {manifest.version}, signed by {signer}")
     releases = Releases(Path(settings.upgrade.prefix))
+    with _exclusive(releases.prefix):
+        return _upgrade(settings, releases, path, manifest, say)
+
+
+@contextlib.contextmanager
+def _exclusive(prefix: Path) -> Iterator[None]:
+    """Hold the prefix's upgrade lock, or raise UpgradeError if another upgrade has it."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    with (prefix / LOCK_NAME).open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UpgradeError(
+                f"another upgrade is running ({prefix / LOCK_NAME} is locked): wait for it"
+            ) from None
+        yield  # the lock goes with the file's closing
+
+
+def _upgrade(
+    settings: Settings, releases: Releases, path: Path, manifest: Manifest, say: Say
+) -> str:
+    """Back up, stop, install and check under the lock; roll back on failure."""
     previous = releases.current()
     if previous == manifest.version:
         raise UpgradeError(f"callbox {previous} is already the current release: nothing to do")

@@ -156,7 +156,9 @@ def test_a_hanging_check_is_cut_at_the_deadline_and_a_bad_rollback_said(
                        + '/current)" = "start releases/0.1.0" ] && exit 1\nexit 0\n')  # fmt: skip
     done = box.run("upgrade", str(_new(box, keys, post_hook="sleep 60")))
     assert done.returncode == 2
-    assert "the new release's post-upgrade hooks failed (timed out after" in done.stderr
+    # cut either by the hook's own timeout or by the whole run's: the deadline either way
+    assert "the new release's post-upgrade hooks failed (" in done.stderr
+    assert "timed out after" in done.stderr
     assert "the rollback is INCOMPLETE: start failed (exit 1)" in done.stderr
     assert "0.1.0 is current again, the database is restored" in done.stderr
     # what could be undone was: the old release is current, the database is the old one
