@@ -30,7 +30,7 @@ from appliance.backup.commands import PASSPHRASE_ENV
 from appliance.config import Settings
 from appliance.hooks import runner
 from appliance.hooks.const import KILL_GRACE_SECONDS
-from appliance.upgrade import bundle, steps
+from appliance.upgrade import alerting, bundle, steps
 from appliance.upgrade.bundle import Manifest
 from appliance.upgrade.const import COMMAND_TIMEOUT_SECONDS
 from appliance.upgrade.exceptions import RolledBack, UpgradeError
@@ -72,6 +72,7 @@ def _upgrade(
     if previous == manifest.version:
         raise UpgradeError(f"callbox {previous} is already the current release: nothing to do")
     versions = {"FROM_VERSION": previous or __version__, "TO_VERSION": manifest.version}
+    alerting.attempt_started(settings)
     archive = _backup(settings, versions, say)
     try:
         steps.service_command(settings.upgrade.stop_command, "stop", say, COMMAND_TIMEOUT_SECONDS)
@@ -83,7 +84,13 @@ def _upgrade(
     try:
         _install(settings, releases, path, manifest, versions, say)
     except Exception as exc:  # whatever went wrong, the box must not stay half upgraded
-        _rollback(settings, releases, previous, archive, str(exc), say)
+        params = {"from": versions["FROM_VERSION"], "to": manifest.version}
+        try:
+            _rollback(settings, releases, previous, archive, str(exc), say)
+        except UpgradeError as incomplete:
+            alerting.rolled_back(settings, {**params, "complete": False}, str(incomplete))
+            raise
+        alerting.rolled_back(settings, {**params, "complete": True}, str(exc))
         raise RolledBack(
             f"upgrade to {manifest.version} failed and was rolled back to "
             f"{versions['FROM_VERSION']} with the database of {archive}: {exc}"

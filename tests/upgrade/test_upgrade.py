@@ -144,6 +144,17 @@ def test_a_failing_post_upgrade_check_rolls_back_code_and_data(box: Box, keys: K
         "start releases/0.1.0",
     ]
     box.ok("migrate")  # the old release works on the restored database
+    conn = _db(box)
+    try:
+        alert = conn.execute(
+            "SELECT kind, severity, params, detail, cleared_at FROM alert WHERE key = ?",
+            ("upgrade.rollback",),
+        ).fetchone()
+    finally:
+        conn.close()
+    assert alert[:2] == ("upgrade_rolled_back", "critical") and alert[4] is None
+    assert '"to": "9.9.9"' in alert[2] and '"complete": true' in alert[2]
+    assert "60-probe" in alert[3]
 
 
 def test_a_hanging_check_is_cut_at_the_deadline_and_a_bad_rollback_said(
