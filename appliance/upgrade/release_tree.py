@@ -41,7 +41,10 @@ def from_source(source: Path, dest: Path, version: str, parts: tuple[str, ...] =
     for part in parts:
         shutil.copytree(source / part, dest / part, ignore=ignore)
     init = dest / "appliance" / "__init__.py"
-    init.write_text(VERSION_LINE.sub(f'__version__ = "{version}"', init.read_text()))
+    text, found = VERSION_LINE.subn(f'__version__ = "{version}"', init.read_text())
+    if found != 1:
+        raise UpgradeError(f'{init}: no `__version__ = "..."` line to set the version in')
+    init.write_text(text)
     command = dest / ENTRY_POINT
     command.parent.mkdir(parents=True)
     command.write_text(WRAPPER, encoding="utf-8")

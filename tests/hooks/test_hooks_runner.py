@@ -139,7 +139,7 @@ def test_a_timed_out_hook_has_its_whole_process_group_killed(
     body = f"sleep 60 & echo $! > {pids}; echo $$ >> {pids}; wait"
     write_hook("shipped", "pre-backup", "10-hang", body)
     started = time.monotonic()
-    with pytest.raises(HookFailed, match=r"10-hang timed out after 1 s"):
+    with pytest.raises(HookFailed, match=r"10-hang timed out after \d+ s \(killed\)"):
         runner.run_event(hook_settings, "pre-backup", timeout=1.0)
     assert time.monotonic() - started < 8
     child, shell = (int(p) for p in pids.read_text().split())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.upgrade import bundle, signing
+from appliance.upgrade import bundle, release_tree, signing
 from appliance.upgrade.bundle import BundleFile, Manifest
 from appliance.upgrade.exceptions import BundleRefused, UpgradeError
 from appliance.upgrade.releases import Releases
@@ -145,3 +145,16 @@ def test_releases_switch_atomically_and_back(keys: Keys, tmp_path: Path) -> None
     assert [p.name for p in (tmp_path / "opt").iterdir() if p.name.startswith(".")] == []
     releases.switch(None)
     assert releases.current() is None
+
+
+def test_a_release_tree_needs_a_checkout_and_a_new_folder(tmp_path: Path) -> None:
+    (tmp_path / "not-a-checkout").mkdir()
+    with pytest.raises(UpgradeError, match="not a callbox source tree"):
+        release_tree.from_source(tmp_path / "not-a-checkout", tmp_path / "tree", "1.0")
+    (tmp_path / "taken").mkdir()
+    checkout = Path(__file__).resolve().parents[2]
+    with pytest.raises(UpgradeError, match="exists: give a new folder"):
+        release_tree.from_source(checkout, tmp_path / "taken", "1.0")
+    tree = release_tree.from_source(checkout, tmp_path / "tree", "1.0", ("appliance",))
+    assert '__version__ = "1.0"' in (tree / "appliance" / "__init__.py").read_text()
+    assert not list(tree.rglob("__pycache__"))
