@@ -1,5 +1,5 @@
 """The `callbox` command: init, migrate, run, doctor, prompt, forecast, rollups, setup-token,
-version.
+secrets, version; backup, hooks, health, factory-reset and upgrade from their packages.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -21,16 +21,27 @@ import click
 from appliance import __version__
 from appliance.backup.exceptions import BackupError
 from appliance.config import ENV_PREFIX, ConfigError, Settings, load
+from appliance.hooks.exceptions import HookError
 from appliance.prompts.exceptions import PromptError
 from appliance.sipedge.exceptions import SipEdgeError
 from appliance.store.exceptions import StoreError
 from appliance.supervisor.exceptions import SupervisorError
+from appliance.upgrade.exceptions import UpgradeError
 
 if TYPE_CHECKING:
     from appliance.prompts.library import PromptLibrary
     from appliance.supervisor.bootstrap import InitReport
 
-USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError, BackupError)
+USER_ERRORS = (
+    ConfigError,
+    StoreError,
+    SupervisorError,
+    PromptError,
+    SipEdgeError,
+    BackupError,
+    HookError,
+    UpgradeError,
+)
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 F = TypeVar("F", bound=Callable[..., Any])
@@ -181,16 +192,38 @@ def doctor() -> None:
 
 
 @cli.command("setup-token")
+@click.option("--if-needed", is_flag=True, help="Exit 0 without a token if an admin exists.")
 @user_errors
-def setup_token() -> None:
+def setup_token(if_needed: bool) -> None:
     """Print a new one-time token for the web UI's setup (only while no admin exists)."""
     from web.setup.token import announce_token
 
     said: list[str] = []
     if announce_token(settings(), said.append) is None:
+        if if_needed and not said:
+            click.echo("no setup token needed: the box has an admin")
+            return
         fail(said[0] if said else "no setup token: the box has an admin already (log in instead)")
     for line in said:
         click.echo(line)
+
+
+@cli.command()
+@user_errors
+def secrets() -> None:
+    """Create the web's session key and its HTTPS certificate if they are missing."""
+    from web.secret import SECRET_FILE, load_secret_key
+    from web.tls import CertificateError, ensure_certificate
+
+    current = settings()
+    load_secret_key(current)
+    if not current.web.secret_key:
+        click.echo(f"session key {current.var / SECRET_FILE}")
+    try:
+        tls = ensure_certificate(current)
+    except CertificateError as exc:
+        fail(str(exc))
+    click.echo(f"certificate {tls[0]}" if tls else "no certificate: a demo box serves plain HTTP")
 
 
 @cli.command()
@@ -356,11 +389,19 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
+    from appliance.health.commands import health
+    from appliance.hooks.commands import factory_reset, hooks, wipe_data
+    from appliance.upgrade.commands import bundle_group, upgrade
 
-    for command in backup.commands.values():
-        if command.callback is not None:
-            command.callback = user_errors(command.callback)
-    cli.add_command(backup)
+    for group in (backup, hooks, bundle_group):
+        for command in group.commands.values():
+            if command.callback is not None:
+                command.callback = user_errors(command.callback)
+        cli.add_command(group)
+    for command in (health, factory_reset, wipe_data, upgrade):
+        assert command.callback is not None
+        command.callback = user_errors(command.callback)
+        cli.add_command(command)
 
 
 _add_groups()

@@ -23,7 +23,15 @@ DEFAULT_CONFIG_FILE = Path("/etc/callbox/callbox.yml")
 ENV_PREFIX = "CALLBOX_"
 # Variables under these prefixes belong to others (Flask's from_prefixed_env) or are secrets.
 RESTART_METHODS = ("auto", "supervisor", "systemd")
-FOREIGN_ENV = ("CALLBOX_CONFIG", "CALLBOX_FLASK_", "CALLBOX_BACKUP_PASSPHRASE")
+# CALLBOX_HOOK_* are the variables a lifecycle hook is given (docs/hooks.md), CALLBOX_PYTHON the
+# interpreter a release's bin/callbox runs on (docs/upgrade.md).
+FOREIGN_ENV = (
+    "CALLBOX_CONFIG",
+    "CALLBOX_FLASK_",
+    "CALLBOX_BACKUP_PASSPHRASE",
+    "CALLBOX_HOOK_",
+    "CALLBOX_PYTHON",
+)
 
 
 class ConfigError(Exception):
@@ -166,6 +174,28 @@ class WatchdogSettings:
 
 
 @dataclass
+class HookSettings:
+    """Lifecycle hooks (docs/hooks.md): where they are, how long each may run, the log."""
+
+    shipped: str = ""  # default: the firmware_hooks/ folder beside the running code
+    local: str = "/etc/callbox/hooks"  # the owner's or integrator's own <event>.d/ folders
+    timeout_seconds: float = 300.0  # per hook; a hook still running then is killed
+    log_file: str = ""  # default: <var>/log/hooks.log
+    health_checks: list[str] = field(default_factory=list)  # post-upgrade waits; []: services
+
+
+@dataclass
+class UpgradeSettings:
+    """`callbox upgrade` (docs/upgrade.md): releases side by side, trusted keys, deadline."""
+
+    prefix: str = "/opt/callbox"  # releases/<version>/ and the `current` symlink
+    keys: str = "/etc/callbox/upgrade-keys"  # *.pub: ed25519 keys trusted to sign bundles
+    health_deadline_seconds: float = 300.0  # post-upgrade hooks must pass within this
+    stop_command: str = ""  # stops the services (e.g. systemctl stop callbox.target)
+    start_command: str = ""  # starts them again; both empty: nothing runs during upgrades
+
+
+@dataclass
 class Settings:
     """All of callbox's settings, with derived paths filled in by `load`."""
 
@@ -177,6 +207,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     dialing: DialingSettings = field(default_factory=DialingSettings)
     watchdog: WatchdogSettings = field(default_factory=WatchdogSettings)
+    hooks: HookSettings = field(default_factory=HookSettings)
+    upgrade: UpgradeSettings = field(default_factory=UpgradeSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP
@@ -333,6 +365,8 @@ def _derive(settings: Settings) -> None:
         ("kamailio", "kamailio"),
     ):
         setattr(p, name, str(Path(getattr(p, name) or var / default).absolute()))
+    hooks = settings.hooks
+    hooks.log_file = str(Path(hooks.log_file or var / "log" / "hooks.log").absolute())
     e = settings.engine
     e.control_socket = e.control_socket or str(Path(p.run) / "engine.sock")
     e.public_address = e.public_address or e.listen

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from appliance.backup import archive, reader, restore, retention
+from appliance.backup import archive, hooked, reader, retention
 from appliance.config import DEFAULT_CONFIG_FILE, ENV_PREFIX, load
+from appliance.hooks.commands import report
 
 PASSPHRASE_ENV = "CALLBOX_BACKUP_PASSPHRASE"
 
@@ -45,7 +46,10 @@ def backup() -> None:
     help=f"Encrypt with the passphrase in ${PASSPHRASE_ENV} (asked for if unset).",
 )
 def create(folder: Path | None, recordings: bool, encrypt: bool) -> None:  # fmt: skip
-    """Write an archive of the database, configuration, prompts, voicemail, recordings."""
+    """Write an archive of the database, configuration, prompts, voicemail, recordings.
+
+    The pre-backup hooks run first; a failing one stops the backup.
+    """
     settings = load()
     passphrase = ""
     if encrypt:
@@ -54,7 +58,7 @@ def create(folder: Path | None, recordings: bool, encrypt: bool) -> None:  # fmt
             hide_input=True, confirmation_prompt=True,
         )  # fmt: skip
     source = archive.sources(settings, _config_file(), recordings)
-    path = archive.create(source, folder or Path(settings.paths.backups), passphrase)
+    path = hooked.create(settings, source, folder or Path(settings.paths.backups), passphrase)
     click.echo(f"{path} ({path.stat().st_size} bytes)")
 
 
@@ -81,7 +85,10 @@ def verify(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--with-config", is_flag=True, help="Put the configuration files back too.")
 def restore_archive(path: Path, with_config: bool) -> None:
-    """Restore an archive onto this box (stopped); a safety backup is taken first."""
+    """Restore an archive onto this box (stopped); a safety backup is taken first.
+
+    The post-restore hooks run after it (the shipped one migrates the restored database).
+    """
     settings = load()
 
     def progress(done: int, total: int, name: str) -> None:
@@ -90,7 +97,11 @@ def restore_archive(path: Path, with_config: bool) -> None:
             click.echo(f"  {done}/{total} {name}")
 
     config = _config_file() if with_config else None
-    result = restore.restore(settings, path, _passphrase(path), config, progress)
+    result, after = hooked.restore_archive(settings, path, _passphrase(path), config, progress)
     if result.safety_backup:
         click.echo(f"safety backup of what was here: {result.safety_backup}")
     click.echo(f"restored {result.files} files from {path.name}")
+    report(after)
+    if not all(hook.ok for hook in after):
+        click.echo("callbox: restored, but a post-restore hook failed (see above)", err=True)
+        raise SystemExit(1)

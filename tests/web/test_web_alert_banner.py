@@ -118,3 +118,14 @@ def test_an_unreachable_trunk_in_chinese(client: FlaskClient, store: Database) -
     User.update(language="zh_CN").where(User.username == "admin1").execute()
     page = admin.get("/live").get_data(as_text=True)
     assert "中继 carrier 无响应（192.0.2.7:5060）：外呼改走该路由的其他中继。" in page
+
+
+def test_a_rolled_back_upgrade_in_english_and_chinese(client: FlaskClient, store: Database) -> None:
+    versions = {"from": "0.1.0", "to": "9.9.9", "complete": True}
+    alerts.raise_alert(store, "upgrade.rollback", "upgrade_rolled_back", versions)
+    admin = log_in_as(client, "admin")
+    page = admin.get("/live").get_data(as_text=True)
+    assert "The upgrade from 0.1.0 to 9.9.9 failed its checks and was rolled back." in page
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "从 0.1.0 升级到 9.9.9 未通过检查，已回滚。" in page

@@ -51,6 +51,11 @@ TEXTS: dict[str, Callable[[Params], str]] = {
     "trunk_unreachable": lambda p: _("Trunk %(trunk)s does not answer (%(host)s:%(port)s): calls "
                                      "out use the route's other trunks.", trunk=p["trunk"],
                                      host=p["host"], port=p["port"]),
+    "upgrade_rolled_back": lambda p: _("The upgrade from %(old)s to %(new)s failed its checks "
+                                       "and was rolled back.", old=p["from"], new=p["to"])
+    if p.get("complete", True) else _("The upgrade from %(old)s to %(new)s failed and its "
+                                      "rollback is INCOMPLETE: see the console.",
+                                      old=p["from"], new=p["to"]),
     "agent_stuck": lambda p: _("Agent %(extension)s was stuck in a call that had ended; the "
                                "watchdog freed them.", extension=p["extension"]),
     "call_stuck": lambda p: _("A call the engine held had no record; the watchdog closed it."),

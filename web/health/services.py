@@ -16,11 +16,11 @@ from peewee import Database
 
 from appliance.config import Settings
 from appliance.health import check_all
+from appliance.health.checks import SERVICES
 
 log = logging.getLogger(__name__)
 
 Check = dict[str, Any]  # {"ok": bool, "detail": str}
-SERVICES = ("web", "engine", "kamailio", "scheduler", "watchdog", "store")
 
 
 def check_store(database: Database) -> Check:

@@ -31,6 +31,9 @@ from appliance.health.result import CheckResult
 
 RESTART = "restart"
 ALERT = "alert"
+# The box's services, in the order people read them; the other checks are conditions
+# (disk, trunks, toll fraud…) that alert but do not make the box unhealthy.
+SERVICES = ("web", "engine", "kamailio", "scheduler", "watchdog", "store")
 
 
 @dataclass(frozen=True)
