@@ -64,6 +64,7 @@ def _open_store(app: Flask, settings: config.Settings) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
     from web.admin.flow_routes import bp as admin_bp  # the admin routes and the IVR editor's
+    from web.agent.bookings import bp as agent_bookings_bp
     from web.agent.people import bp as agent_people_bp
     from web.agent.routes import bp as agent_bp
     from web.api.routes import bp as api_bp
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(agent_bp)
     app.register_blueprint(agent_people_bp)
+    app.register_blueprint(agent_bookings_bp)
     app.register_blueprint(voicemail_bp)
     app.register_blueprint(qa_bp)
     app.add_url_rule("/", "index", _index)

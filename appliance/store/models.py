@@ -591,6 +591,25 @@ class Alert(BaseModel):
     notified_at = DateTimeField(null=True)  # delivered by the watchdog's notifier
 
 
+class ScheduledDial(BaseModel):
+    """A call out booked ahead (撥出預約): at `due_at` the box rings the user's phone, then
+    calls the number and bridges them — a click-to-dial the scheduler makes on time.
+
+    pending → dialled (detail: the call id) | failed (detail: the engine's reason) |
+    missed (the box was down past the grace) | cancelled (by the user).
+    """
+
+    user = ForeignKeyField(User, backref="scheduled_dials", on_delete="CASCADE")
+    extension = CharField()  # the phone rung first: the user's extension when booked
+    number = CharField()
+    note = CharField(default="")
+    due_at = FloatField(index=True)  # UNIX time
+    status = CharField(default="pending")
+    detail = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+    done_at = FloatField(null=True)
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -631,4 +650,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     BlockedNumber,
     RingGroup,
     Alert,
+    ScheduledDial,
 ]

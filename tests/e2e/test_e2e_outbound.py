@@ -6,6 +6,7 @@ trace shows what the carrier received (digits, caller ID) — or that it receive
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ import pytest
 from boxharness import Box, running_box, wait_for
 
 from appliance import demo
-from appliance.store.models import Agent, OutboundRoute, Trunk
+from appliance.jobs import scheduled_dials
+from appliance.store.models import Agent, OutboundRoute, ScheduledDial, Trunk, User
 
 pytestmark = pytest.mark.e2e
 
@@ -111,3 +113,45 @@ def test_a_trunk_at_its_channel_limit_takes_no_further_call_out(out_box: Box) ->
         out_box.control.call("reload")
     _, kinds = last_call(out_box, "1005")
     assert "outbound.trunk_full" in kinds and "outbound.dialing" not in kinds
+
+
+def test_a_booked_call_out_rings_the_phone_on_time_then_reaches_the_number(
+    out_box: Box,
+) -> None:
+    """撥出預約: the scheduler's job makes the booked call as a click-to-dial when it is due."""
+    restrict(out_box, "1004", call_class="national", max_call_seconds=0)
+    user = User.create(username="booker", password_hash="x", role="agent", extension="1004")
+    too_late = time.time() - scheduled_dials.MISSED_AFTER_SECONDS - 60  # the box was down then
+    late = ScheduledDial.create(user=user, extension="1004", number="901000000000", due_at=too_late)
+    with out_box.far_end(ring_ms=200) as (far, trace):
+        with out_box.agent("1004", talk_ms=1000) as phone:
+            due = time.time() + 1
+            booked = ScheduledDial.create(user=user, extension="1004", number="901087654321",
+                                          due_at=due)  # fmt: skip
+            assert scheduled_dials.dial_due(out_box.settings) == {late.id: "missed"}  # not due yet
+            time.sleep(max(0.0, due - time.time()))
+            assert scheduled_dials.dial_due(out_box.settings) == {booked.id: "dialled"}
+            phone.read_until("incoming", 10)  # the booker's own phone rings first
+            phone.read_until("confirmed", 10)
+            phone.read_until("disconnected", 15)
+        wait_for(lambda: far.poll() is not None, 10, "the carrier's call to end")
+    assert "INVITE sip:01087654321@" in trace.read_text()
+    call_id = ScheduledDial.get_by_id(booked.id).detail
+    cdr = wait_for(lambda: [c for c in out_box.cdrs() if c["call_id"] == call_id], 15, "CDR")[0]
+    assert (cdr["direction"], cdr["from_number"], cdr["outcome"]) == (
+        "outbound",
+        "1004",
+        "answered",
+    )
+    assert ScheduledDial.get_by_id(late.id).status == "missed"
+    assert scheduled_dials.dial_due(out_box.settings) == {}  # nothing is dialled twice
+
+
+def test_a_booked_call_the_engine_refuses_is_failed_with_the_reason(out_box: Box) -> None:
+    restrict(out_box, "1005", call_class="national")
+    user = User.create(username="abroad", password_hash="x", role="agent", extension="1005")
+    booked = ScheduledDial.create(user=user, extension="1005", number="90012125551234",
+                                  due_at=time.time() - 1)  # fmt: skip
+    with out_box.agent("1005"):
+        assert scheduled_dials.dial_due(out_box.settings) == {booked.id: "failed"}
+    assert ScheduledDial.get_by_id(booked.id).detail.startswith("not-allowed: ")

@@ -41,7 +41,7 @@ def valid_number(value: str) -> bool:
     return bool(NUMBER.fullmatch(value))
 
 
-def _too_long(values: dict[str, Any], errors: Errors, limits: Mapping[str, int]) -> None:
+def too_long(values: dict[str, Any], errors: Errors, limits: Mapping[str, int]) -> None:
     """Add an error for every field longer than its limit."""
     for name, limit in limits.items():
         if len(str(values.get(name, ""))) > limit:
@@ -66,7 +66,7 @@ def check_customer(form: Mapping[str, str], agents: set[str]) -> tuple[dict[str,
     if values["owner"] and values["owner"] not in agents:
         errors["owner"] = _l("No agent has this extension.")
     limits = {n: MAX_TEXT for n in ("number", "name", "company", "other_numbers")}
-    _too_long(values, errors, {**limits, "address": MAX_NOTE, "notes": MAX_NOTE})
+    too_long(values, errors, {**limits, "address": MAX_NOTE, "notes": MAX_NOTE})
     return values, errors
 
 
@@ -78,7 +78,7 @@ def check_wrap_up(form: Mapping[str, str], codes: set[str]) -> tuple[dict[str, s
         errors["call_id"] = _l("Choose the call to wrap up.")
     if values["code"] not in codes:
         errors["code"] = _l("Choose a disposition.")
-    _too_long(values, errors, {"note": MAX_NOTE})
+    too_long(values, errors, {"note": MAX_NOTE})
     return values, errors
 
 
@@ -90,7 +90,7 @@ def check_contact(form: Mapping[str, str]) -> tuple[dict[str, str], Errors]:
         errors["name"] = _l("Enter a name.")
     if not valid_number(values["number"]):
         errors["number"] = _l("Enter a phone number.")
-    _too_long(values, errors, {"name": MAX_TEXT, "note": MAX_TEXT})
+    too_long(values, errors, {"name": MAX_TEXT, "note": MAX_TEXT})
     return values, errors
 
 
@@ -102,5 +102,5 @@ def check_message(form: Mapping[str, str], users: set[str]) -> tuple[dict[str, s
         errors["recipient"] = _l("Choose who gets the message.")
     if not values["body"]:
         errors["body"] = _l("Write a message.")
-    _too_long(values, errors, {"body": MAX_MESSAGE})
+    too_long(values, errors, {"body": MAX_MESSAGE})
     return values, errors
