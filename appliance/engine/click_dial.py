@@ -21,6 +21,7 @@ from appliance.callflow.const import AgentState
 from appliance.callflow.outbound_plan import OutboundCall, Refused
 from appliance.engine.callback import PendingLeg
 from appliance.engine.control import CommandError
+from appliance.engine.dial_out import fails_over
 from appliance.engine.legs import Leg
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.session import CallSession, new_call_id
@@ -50,10 +51,12 @@ class ClickToDial:
     def __init__(self, board: Switchboard) -> None:
         self.board = board
         self._plans: dict[str, OutboundCall] = {}  # call id -> the call out decided at the click
+        self._left: dict[str, tuple[OutboundCall, list[TrunkPeer]]] = {}  # trunks not tried yet
 
     def start(self, extension: str, number: str) -> dict[str, Any]:
         """Ring the agent's phone for a call to number; raise CommandError if it cannot be."""
         number = dialable(number)
+        self._forget_ended()
         agent = self.board.acd.agents.get(extension)
         if agent is None:
             raise CommandError("no-such-agent", f"no agent with extension {extension!r}")
@@ -79,6 +82,12 @@ class ClickToDial:
         data = {"agent": extension, "number": number}
         self.board.emit(session, "dial.ringing", data, leg.leg_id)
         return {"call_id": session.call_id, **data}
+
+    def _forget_ended(self) -> None:
+        """Drop the plans and trunk lists of calls that are over."""
+        for kept in (self._plans, self._left):
+            for call_id in [c for c in kept if c not in self.board.sessions]:
+                del kept[call_id]
 
     def _session(self, extension: str, number: str, internal: bool) -> CallSession:
         """Return a new click-to-dial call whose callee is not dialled yet."""
@@ -111,38 +120,56 @@ class ClickToDial:
         if leg is not session.agent_leg or session.state != "dialing":
             leg.end()
             return
-        plan = self._plans.pop(session.call_id, None)
-        number = plan.number if plan else session.to_number
-        peer, headers = self._trunk(plan)
-        if plan is None:  # a colleague's extension: their phone shows who calls
-            headers = self.board.extensions.identity(session)
-        callee = self.board.dial(
-            session, number, "callee", CALLEE_RING_SECONDS, plan is not None, peer, headers
-        )
         session.caller.ended = True  # the placeholder: the callee takes its place
-        session.caller, session.state = callee, "calling"
+        session.state = "calling"
+        plan = self._plans.pop(session.call_id, None)
+        if plan is None:  # a colleague's extension: their phone shows who calls
+            self._call(session, session.to_number, None, self.board.extensions.identity(session))
+            return
+        self._left[session.call_id] = (plan, self._trunks(plan))
+        self._next_trunk(session)
+
+    def _next_trunk(self, session: CallSession) -> None:
+        """Call the number on the next trunk of its route (the first, then after failures)."""
+        plan, left = self._left[session.call_id]
+        peer = left.pop(0) if left else None
+        headers = peer.caller_id_headers(plan.caller_id) if peer is not None else None
+        self._call(session, plan.number, peer, headers)
+
+    def _call(
+        self,
+        session: CallSession,
+        number: str,
+        peer: TrunkPeer | None,
+        headers: dict[str, str] | None,
+    ) -> None:
+        """Dial the callee leg (through peer, or the SIP edge for an extension)."""
+        outside = session.call_id in self._left
+        callee = self.board.dial(
+            session, number, "callee", CALLEE_RING_SECONDS, outside, peer, headers
+        )
+        session.caller = callee
         if callee.ended:
             self._failed(session, 0, "cannot dial")
             return
-        data = {"number": number, "via": "trunk" if plan else "edge"}
+        data = {"number": number, "via": "trunk" if outside else "edge"}
+        if peer is not None:
+            data["trunk"] = peer.name
         self.board.emit(session, "dial.calling", data, callee.leg_id)
 
-    def _trunk(self, plan: OutboundCall | None) -> tuple[TrunkPeer | None, dict[str, str] | None]:
-        """Return the first enabled trunk of a call out's route and its caller-ID header.
+    def _trunks(self, plan: OutboundCall) -> list[TrunkPeer]:
+        """Return the route's trunks to try in order, as a call out would try them.
 
         A registering trunk not registered now, or an IP peer that stopped answering
-        OPTIONS, is passed over for the route's next one; if none is left, the first
-        enabled one is tried all the same.
+        OPTIONS, is passed over; if that leaves none, the first enabled one is tried
+        all the same (a click is a person waiting: better a try than nothing).
         """
-        if plan is None:
-            return None, None
         trunks = self.board.directory.trunks
         enabled = [trunks[name] for name in plan.trunks if name in trunks]
         registration = self.board.trunk_accounts.registration
         reach = self.board.trunk_reachability
         ready = [p for p in enabled if takes_calls_out(p.kind, registration(p.name), reach(p.name))]
-        peer = next(iter(ready or enabled), None)
-        return peer, peer.caller_id_headers(plan.caller_id) if peer is not None else None
+        return ready or enabled[:1]
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """A leg of a click-to-dial call ended: the call ends with it."""
@@ -152,9 +179,19 @@ class ClickToDial:
             why = "agent hung up" if leg.answered_at else "agent did not answer"
             self.board.end_call(session, "agent", why)
         elif leg.answered_at is None:
+            if leg is session.caller and self._fails_over(session, code):
+                data = {"number": session.to_number, "code": code, "reason": reason}
+                self.board.emit(session, "dial.failed_over", data, leg.leg_id)
+                self._next_trunk(session)
+                return
             self._failed(session, code, reason)
         else:
             self.board.end_call(session, "caller", "callee hung up")
+
+    def _fails_over(self, session: CallSession, code: int) -> bool:
+        """Return true if a carrier's failure before answer leaves another trunk to try."""
+        left = self._left.get(session.call_id)
+        return bool(left and left[1]) and session.state == "calling" and fails_over(code)
 
     def _failed(self, session: CallSession, code: int, reason: str) -> None:
         """The number could not be reached: say so and end the call."""

@@ -264,3 +264,34 @@ def test_the_engine_registers_again_before_the_granted_expiry_runs_out(trunk_box
     assert reg["expires"] == 300
     kinds = [e["kind"] for e in trunk_events(trunk_box, "carrier-short")]
     assert kinds == ["trunk.registered"]  # a refresh that succeeds is no news
+
+
+def test_click_to_dial_fails_over_past_a_503_to_the_routes_next_trunk(trunk_box: Box) -> None:
+    down, up = free_port(), free_port()
+    Trunk.create(name="click-down", kind="peer", host="127.0.0.1", port=down)
+    Trunk.create(name="click-up", kind="peer", host="127.0.0.1", port=up)
+    add_route(trunk_box, "click-failover", "5", ["click-down", "click-up"])
+    with (
+        carrier(trunk_box, "trunk_503", down) as (first, _),
+        carrier(trunk_box, "trunk_answer", up) as (second, answered),
+        trunk_box.agent("1002", talk_ms=800) as phone,
+    ):
+        call_id = trunk_box.control.call("agent.dial", extension="1002", number="5020123456")[
+            "call_id"
+        ]
+        phone.read_until("confirmed", 10)  # the agent's own phone first
+        phone.read_until("disconnected", 15)
+        assert first.wait(10) == 0 and second.wait(10) == 0
+    assert "INVITE sip:020123456@" in answered.read_text()
+    wait_for(lambda: "call.ended" in trunk_box.kinds(call_id), 10, "the call's end")
+    steps = [(e["kind"], e["data"]) for e in trunk_box.events(call_id)
+             if e["kind"].startswith("dial.")]  # fmt: skip
+    assert [kind for kind, _ in steps] == [
+        "dial.ringing",
+        "dial.calling",
+        "dial.failed_over",
+        "dial.calling",
+        "dial.answered",
+    ]
+    assert steps[1][1]["trunk"] == "click-down" and steps[2][1]["code"] == 503
+    assert steps[3][1]["trunk"] == "click-up"
