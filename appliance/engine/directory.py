@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,9 @@ from appliance.callflow.const import AgentState
 from appliance.callflow.customers import CallerBook
 from appliance.callflow.dialplan import OutboundRoute
 from appliance.callflow.hours import Schedule
+from appliance.callflow.hours import is_open as hours_open
+from appliance.callflow.inbound_rules import InboundRule, first_match
+from appliance.callflow.inbound_rules import parse_all as parse_rules
 from appliance.callflow.outbound_plan import Caller
 from appliance.callflow.ring_groups import RingGroup
 from appliance.engine.hours_store import load_schedules
@@ -27,16 +31,20 @@ from appliance.store.models import (
 )
 from appliance.store.models import RingGroup as RingGroupRow
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class Route:
-    """Where calls to one dialled number go."""
+    """Where calls to one dialled number go (rules by caller and time first)."""
 
     number: str
     target_type: str  # ivr | queue | agent | group
     target: str
     flow: dict[str, Any] | None = None
     flow_version: int = 0
+    rules: list[InboundRule] = field(default_factory=list)  # inbound_rules.py, in order
+    rule: InboundRule | None = None  # the rule this route came from (route_for)
 
 
 @dataclass
@@ -57,10 +65,29 @@ class Directory:
     callers_out: dict[str, Caller] = field(default_factory=dict)  # extension -> class of service
     blocked: list[str] = field(default_factory=list)  # calling numbers refused (blacklist.py)
     groups: dict[str, RingGroup] = field(default_factory=dict)  # ring groups by number
+    flows: dict[str, tuple[dict[str, Any], int]] = field(default_factory=dict)  # active: graph, v
 
     def route(self, number: str) -> Route | None:
         """Return the route for a dialled number."""
         return self.routes.get(number)
+
+    def route_for(self, number: str, caller: str, now: float) -> Route | None:
+        """Return where a call from caller to number goes now: its first matching rule's
+        target, else the number's own (None: not an inbound number)."""
+        route = self.routes.get(number)
+        if route is None or not route.rules:
+            return route
+
+        def is_open(name: str) -> bool | None:
+            schedule = self.schedules.get(name)
+            return None if schedule is None else hours_open(schedule, now)
+
+        rule = first_match(route.rules, caller, is_open)
+        if rule is None:
+            return route
+        flow = self.flows.get(rule.target) if rule.target_type == "ivr" else None
+        return Route(number, rule.target_type, rule.target, flow[0] if flow else None,
+                     flow[1] if flow else 0, rule=rule)  # fmt: skip
 
 
 def load_groups() -> dict[str, RingGroup]:
@@ -79,12 +106,16 @@ def load_directory() -> Directory:
     routes = {}
     for n in InboundNumber.select():
         flow = flows.get(n.target) if n.target_type == "ivr" else None
+        number_rules, errors = parse_rules(n.rules)
+        for error in errors:  # the admin form refuses these; a hand-edited store may not
+            log.error("inbound number %s: rule ignored: %s", n.number, error)
         routes[n.number] = Route(
             n.number,
             n.target_type,
             n.target,
             flow.graph if flow else None,
             flow.version if flow else 0,
+            number_rules,
         )
     members: dict[str, dict[str, int]] = {}
     query = (
@@ -145,4 +176,5 @@ def load_directory() -> Directory:
         **outbound_extras(),
         blocked=[b.number for b in BlockedNumber.select().order_by(BlockedNumber.number)],
         groups=load_groups(),
+        flows={name: (f.graph, f.version) for name, f in flows.items()},
     )

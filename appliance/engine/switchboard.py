@@ -21,7 +21,7 @@ from appliance.config import Settings
 from appliance.engine import dial_out, extension_calls
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
-from appliance.engine.directory import Directory
+from appliance.engine.directory import Directory, Route
 from appliance.engine.extension_calls import ExtensionDesk
 from appliance.engine.feature_desk import FeatureDesk
 from appliance.engine.ivr_desk import IvrDesk
@@ -222,12 +222,20 @@ class Switchboard:
             )
             self.end_call(session, "system", reason, code)
             return
-        session.route = self.directory.route(session.to_number)
+        session.route = self._inbound_route(session)
+        if session.route is not None and session.route.rule is not None:
+            rule = session.route.rule
+            data = {"line": rule.line, "target_type": rule.target_type, "target": rule.target}
+            self.emit(session, "call.routed_by_rule", data)
         if session.route is not None and session.route.target_type == "group":
             self.extensions.start(session, session.route.target)  # answered when a member does
             return
         self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
+
+    def _inbound_route(self, session: CallSession) -> Route | None:
+        """Return where this call in goes: its number's first matching rule, or its target."""
+        return self.directory.route_for(session.to_number, session.from_number, session.started_at)
 
     def _to_extension(self, number: str) -> bool:
         """Return true if a phone dialled an extension (an inbound number goes first)."""
@@ -273,7 +281,7 @@ class Switchboard:
         in_use = sum(self.trunk_usage()[peer.name].values()) if peer else 0
         if peer and peer.max_channels and in_use > peer.max_channels:  # this call counts
             return 503, f"trunk {peer.name} carries its {peer.max_channels} calls already"
-        route = self.directory.route(session.to_number)
+        route = self._inbound_route(session)
         if route is None:
             return 404, f"unknown number {session.to_number!r}: add it under inbound numbers"
         if route.target_type == "ivr" and route.flow is None:

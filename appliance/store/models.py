@@ -249,6 +249,7 @@ class InboundNumber(BaseModel):
     trunk = ForeignKeyField(Trunk, null=True, backref="numbers", on_delete="SET NULL")
     target_type = CharField(default="ivr")  # ivr | queue | agent | group
     target = CharField()
+    rules = TextField(default="")  # by caller ID and time, one per line (inbound_rules.py)
 
 
 class CallEvent(BaseModel):

@@ -155,6 +155,23 @@ def test_a_direct_call_in_to_an_agent_in_dnd_goes_to_their_busy_forward(
     assert (cdr["agent"], cdr["outcome"]) == ("1002", "answered")
 
 
+def test_an_inbound_rule_by_caller_sends_one_caller_to_an_agent_and_others_to_the_number(
+    pbx: Box, phones: dict[str, AgentPhone]
+) -> None:
+    since = len(pbx.cdrs())
+    InboundNumber.get_or_create(number="303", target_type="agent", target="1003",
+                                rules="from 13300* to agent 1002")  # fmt: skip
+    pbx.control.call("reload")
+    sipp = pbx.sipp("caller_menu", number="303", caller="13300133000", menu_ms=300,
+                    talk_ms=600, timeout=20)  # fmt: skip
+    assert sipp.returncode == 0, sipp.stdout[-2000:]
+    phones["1002"].read_until("incoming", 5)
+    cdr, events = last_call(pbx, "13300133000", since)
+    ruled = next(e["data"] for e in events if e["kind"] == "call.routed_by_rule")
+    assert ruled == {"line": 1, "target_type": "agent", "target": "1002"}
+    assert (cdr["agent"], cdr["outcome"]) == ("1002", "answered")
+
+
 def test_a_direct_call_in_that_rings_out_goes_to_the_no_answer_forward(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:

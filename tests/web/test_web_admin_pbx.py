@@ -159,3 +159,26 @@ def test_an_unknown_ring_group_is_no_inbound_target(admin: FlaskClient) -> None:
     number = {"number": "88001", "trunk": "", "target_type": "group", "target": "699"}
     response = post_form(admin, "/admin/numbers/new", number)
     assert response.status_code == 400 and "No group named 699." in response.get_data(True)
+
+
+def test_inbound_rules_are_checked_line_by_line_and_kept_as_typed(admin: FlaskClient) -> None:
+    from appliance.store.models import BusinessHours, InboundNumber, Queue
+
+    Queue.create(name="sales")
+    BusinessHours.create(name="office", timezone="Asia/Shanghai", weekly={})
+    rules = "from 0755* to queue sales\nfrom 12ab to queue sales\nclosed night to queue sales\n"
+    rules += "from 1* to queue nobody"
+    number = {"number": "88002", "trunk": "", "target_type": "queue", "target": "sales",
+              "rules": rules}  # fmt: skip
+    refused = post_form(admin, "/admin/numbers/new", number)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Line 2: the caller must be a number, a prefix ending in * or anonymous." in page
+    assert "Line 3: no business hours named night." in page
+    assert "Line 4: no queue named nobody." in page
+    assert "from 12ab to queue sales" in page  # what was typed is kept
+    good = "from 0755* to queue sales\nclosed office to queue sales"
+    assert post_form(admin, "/admin/numbers/new", {**number, "rules": good}).status_code == 302
+    assert InboundNumber.get(InboundNumber.number == "88002").rules == good
+    listing = admin.get("/admin/numbers/").get_data(as_text=True)
+    assert "88002" in listing

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, RingGroup, Trunk
+from appliance.callflow.inbound_rules import parse_all as parse_rule_lines
+from appliance.store.models import (
+    Agent,
+    BusinessHours,
+    InboundNumber,
+    IvrFlow,
+    Queue,
+    RingGroup,
+    Trunk,
+)
 from web.admin.areas.base import Area
 from web.admin.areas.routes_out import routes_using
 from web.admin.schemas import DIALLABLE, NAME, Field, FormResult
@@ -97,9 +106,15 @@ class Numbers(Area):
         Field("target", _l("Target"), required=True, max_length=64,
               help=_l("The flow's name, the queue's name, the agent's extension or the "
                       "ring group's number.")),
+        Field("rules", _l("Rules by caller and time"), kind="textarea", max_length=4000,
+              help=_l("Tried in order before the target, one per line: "
+                      "'from 0755* to queue sales', 'closed office to ivr night', "
+                      "'from 13800138000 open office to agent 1001'. A caller is a number, "
+                      "a prefix ending in * or anonymous; open/closed name business hours.")),
     ]  # fmt: skip
     columns: ClassVar[list[tuple[str, Any]]] = [("number", _l("Number")), ("trunk", _l("Trunk")),
-               ("target_type", _l("Goes to")), ("target", _l("Target"))]  # fmt: skip
+               ("target_type", _l("Goes to")), ("target", _l("Target")),
+               ("rules", _l("Rules"))]  # fmt: skip
 
     def value_of(self, obj: Any, name: str) -> Any:
         """Return the trunk by name."""
@@ -107,23 +122,62 @@ class Numbers(Area):
             return obj.trunk.name if obj.trunk_id else ""
         return super().value_of(obj, name)
 
+    def cell(self, obj: Any, column: str) -> Any:
+        """Show how many rules a number has (the form shows them)."""
+        if column == "rules":
+            return len(parse_rule_lines(obj.rules or "")[0]) or ""
+        return super().cell(obj, column)
+
     def check(self, result: FormResult, obj: Any | None) -> None:
-        """Numbers are unique; the target exists."""
+        """Numbers are unique; the target exists; every rule parses and names what exists."""
         values = result.values
         self.unique(result, obj, "number", _("Number %(n)s is taken.", n=values.get("number")))
         kind, target = values.get("target_type"), values.get("target")
-        exists = {
-            "ivr": lambda: IvrFlow.select().where(IvrFlow.name == target).exists(),
-            "queue": lambda: Queue.select().where(Queue.name == target).exists(),
-            "agent": lambda: Agent.select().where(Agent.extension == target).exists(),
-            "group": lambda: RingGroup.select().where(RingGroup.number == target).exists(),
-        }
-        if target and kind in exists and not exists[kind]():
+        if target and kind and not target_exists(kind, target):
             result.errors.setdefault(
                 "target", _("No %(kind)s named %(name)s.", kind=kind, name=target)
             )
+        problems = rule_problems(str(values.get("rules") or ""))
+        if problems:
+            result.errors.setdefault("rules", " ".join(problems))
 
     def write(self, obj: Any | None, values: dict[str, Any]) -> Any:
         """Store the trunk by its row."""
         trunk = Trunk.get_or_none(Trunk.name == values["trunk"]) if values["trunk"] else None
         return super().write(obj, {**values, "trunk": trunk})
+
+
+def target_exists(kind: str, target: str) -> bool:
+    """Return true if a call can go to target of kind (ivr, queue, agent, group)."""
+    exists = {
+        "ivr": lambda: IvrFlow.select().where(IvrFlow.name == target).exists(),
+        "queue": lambda: Queue.select().where(Queue.name == target).exists(),
+        "agent": lambda: Agent.select().where(Agent.extension == target).exists(),
+        "group": lambda: RingGroup.select().where(RingGroup.number == target).exists(),
+    }
+    return kind in exists and bool(exists[kind]())
+
+
+RULE_PROBLEMS = {
+    "caller": _l("the caller must be a number, a prefix ending in * or anonymous"),
+    "unexpected": _l("write from, open, closed and to in that order"),
+    "shape": _l("end the rule with: to TYPE TARGET"),
+    "type": _l("the type must be ivr, queue, agent or group"),
+    "condition": _l("give a caller (from …) or hours (open or closed …)"),
+}
+
+
+def rule_problems(text: str) -> list[str]:
+    """Return what is wrong with inbound rules, one sentence per bad line."""
+    rules, errors = parse_rule_lines(text)
+    problems = [_("Line %(n)s: %(problem)s.", n=e.line, problem=RULE_PROBLEMS[e.code])
+                for e in errors]  # fmt: skip
+    schedules = {h.name for h in BusinessHours.select(BusinessHours.name)}
+    for rule in rules:
+        if rule.hours and rule.hours not in schedules:
+            problems.append(_("Line %(n)s: no business hours named %(name)s.", n=rule.line,
+                              name=rule.hours))  # fmt: skip
+        if not target_exists(rule.target_type, rule.target):
+            problems.append(_("Line %(n)s: no %(kind)s named %(name)s.", n=rule.line,
+                              kind=rule.target_type, name=rule.target))  # fmt: skip
+    return problems
