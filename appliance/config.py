@@ -82,6 +82,11 @@ class EngineSettings:
     control_socket: str = ""  # default: <run>/engine.sock
     record_calls: bool = True
     log_level: int = 2
+    # Full disk (docs/recovery.md): below recording_min_free_mb free on the recordings folder
+    # no call is recorded; recordings resume once recording_resume_mb more is free again.
+    recording_min_free_mb: float = 200.0
+    recording_resume_mb: float = 50.0
+    disk_check_seconds: float = 5.0
 
 
 @dataclass

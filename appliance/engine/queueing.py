@@ -218,6 +218,7 @@ class QueueDesk:
         self.offers.forget(session)
         self.announce.forget(session)
         session.recorder, session.recorded = None, set()
+        session.recording_file, session.recording_held = "", False
 
     def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """Handle an agent leg ending: before answer, try again; after, end the call."""

@@ -1,4 +1,10 @@
-"""Close calls cut by a crash and repair their recordings (run before the engine takes calls)."""
+"""Recover from a crash before the engine takes calls: close cut calls, mend recordings, agents.
+
+`recover` runs on every engine start (a clean stop leaves nothing to do): calls left
+open get `call.ended` (outcome interrupted) and a CDR; each of their recording files
+(every part) gets its WAV header repaired; agents left busy are put back
+(`agent_recovery`).  docs/recovery.md describes it for admins.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,19 @@ from pathlib import Path
 from peewee import Database
 
 from appliance.callflow.cdr import derive_cdr
+from appliance.engine.agent_recovery import reconcile_agents
 from appliance.store.models import CallEvent, Cdr
 
 log = logging.getLogger(__name__)
+
+
+RECORDING_KINDS = ("recording.started", "recording.resumed")
+
+
+def recover(database: Database, recordings: Path) -> None:
+    """Close the calls and mend the recordings and agents a crash left behind."""
+    close_interrupted_calls(database, recordings)
+    reconcile_agents(database)
 
 
 def close_interrupted_calls(database: Database, recordings: Path) -> list[str]:
@@ -46,8 +62,9 @@ def _close(call_id: str, recordings: Path) -> None:
     }
     CallEvent.insert(**ended).execute()
     cdr = derive_cdr(call_id, [*events, ended])
-    if cdr["recording"]:
-        repair_wav_header(recordings / cdr["recording"])
+    for event in events:  # every part: a full disk may have split the recording
+        if event["kind"] in RECORDING_KINDS and event["data"].get("file"):
+            repair_wav_header(recordings / event["data"]["file"])
     Cdr.insert(**cdr).on_conflict_replace().execute()
 
 

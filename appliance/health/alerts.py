@@ -35,7 +35,9 @@ def raise_alert(
 ) -> bool:
     """Record that the condition `key` holds; return true if it is new (not already active)."""
     now = utcnow()
-    with database.atomic():
+    # Write lock first: a read-then-write transaction that loses the race to another
+    # writer (the engine's event writer) fails at once with "database is locked" in WAL.
+    with database.atomic("IMMEDIATE"):
         alert = Alert.get_or_none(Alert.key == key)
         fields = {"kind": kind, "severity": severity, "params": params or {}, "detail": detail}
         if alert is None:
