@@ -1,10 +1,11 @@
-"""Fixtures of the recovery tests: the demo prompts, made once."""
+"""Fixtures of the recovery tests: the demo prompts (made once), settings and a real store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from store_support import settings, store
 
 from appliance.prompts.manager import generate_missing
 
@@ -15,3 +16,6 @@ def prompts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("prompts")
     generate_missing(folder)
     return folder
+
+
+__all__ = ["prompts", "settings", "store"]
