@@ -28,6 +28,7 @@ def test_registration_survives_kill_of_kamailio(tmp_path: Path, prompts: Path) -
         for worker in workers:  # what the supervisor does: the workers would keep the port
             worker.kill()
         box.kamailio.wait(5)
+        psutil.wait_procs(workers, timeout=5)  # gone, and the port with them
         began = time.monotonic()
         box.start_kamailio()
         ready = time.monotonic() - began
