@@ -16,10 +16,9 @@ from appliance.config import Settings
 from appliance.engine.commands import Commands
 from appliance.engine.control import ControlServer
 from appliance.engine.directory import load_directory
-from appliance.engine.prompt_recording import CLOSE_SECONDS
 from appliance.engine.reactor import Reactor
 from appliance.engine.recording_space import SpaceChange
-from appliance.engine.recovery import recover, repair_wav_header
+from appliance.engine.recovery import recover
 from appliance.engine.switchboard import Switchboard
 from appliance.health import alerts
 from appliance.sipedge import registrations
@@ -30,7 +29,6 @@ from appliance.voicemail.mail import Mailer
 log = logging.getLogger(__name__)
 REGISTRATION_POLL_SECONDS = 1.0
 DISK_ALERT = "disk.recordings"
-JOB_SECONDS = 10.0  # an engine thread that does not run a job this long is stuck anyway
 
 
 def _logged(future: Future[Any]) -> None:
@@ -165,11 +163,7 @@ class Engine:
         """Measure once; on a change, stop or resume the recordings on the engine thread."""
         change, _ = self.board.space.check()
         if change is SpaceChange.LOW:
-            closed = self.reactor.submit(self.board.recordings.disk_full).result(JOB_SECONDS)
-            time.sleep(CLOSE_SECONDS)  # the recorders go at the next bridge tick
-            for path in closed:  # pjmedia leaves the sizes at 0 if the disk filled before
-                if repair_wav_header(path):
-                    log.warning("recording %s closed on a full disk: header repaired", path)
+            self.reactor.submit(self.board.recordings.disk_full).add_done_callback(_logged)
         elif change is SpaceChange.BACK:
             self.reactor.submit(self.board.recordings.disk_back).add_done_callback(_logged)
 

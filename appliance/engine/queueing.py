@@ -217,6 +217,7 @@ class QueueDesk:
         self.voicemail.finish(session)  # a message being left is noted before it closes
         self.offers.forget(session)
         self.announce.forget(session)
+        self.board.recordings.closing(session)
         session.recorder, session.recorded = None, set()
         session.recording_file, session.recording_held = "", False
 

@@ -27,13 +27,16 @@ import pjsua2 as pj
 
 from appliance.engine.control import CommandError
 from appliance.engine.media import Recorder
+from appliance.engine.prompt_recording import CLOSE_SECONDS
+from appliance.engine.recovery import mend_recording
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
 log = logging.getLogger(__name__)
-DISK_FULL = "disk_full"
+DISK_FULL = "disk_full"  # below the free-space minimum
+WRITE_ERROR = "write_error"  # the file could not be made although the minimum was free
 
 
 class RecordingOps:
@@ -77,11 +80,13 @@ class RecordingOps:
         """Open the call's next recording file and announce it; false (held) if there is no room."""
         part = session.recording_parts + 1
         path, relative = self.board.recording_path(session, part)
-        recorder = self._open(session, path) if self.board.space.has_room() else None
+        room = self.board.space.has_room()
+        recorder = self._open(session, path) if room else None
         if recorder is None:
             if not session.recording_held:
                 session.recording_held = True
-                self.board.emit(session, "recording.held", {"reason": DISK_FULL})
+                reason = DISK_FULL if room is False else WRITE_ERROR
+                self.board.emit(session, "recording.held", {"reason": reason})
             return False
         session.recorder, session.recorded, session.recording_file = recorder, set(), relative
         session.recording_held, session.recording_parts = False, part
@@ -90,18 +95,18 @@ class RecordingOps:
         self.board.emit(session, kind, {**data, "by": by} if by else data)
         return True
 
-    def disk_full(self) -> list[Path]:
-        """Stop every call recording cleanly (free space is low); return the files closed."""
-        closed = []
+    def disk_full(self) -> int:
+        """Stop every call recording cleanly (free space is low); return how many stopped."""
+        stopped = 0
         for session in list(self.board.sessions.values()):
             if session.recorder is None or not session.recording_file:
                 continue  # not recording, or leaving a voicemail (not a call recording)
             data = {"reason": DISK_FULL, "file": session.recording_file}
-            closed.append(session.recorder.path)
             self._close(session)
             session.recording_held = True
             self.board.emit(session, "recording.stopped", data)
-        return closed
+            stopped += 1
+        return stopped
 
     def disk_back(self) -> int:
         """Resume recording the calls held for space (a new part file); return how many."""
@@ -123,9 +128,16 @@ class RecordingOps:
                 path.unlink()  # a header-less file would not parse as a WAV
             return None
 
+    def closing(self, session: CallSession) -> None:
+        """Check a call recording's file once pjmedia has closed it (call before dropping it)."""
+        if session.recorder is not None and session.recording_file:
+            path = session.recorder.path
+            self.board.reactor.call_later(CLOSE_SECONDS, lambda: mend_recording(path))
+
     def _close(self, session: CallSession) -> None:
         """Take the legs out of the recording and drop the recorder (which closes its WAV)."""
         self.board.mixer.record_nothing(session)
+        self.closing(session)
         session.recorder, session.recording_paused, session.recording_file = None, False, ""
 
     def _recording(self, call_id: str) -> CallSession:

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 
 RECORDING_KINDS = ("recording.started", "recording.resumed")
+WAV_HEADER = 44  # bytes of the PCM WAV header pjmedia writes
 
 
 def recover(database: Database, recordings: Path) -> None:
@@ -94,3 +95,20 @@ def repair_wav_header(path: Path) -> bool:
     except OSError as exc:
         log.warning("cannot repair %s: %s", path, exc)
         return False
+
+
+def mend_recording(path: Path) -> None:
+    """Make a closed recording a valid WAV: fix its sizes, or remove it if it has no header.
+
+    On a disk that filled up, pjmedia's buffered writes fail: the file may end short of
+    its sizes, or (opened on a full disk) hold nothing at all, not even the header.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size < WAV_HEADER:
+        log.warning("recording %s has no audio (%d bytes; disk full?): removed", path, size)
+        path.unlink(missing_ok=True)
+    elif repair_wav_header(path):
+        log.warning("recording %s was closed with wrong sizes (disk full?): repaired", path)

@@ -84,3 +84,29 @@ def test_no_recording_starts_on_a_full_disk(tmp_path: Path, prompts: Path) -> No
         cdr = box.wait_cdr()
         assert closed_wavs(disk)[cdr["recording"]] > 8000  # seconds of the call after space came
     assert cdr["outcome"] == "answered"
+
+
+def test_a_recording_the_full_disk_swallows_never_ends_the_call(
+    tmp_path: Path, prompts: Path
+) -> None:
+    """No minimum set and a disk full to the last byte: the recorder's writes fail (ENOSPC),
+    the call goes on to its normal end, no header-less file is left, the engine carries on."""
+    no_minimum = {**THRESHOLDS, "CALLBOX_ENGINE__RECORDING_MIN_FREE_MB": "0"}
+    with (
+        small_disk(tmp_path / "recordings") as disk,
+        running_box(
+            tmp_path / "box", prompts, CALLBOX_PATHS__RECORDINGS=str(disk), **no_minimum
+        ) as box,
+    ):
+        fill(disk)
+        with box.agent("1001") as phone:
+            sipp = box.sipp("caller_menu", menu_ms=MENU_MS, talk_ms=2000)
+            assert sipp.returncode == 0, sipp.stdout[-2000:] + box.log_tail("engine")
+            phone.read_until("disconnected")
+        cdr = box.wait_cdr()
+        assert "recording.started" in box.kinds(cdr["call_id"])  # pjmedia's writes are buffered
+        wait_for(lambda: closed_wavs(disk) == {}, 3, "the empty recording removed")
+        assert "has no audio" in box.log_tail("engine")
+        assert box.engine is not None and box.engine.poll() is None
+        assert box.control.call("ping")
+    assert cdr["outcome"] == "answered"
