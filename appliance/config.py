@@ -92,6 +92,11 @@ class EngineSettings:
     trunk_qualify_seconds: float = 30.0  # OPTIONS to each IP-peer trunk this often; 0: never
     record_calls: bool = True
     log_level: int = 2
+    # Full disk (docs/recovery.md): below recording_min_free_mb free on the recordings folder
+    # no call is recorded; recordings resume once recording_resume_mb more is free again.
+    recording_min_free_mb: float = 200.0
+    recording_resume_mb: float = 50.0
+    disk_check_seconds: float = 5.0
 
 
 @dataclass

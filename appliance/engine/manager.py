@@ -7,6 +7,7 @@ import logging
 import signal
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from appliance.engine.commands import Commands
 from appliance.engine.control import ControlServer
 from appliance.engine.directory import load_directory
 from appliance.engine.reactor import Reactor
-from appliance.engine.recovery import close_interrupted_calls
+from appliance.engine.recording_space import SpaceChange
+from appliance.engine.recovery import recover
 from appliance.engine.switchboard import Switchboard
 from appliance.engine.trunk_qualify import TrunkQualifier
+from appliance.health import alerts
 from appliance.sipedge import registrations
 from appliance.store.manager import open_store
 from appliance.store.writer import EventWriter
@@ -26,6 +29,15 @@ from appliance.voicemail.mail import Mailer
 
 log = logging.getLogger(__name__)
 REGISTRATION_POLL_SECONDS = 1.0
+# Not the watchdog's `disk.recordings` (disk_low, its own thresholds): this one says calls
+# are not being recorded, and only the engine raises and clears it.
+DISK_ALERT = "recording.disk_full"
+
+
+def _logged(future: Future[Any]) -> None:
+    """Log a job of the disk thread that failed on the engine thread."""
+    if future.exception() is not None:
+        log.error("stopping or resuming recordings failed", exc_info=future.exception())
 
 
 class Engine:
@@ -77,7 +89,7 @@ class Engine:
         """Run until SIGTERM or SIGINT, then stop cleanly (EngineStartError if it cannot start)."""
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: self.stopping.set())
-        close_interrupted_calls(self.database, Path(self.settings.paths.recordings))
+        recover(self.database, Path(self.settings.paths.recordings))
         self.writer.start()
         if self.mailer is not None:
             self.mailer.start()
@@ -94,6 +106,7 @@ class Engine:
         self.control = ControlServer(self.settings.engine.control_socket, self._dispatch)
         self.control.start()
         threading.Thread(target=self._poll_registrations, name="registrations", daemon=True).start()
+        threading.Thread(target=self._watch_disk, name="disk", daemon=True).start()
         e = self.settings.engine
         log.info(
             "engine ready: edge %s:%d, trunk %s:%d, control %s",
@@ -139,6 +152,42 @@ class Engine:
                 }
                 self.reactor.submit(functools.partial(self._apply_registrations, changes))
                 known = current
+
+    def _watch_disk(self) -> None:
+        """Follow the recordings folder's free space: stop or resume recordings, alert."""
+        alerted: bool | None = None  # what the store says; None: not known (clear a stale one)
+        while not self.stopping.is_set():
+            try:
+                self._check_disk()
+                alerted = self._sync_disk_alert(alerted)
+            except Exception:  # a store error must not end the watch (tried again next time)
+                log.exception("checking the recordings folder's free space failed")
+            self.stopping.wait(self.settings.engine.disk_check_seconds)
+
+    def _check_disk(self) -> None:
+        """Measure once; on a change, stop or resume the recordings on the engine thread."""
+        change, _ = self.board.space.check()
+        if change is SpaceChange.LOW:
+            self.reactor.submit(self.board.recordings.disk_full).add_done_callback(_logged)
+        elif change is SpaceChange.BACK:
+            self.reactor.submit(self.board.recordings.disk_back).add_done_callback(_logged)
+
+    def _sync_disk_alert(self, alerted: bool | None) -> bool:
+        """Raise or clear the disk alert if the store does not say so yet; return what it says."""
+        space = self.board.space
+        if alerted is space.low:
+            return alerted
+        if not space.low:
+            alerts.clear_alert(self.database, DISK_ALERT)  # also one left by an engine that died
+            return False
+        free = space.free_mb()
+        params = {"free_mb": round(free, 1), "min_free_mb": space.min_free_mb,
+                  "folder": str(space.folder)}  # fmt: skip
+        detail = f"{free:.1f} MB free on {space.folder}: calls are not recorded"
+        alerts.raise_alert(
+            self.database, DISK_ALERT, "recording_disk_full", params, detail, alerts.CRITICAL
+        )
+        return True
 
     def _apply_registrations(self, changes: dict[str, str | None]) -> None:
         """Tell the ACD which phones came and went (engine thread)."""

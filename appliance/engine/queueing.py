@@ -217,7 +217,9 @@ class QueueDesk:
         self.voicemail.finish(session)  # a message being left is noted before it closes
         self.offers.forget(session)
         self.announce.forget(session)
+        self.board.recordings.closing(session)
         session.recorder, session.recorded = None, set()
+        session.recording_file, session.recording_held = "", False
 
     def agent_leg_ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """Handle an agent leg ending: before answer, try again; after, end the call."""

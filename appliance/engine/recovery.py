@@ -1,4 +1,10 @@
-"""Close calls cut by a crash and repair their recordings (run before the engine takes calls)."""
+"""Recover from a crash before the engine takes calls: close cut calls, mend recordings, agents.
+
+`recover` runs on every engine start (a clean stop leaves nothing to do): calls left
+open get `call.ended` (outcome interrupted) and a CDR; each of their recording files
+(every part) gets its WAV header repaired; agents left busy are put back
+(`agent_recovery`).  docs/recovery.md describes it for admins.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,20 @@ from pathlib import Path
 from peewee import Database
 
 from appliance.callflow.cdr import derive_cdr
+from appliance.engine.agent_recovery import reconcile_agents
 from appliance.store.models import CallEvent, Cdr
 
 log = logging.getLogger(__name__)
+
+
+RECORDING_KINDS = ("recording.started", "recording.resumed")
+WAV_HEADER = 44  # bytes of the PCM WAV header pjmedia writes
+
+
+def recover(database: Database, recordings: Path) -> None:
+    """Close the calls and mend the recordings and agents a crash left behind."""
+    close_interrupted_calls(database, recordings)
+    reconcile_agents(database)
 
 
 def close_interrupted_calls(database: Database, recordings: Path) -> list[str]:
@@ -46,8 +63,9 @@ def _close(call_id: str, recordings: Path) -> None:
     }
     CallEvent.insert(**ended).execute()
     cdr = derive_cdr(call_id, [*events, ended])
-    if cdr["recording"]:
-        repair_wav_header(recordings / cdr["recording"])
+    for event in events:  # every part: a full disk may have split the recording
+        if event["kind"] in RECORDING_KINDS and event["data"].get("file"):
+            repair_wav_header(recordings / event["data"]["file"])
     Cdr.insert(**cdr).on_conflict_replace().execute()
 
 
@@ -77,3 +95,20 @@ def repair_wav_header(path: Path) -> bool:
     except OSError as exc:
         log.warning("cannot repair %s: %s", path, exc)
         return False
+
+
+def mend_recording(path: Path) -> None:
+    """Make a closed recording a valid WAV: fix its sizes, or remove it if it has no header.
+
+    On a disk that filled up, pjmedia's buffered writes fail: the file may end short of
+    its sizes, or (opened on a full disk) hold nothing at all, not even the header.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    if size < WAV_HEADER:
+        log.warning("recording %s has no audio (%d bytes; disk full?): removed", path, size)
+        path.unlink(missing_ok=True)
+    elif repair_wav_header(path):
+        log.warning("recording %s was closed with wrong sizes (disk full?): repaired", path)

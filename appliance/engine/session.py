@@ -47,6 +47,9 @@ class CallSession:
     links: set[tuple[Leg, Leg]] = field(default_factory=set)  # audio links now in the bridge
     recorded: set[Leg] = field(default_factory=set)  # legs the recorder takes in
     recording_paused: bool = False  # the agent paused the recording (call.record.pause)
+    recording_file: str = ""  # the call recording being written (relative path), if any
+    recording_held: bool = False  # the call should be recorded but the disk is (was) too full
+    recording_parts: int = 0  # files the call recording was written to (a new one per resume)
     notes: list[str] = field(default_factory=list)  # agents' notes, which follow transfers
     released: list[Leg] = field(default_factory=list)  # agents who left the call before its end
     bridged: bool = False  # caller and agent were joined (and the recording started)

@@ -26,7 +26,7 @@ from appliance.engine.extension_calls import ExtensionDesk
 from appliance.engine.feature_desk import FeatureDesk
 from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
-from appliance.engine.media import MusicOnHold, Prompts, Recorder
+from appliance.engine.media import MusicOnHold, Prompts
 from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
 from appliance.engine.outbound import OUTBOUND_ROLES
@@ -34,6 +34,7 @@ from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
 from appliance.engine.recording_ops import RecordingOps
+from appliance.engine.recording_space import RecordingSpace
 from appliance.engine.routing import RuleChecker
 from appliance.engine.session import CallSession, new_call_id
 from appliance.engine.trunk_accounts import TrunkAccounts
@@ -84,6 +85,7 @@ class Switchboard:
         self.dial_out = DialOut(self)
         self.extensions = ExtensionDesk(self)
         self.recordings = RecordingOps(self)
+        self.space = RecordingSpace(settings.engine, settings.paths.recordings)
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
         self.qualifier: TrunkQualifier | None = None  # IP peers' OPTIONS (set by the manager)
 
@@ -493,10 +495,11 @@ class Switchboard:
             "end_reason": session.end_reason,
         }
 
-    def recording_path(self, session: CallSession) -> tuple[Path, str]:
-        """Return the absolute and relative path of a call's recording."""
+    def recording_path(self, session: CallSession, part: int = 1) -> tuple[Path, str]:
+        """Return the absolute and relative path of a call's recording (or of a later part)."""
         day = time.strftime("%Y/%m/%d", time.gmtime(session.started_at))
-        relative = f"{day}/{session.call_id}.wav"
+        suffix = "" if part <= 1 else f"-{part}"  # parts after a full disk (docs/recovery.md)
+        relative = f"{day}/{session.call_id}{suffix}.wav"
         return Path(self.settings.paths.recordings) / relative, relative
 
     def start_recording(self, session: CallSession) -> None:
@@ -506,10 +509,7 @@ class Switchboard:
             wanted = bool(session.queue and session.queue.record)
         if not (self.settings.engine.record_calls and wanted):
             return
-        path, relative = self.recording_path(session)
-        session.recorder, session.recorded = Recorder(path), set()
-        self.mixer.remix(session)  # the plan says which legs the recording takes in
-        self.emit(session, "recording.started", {"file": relative})
+        self.recordings.begin(session, "recording.started")
 
     def release_calls(self) -> None:
         """Drop every pjsua2 call object now (before the library is destroyed)."""

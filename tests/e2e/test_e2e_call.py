@@ -121,6 +121,13 @@ def test_engine_killed_mid_call_closes_it_as_interrupted(box: Box) -> None:
     path = Path(box.settings.paths.recordings) / cdr["recording"]
     with wave.open(str(path)) as w:  # the header was repaired: the audio has a length
         assert w.getnframes() / w.getframerate() > 1.0
+        assert w.getnframes() * w.getsampwidth() == path.stat().st_size - 44  # all of it
+    # The agent the crash left on the call is put back, with an event saying why.
+    states = [e["data"] for e in box.events("") if e["kind"] == "agent.state"]
+    mine = [d for d in states if d["agent"] == "1001"]
+    assert mine[-1] == {"agent": "1001", "state": "ready", "reason": "",
+                        "recovered": "engine restarted"}, mine  # fmt: skip
+    assert box.agent_status("1001")["state"] == "ready"
 
 
 def test_phone_dials_the_ivr_through_the_sip_edge(box: Box) -> None:

@@ -134,8 +134,8 @@ def test_click_to_dial_passes_over_a_registration_not_registered_and_an_unreacha
     clicks = ClickToDial.__new__(ClickToDial)
     clicks.board = board  # type: ignore[assignment]
     plan = OutboundCall("0101234", "r", ("down", "up"), "", CallClass.named("national"), 0)
-    assert clicks._trunk(plan) == (up, None)
+    assert clicks._trunks(plan) == [up]
     past_silent = OutboundCall("0101234", "r", ("silent", "up"), "", CallClass.named("national"), 0)
-    assert clicks._trunk(past_silent) == (up, None)
+    assert clicks._trunks(past_silent) == [up]
     only_down = OutboundCall("0101234", "r", ("down",), "", CallClass.named("national"), 0)
-    assert clicks._trunk(only_down) == (down, None)  # nothing better: tried all the same
+    assert clicks._trunks(only_down) == [down]  # nothing better: tried all the same

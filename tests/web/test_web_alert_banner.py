@@ -129,3 +129,13 @@ def test_a_rolled_back_upgrade_in_english_and_chinese(client: FlaskClient, store
     User.update(language="zh_CN").where(User.username == "admin1").execute()
     page = admin.get("/live").get_data(as_text=True)
     assert "从 0.1.0 升级到 9.9.9 未通过检查，已回滚。" in page
+
+
+def test_recordings_stopped_by_a_full_disk_in_chinese(client: FlaskClient, store: Database) -> None:
+    alerts.raise_alert(store, "recording.disk_full", "recording_disk_full",
+                       {"free_mb": 12.5, "min_free_mb": 200, "folder": "/srv/rec"},
+                       "", alerts.CRITICAL)  # fmt: skip
+    admin = log_in_as(client, "admin")
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "通话未被录音：/srv/rec 仅剩 12.5 MB（至少需要 200 MB）。" in page

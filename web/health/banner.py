@@ -34,6 +34,10 @@ def service_name(service: str) -> str:
 TEXTS: dict[str, Callable[[Params], str]] = {
     "disk_low": lambda p: _("Low disk space: %(free_mb)s MB (%(percent)s%%) free at %(path)s.",
                             free_mb=p["free_mb"], percent=p["free_percent"], path=p["path"]),
+    "recording_disk_full": lambda p: _("Calls are not being recorded: only %(free_mb)s MB free "
+                                       "at %(folder)s (at least %(min_mb)s MB needed).",
+                                       free_mb=p["free_mb"], folder=p["folder"],
+                                       min_mb=p["min_free_mb"]),
     "memory_high": lambda p: _("Memory is nearly full: %(used)s%% in use.",
                                used=p["used_percent"]),
     "cpu_overloaded": lambda p: _("The processors are overloaded: load %(load)s per core "
