@@ -123,16 +123,19 @@ class PacingStats:
         return self.total.has_room(cap) and self.today.has_room(cap)
 
     def adapt(self, now: float, cap: float) -> None:
-        """Once per interval, steer the recent drop rate to SETPOINT × cap through the gain."""
+        """Once per interval, steer the drop rate to SETPOINT × cap through the gain."""
         if self.adapted_at is not None and now - self.adapted_at < self.interval_seconds:
             return
         self.adapted_at = now
         if len(self.recent_drops) < MIN_SAMPLES:
             return
-        rate = self.recent_drops.mean()
+        # The worse of the recent rate and the day's and campaign's own: a day that ran
+        # close to the cap early is steered back below the setpoint, not left at the gate.
+        spans = [c.rate() for c in (self.today, self.total) if c.answered >= WINDOW_ANSWERS]
+        rate = max([self.recent_drops.mean(), *spans])
         if rate > SETPOINT * cap:
             self.gain *= 0.85
-        elif rate < SETPOINT * cap / 2:
+        elif rate < SETPOINT * cap * 0.75:
             self.gain *= 1.1
         self.gain = min(max(self.gain, GAIN_RANGE[0]), GAIN_RANGE[1])
 
