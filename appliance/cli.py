@@ -21,6 +21,7 @@ import click
 from appliance import __version__
 from appliance.backup.exceptions import BackupError
 from appliance.config import ENV_PREFIX, ConfigError, Settings, load
+from appliance.dialer.exceptions import CampaignError
 from appliance.prompts.exceptions import PromptError
 from appliance.sipedge.exceptions import SipEdgeError
 from appliance.store.exceptions import StoreError
@@ -30,7 +31,15 @@ if TYPE_CHECKING:
     from appliance.prompts.library import PromptLibrary
     from appliance.supervisor.bootstrap import InitReport
 
-USER_ERRORS = (ConfigError, StoreError, SupervisorError, PromptError, SipEdgeError, BackupError)
+USER_ERRORS = (
+    ConfigError,
+    StoreError,
+    SupervisorError,
+    PromptError,
+    SipEdgeError,
+    BackupError,
+    CampaignError,
+)
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
 F = TypeVar("F", bound=Callable[..., Any])
@@ -356,11 +365,13 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
+    from appliance.campaign_commands import campaign
 
-    for command in backup.commands.values():
-        if command.callback is not None:
-            command.callback = user_errors(command.callback)
-    cli.add_command(backup)
+    for group in (backup, campaign):
+        for command in group.commands.values():
+            if command.callback is not None:
+                command.callback = user_errors(command.callback)
+        cli.add_command(group)
 
 
 _add_groups()

@@ -8,3 +8,7 @@ class ImportFileError(ValueError):
 
     Row-level problems never raise: they go to the import report.
     """
+
+
+class CampaignError(Exception):
+    """A campaign command refused: no such campaign, a bad setting, a status it cannot take."""
