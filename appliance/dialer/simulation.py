@@ -144,7 +144,9 @@ def _place(run: _Run, now: float) -> list[int]:
     result = run.result
     result.most_dials_over_ready = max(result.most_dials_over_ready, len(dials) - len(run.ready))
     taken = {dial.contact_id for dial in dials}
-    run.queue = [c for c in run.queue if c.id not in taken]
+    campaign_id = run.campaign.id  # the next page leaves out blocked numbers, as the store's does
+    run.queue = [c for c in run.queue
+                 if c.id not in taken and not run.dnc.blocks(campaign_id, c.number)]  # fmt: skip
     for dial in dials:
         run.in_flight[dial.contact_id] = dial.number
         _schedule_outcome(run, now, dial.contact_id)

@@ -17,7 +17,7 @@ from appliance.dialer.campaign import Contact, Dial
 from appliance.dialer.const import CampaignStatus, Mode, Outcome
 from appliance.dialer.importing import ImportReport, Mapping, Problem, import_file, normalise
 from appliance.dialer.retry import STANDARD, RetryPolicy
-from appliance.dialer.windows import parse_window
+from appliance.dialer.windows import parse_window, zones_for_number
 from appliance.store.database import db
 from appliance.store.models import (
     BusinessHours,
@@ -81,12 +81,19 @@ def import_contacts(
         )  # fmt: skip
         rows = [
             {"contact_list": listing.id, "campaign": campaign.id, "number": c.number,
-             "name": c.name, "timezone": c.timezone, "fields": c.fields, "row": c.row}
+             "name": c.name, "timezone": c.timezone or _one_zone(c.number), "fields": c.fields,
+             "row": c.row}
             for c in report.contacts
         ]  # fmt: skip
         for start in range(0, len(rows), BATCH):
             CampaignContact.insert_many(rows[start : start + BATCH]).execute()
     return listing, report
+
+
+def _one_zone(number: str) -> str:
+    """Return the number's time zone when it has exactly one, else "" (judged when dialled)."""
+    zones = zones_for_number(number, "")
+    return zones[0] if len(zones) == 1 else ""
 
 
 def _error_json(error: Any) -> dict[str, Any]:
@@ -96,7 +103,12 @@ def _error_json(error: Any) -> dict[str, Any]:
 
 
 def due_contacts(campaign: Campaign, now: float, limit: int = 200) -> list[Contact]:
-    """Return the contacts due now: callbacks due first, then by when they fell due."""
+    """Return a page of contacts due now: callbacks first, then by when they fell due.
+
+    Numbers on a do-not-call list and contacts whose zone is outside the window now are
+    left out of the page, so they can never fill it and stall the campaign; `next_calls`
+    still checks both for every contact it rings.
+    """
     callbacks = _due_callbacks(campaign, now, limit)
     taken = {c.id for c in callbacks}
     when = CampaignContact.next_attempt_at
@@ -104,6 +116,8 @@ def due_contacts(campaign: Campaign, now: float, limit: int = 200) -> list[Conta
     waiting = ScheduledCallback.select(ScheduledCallback.contact).where(
         ScheduledCallback.done_at.is_null())  # fmt: skip
     pending &= CampaignContact.id.not_in(waiting)  # a contact with a callback waits for it
+    pending &= CampaignContact.number.not_in(_blocked_numbers(campaign))
+    pending &= CampaignContact.timezone.in_(_zones_open(campaign, pending, now))
     due = (
         CampaignContact.select()
         .where(pending & (when.is_null() | (when <= now)))
@@ -111,6 +125,19 @@ def due_contacts(campaign: Campaign, now: float, limit: int = 200) -> list[Conta
         .limit(limit)
     )  # fmt: skip
     return callbacks + [_contact(row) for row in due if row.id not in taken]
+
+
+def _blocked_numbers(campaign: Campaign) -> Any:
+    """Return the query of numbers the campaign may not call (global and its own list)."""
+    scope = DoNotCallNumber.campaign.is_null() | (DoNotCallNumber.campaign == campaign)
+    return DoNotCallNumber.select(DoNotCallNumber.number).where(scope)
+
+
+def _zones_open(campaign: Campaign, pending: Any, now: float) -> list[str]:
+    """Return the contacts' zones where the window is open now, and "" (judged per contact)."""
+    window = campaign_for(campaign).window
+    zones = CampaignContact.select(CampaignContact.timezone).where(pending).distinct()
+    return [""] + [z.timezone for z in zones if z.timezone and window.is_open((z.timezone,), now)]
 
 
 def _due_callbacks(campaign: Campaign, now: float, limit: int) -> list[Contact]:

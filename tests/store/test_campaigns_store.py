@@ -200,3 +200,21 @@ def test_progress_counts_contacts_done_and_attempts(store: Database) -> None:
     assert campaigns.progress([campaign]) == {
         campaign.id: {"contacts": 2, "done": 1, "attempts": 1}
     }
+
+
+def test_blocked_and_out_of_hours_contacts_never_fill_the_page(store: Database) -> None:
+    """A page of one still finds the callable contact behind blocked and sleeping ones."""
+    campaign = office_campaign()
+    listing = b"number\n+16502530000\n+16502530001\n13800138000\n13800138001\n13912345678\n"
+    campaigns.import_contacts(campaign, listing, "l.csv", "CN")
+    zones = {c.number: c.timezone for c in CampaignContact.select()}
+    assert zones["+16502530000"] == "America/Los_Angeles"  # derived once, at import
+    assert zones["+8613800138000"] == "Asia/Shanghai"
+    campaigns.add_dnc("13800138000", "CN")
+    campaigns.add_dnc("13800138001", "CN", campaign=campaign)
+    page = campaigns.due_contacts(campaign, MONDAY, limit=1)  # 18:00 Sunday in Los Angeles
+    assert [c.number for c in page] == ["+8613912345678"]
+    night = at("2026-03-03 02:00")  # Monday 10:00 in Los Angeles
+    assert [c.number for c in campaigns.due_contacts(campaign, night)] == [
+        "+16502530000", "+16502530001"
+    ]  # fmt: skip
