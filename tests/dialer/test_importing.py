@@ -146,3 +146,11 @@ def test_numbers_are_normalised_in_the_box_region() -> None:
     assert normalise("+44 20 7946 0958", "CN") == "+442079460958"
     assert normalise("12345", "CN") is Problem.INVALID_NUMBER
     assert normalise("call me", "CN") is Problem.BAD_NUMBER
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_the_delimiter_is_the_one_the_header_uses(delimiter: str) -> None:
+    """European Excel's semicolons, tab-separated and pipe files read like commas."""
+    text = f"电话{delimiter}姓名\n13800138000{delimiter}张伟\n"
+    report = import_file(text.encode("gbk"), "l.csv", "CN")
+    assert [(c.number, c.name) for c in report.contacts] == [("+8613800138000", "张伟")]

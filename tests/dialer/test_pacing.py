@@ -131,3 +131,24 @@ def test_preview_offers_one_record_to_each_ready_agent_without_one() -> None:
     current = state(Mode.PREVIEW, contacts(10), 3, previewing=("agent1",), free_channels=0)
     dials = next_calls(current, DAY_START)
     assert [(d.agent, d.contact_id) for d in dials] == [("agent0", 1), ("agent2", 2)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    mode=st.sampled_from([Mode.PROGRESSIVE, Mode.PREDICTIVE, Mode.AGENTLESS]),
+    ready=st.integers(0, 30),
+    busy=st.integers(0, 30),
+    in_flight=st.integers(0, 60),
+    channels=st.integers(0, 40),
+    answered=st.integers(0, 300),
+)
+def test_no_mode_uses_more_trunk_channels_than_are_free(
+    mode: Mode, ready: int, busy: int, in_flight: int, channels: int, answered: int
+) -> None:
+    """Whatever the pacing wants, the free channels bound it; each contact is dialled once."""
+    current = state(mode, contacts(80), ready, busy_agents=busy, dials_in_flight=in_flight,
+                    free_channels=channels)  # fmt: skip
+    current.stats = loaded_stats(answered, 0)
+    dials = next_calls(current, DAY_START)
+    assert len(dials) <= channels
+    assert len({d.contact_id for d in dials}) == len(dials)
