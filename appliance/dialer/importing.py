@@ -115,8 +115,10 @@ def import_table(
             report.errors.append(RowError(number, mapping.number, Problem.CUT_OFF, raw))
             continue
         outcome = _row(number, values, mapping, region, existing, first_row)
-        target = report.contacts if isinstance(outcome, ImportedContact) else report.errors
-        target.append(outcome)  # type: ignore[arg-type]
+        if isinstance(outcome, RowError):
+            report.errors.append(outcome)
+        else:
+            report.contacts.append(outcome)
     return report
 
 

@@ -68,7 +68,10 @@ def _read_csv(text: str, encoding: str, cut: bool) -> Table:
     first = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = [(number, cells) for number, cells in enumerate(reader, start=1)]
+    try:
+        lines = [(number, cells) for number, cells in enumerate(reader, start=1)]
+    except csv.Error as exc:  # a cell past the csv module's limit: not a contact list
+        raise ImportFileError(f"not a readable CSV file (line {reader.line_num}): {exc}") from None
     return _table(lines, encoding, lines[-1][0] if cut and lines else None)
 
 

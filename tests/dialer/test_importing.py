@@ -83,6 +83,7 @@ def test_a_file_cut_inside_a_character_keeps_the_whole_rows() -> None:
         (b"\xff\xfe\xfd\xfc" * 50, "encoding"),
         (b"   \n", "empty"),
         ("name,city\n张伟,北京\n".encode(), "no number column"),
+        (b"number\n" + b"1" * 200_000 + b"\n", "not a readable CSV"),
     ],
 )
 def test_an_unreadable_file_is_refused_with_a_clear_error(data: bytes, message: str) -> None:
