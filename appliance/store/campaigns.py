@@ -203,6 +203,15 @@ def attempt_ended(attempt: DialAttempt, outcome: Outcome, now: float, policy: Re
             & (ScheduledCallback.due_at <= attempt.started_at)).execute()  # fmt: skip
 
 
+def set_disposition(contact: CampaignContact, disposition: str, notes: str = "",
+                    close: bool = True) -> None:  # fmt: skip
+    """Record the agent's disposition and notes; `close` ends the contact's calling."""
+    contact.disposition, contact.notes = disposition, notes
+    if close:
+        contact.done, contact.next_attempt_at = True, None
+    contact.save()
+
+
 def schedule_callback(
     contact: CampaignContact, due_at: float, agent: str = "", note: str = ""
 ) -> None:

@@ -218,3 +218,19 @@ def test_blocked_and_out_of_hours_contacts_never_fill_the_page(store: Database) 
     assert [c.number for c in campaigns.due_contacts(campaign, night)] == [
         "+16502530000", "+16502530001"
     ]  # fmt: skip
+
+
+def test_a_disposition_closes_the_contact_or_leaves_its_retries(store: Database) -> None:
+    """ "Not interested" closes a contact due for a retry; a note alone keeps it due."""
+    campaign = office_campaign()
+    campaigns.import_contacts(campaign, b"number\n13800138000\n13912345678\n", "l.csv", "CN")
+    first, second = CampaignContact.select().order_by(CampaignContact.id)
+    campaigns.set_disposition(first, "not_interested", "asked not to be called")
+    campaigns.set_disposition(second, "call_later", "busy at work", close=False)
+    assert [c.number for c in campaigns.due_contacts(campaign, MONDAY)] == ["+8613912345678"]
+    kept = CampaignContact.get_by_id(first.id)
+    assert (kept.disposition, kept.notes, kept.done) == (
+        "not_interested",
+        "asked not to be called",
+        True,
+    )
