@@ -21,6 +21,7 @@ import click
 from appliance import __version__
 from appliance.backup.exceptions import BackupError
 from appliance.config import ENV_PREFIX, ConfigError, Settings, load
+from appliance.dialer.exceptions import CampaignError
 from appliance.hooks.exceptions import HookError
 from appliance.prompts.exceptions import PromptError
 from appliance.sipedge.exceptions import SipEdgeError
@@ -41,6 +42,7 @@ USER_ERRORS = (
     BackupError,
     HookError,
     UpgradeError,
+    CampaignError,
 )
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -389,11 +391,12 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
+    from appliance.campaign_commands import campaign
     from appliance.health.commands import health
     from appliance.hooks.commands import factory_reset, hooks, wipe_data
     from appliance.upgrade.commands import bundle_group, upgrade
 
-    for group in (backup, hooks, bundle_group):
+    for group in (backup, hooks, bundle_group, campaign):
         for command in group.commands.values():
             if command.callback is not None:
                 command.callback = user_errors(command.callback)

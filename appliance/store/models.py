@@ -607,6 +607,97 @@ class ScheduledDial(BaseModel):
     due_at = FloatField(index=True)  # UNIX time
     status = CharField(default="pending")
     detail = CharField(default="")
+
+
+class Campaign(BaseModel):
+    """An outbound campaign: who it calls, how it paces, when, and how it retries (dialer.md)."""
+
+    name = CharField(unique=True, max_length=100)
+    mode = CharField(max_length=16)  # preview | progressive | predictive | agentless
+    status = CharField(max_length=16, default="draft")  # draft | running | paused | stopped…
+    caller_id = CharField(default="")  # the number shown to the called; "": the trunk's
+    queue = CharField(default="")  # the queue whose agents take the calls (not agentless)
+    agents = JSONField(default=list)  # agent extensions; []: the queue's members
+    flow = CharField(default="")  # the IVR flow an agentless call plays
+    script = TextField(default="")  # what agents see beside the record
+    retry_policy = JSONField(default=dict)  # RetryPolicy.to_json(); {}: the standard one
+    window = JSONField(default=dict)  # {"mon": ["09:00-20:00"], ...} on the contact's clock
+    holidays_from = CharField(default="")  # a business-hours schedule whose holidays are closed
+    default_zone = CharField(default="Asia/Shanghai")  # for a number that tells no zone
+    drop_cap = FloatField(default=0.03)  # share of answered calls, campaign and per day
+    max_channels = IntegerField(default=0)  # calls at once at most; 0: the trunk's limit
+    created_at = DateTimeField(default=utcnow)
+    started_at = DateTimeField(null=True)
+
+
+class ContactList(BaseModel):
+    """One imported file of a campaign's contacts, with its import's counts."""
+
+    campaign = ForeignKeyField(Campaign, backref="lists", on_delete="CASCADE")
+    name = CharField()
+    source = CharField(default="")  # the file name as uploaded
+    encoding = CharField(default="")  # utf-8, utf-8-sig, gb18030, xlsx
+    rows = IntegerField(default=0)
+    imported = IntegerField(default=0)
+    rejected = IntegerField(default=0)
+    report = JSONField(default=list)  # the rejected rows: [{row, column, problem, value, detail}]
+    created_at = DateTimeField(default=utcnow)
+
+
+class CampaignContact(BaseModel):
+    """A number a campaign calls, with where its calling stands."""
+
+    contact_list = ForeignKeyField(ContactList, backref="contacts", on_delete="CASCADE")
+    campaign = ForeignKeyField(Campaign, backref="contacts", on_delete="CASCADE")
+    number = CharField()  # E.164
+    name = CharField(default="")
+    timezone = CharField(default="")  # "": derived from the number when dialled
+    fields = JSONField(default=dict)  # the file's other columns, shown to the agent
+    attempts = IntegerField(default=0)
+    next_attempt_at = FloatField(null=True, index=True)  # UNIX time; null: due now
+    last_outcome = CharField(default="")
+    disposition = CharField(default="")
+    notes = TextField(default="")
+    done = BooleanField(default=False)  # reached, out of attempts or closed by a disposition
+    row = IntegerField(default=0)  # its row in the imported file
+
+    class Meta:
+        indexes = ((("campaign", "number"), True),)
+
+
+class DoNotCallNumber(BaseModel):
+    """A number never dialled: by every campaign (no campaign) or by one."""
+
+    number = CharField(index=True)  # E.164
+    campaign = ForeignKeyField(Campaign, null=True, backref="dnc", on_delete="CASCADE")
+    note = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("number", "campaign"), True),)
+
+
+class DialAttempt(BaseModel):
+    """One call a campaign placed, and how it ended."""
+
+    campaign = ForeignKeyField(Campaign, backref="dials", on_delete="CASCADE")
+    contact = ForeignKeyField(CampaignContact, backref="dials", on_delete="CASCADE")
+    number = CharField()
+    call_id = CharField(default="")  # the engine's call, for its CDR
+    agent = CharField(default="")
+    started_at = FloatField()  # UNIX time
+    ended_at = FloatField(null=True)
+    outcome = CharField(default="")  # dialer const.Outcome; "" while it rings
+
+
+class ScheduledCallback(BaseModel):
+    """A contact to call back at a time, by the same agent or by anyone."""
+
+    campaign = ForeignKeyField(Campaign, backref="callbacks", on_delete="CASCADE")
+    contact = ForeignKeyField(CampaignContact, backref="callbacks", on_delete="CASCADE")
+    due_at = FloatField(index=True)  # UNIX time
+    agent = CharField(default="")  # the agent it is kept for; "": anyone
+    note = TextField(default="")
     created_at = DateTimeField(default=utcnow)
     done_at = FloatField(null=True)
 
@@ -652,4 +743,10 @@ ALL_MODELS: list[type[BaseModel]] = [
     RingGroup,
     Alert,
     ScheduledDial,
+    Campaign,
+    ContactList,
+    CampaignContact,
+    DoNotCallNumber,
+    DialAttempt,
+    ScheduledCallback,
 ]
