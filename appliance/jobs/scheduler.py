@@ -10,7 +10,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import heartbeat, reports, retention, rollups
+from appliance.jobs import backups, heartbeat, reports, retention, rollups
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -25,6 +25,7 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
          now + timedelta(seconds=retention.FIRST_RUN_DELAY_SECONDS)),
         ("reports", reports.send_due_reports, reports.INTERVAL_SECONDS, None),
         ("rollups", rollups.refresh_rollups, rollups.INTERVAL_SECONDS, None),
+        ("backups", backups.run_due_backups, backups.INTERVAL_SECONDS, None),
     ]  # fmt: skip
     for job_id, function, seconds, first in jobs:
         extra = {"next_run_time": first} if first is not None else {}

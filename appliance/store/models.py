@@ -591,6 +591,53 @@ class Alert(BaseModel):
     notified_at = DateTimeField(null=True)  # delivered by the watchdog's notifier
 
 
+class BackupTarget(BaseModel):
+    """Where archives go: a local folder, a USB disk by label, an SFTP server.
+
+    `options` are the kind's settings (appliance/backup/targets/); its secrets (an SFTP
+    password) are kept apart in a root-only file (appliance/backup/secrets.py).
+    """
+
+    name = CharField(unique=True, max_length=64)
+    kind = CharField(max_length=16)  # local | usb | sftp
+    options = JSONField(default=dict)
+    created_at = FloatField()  # UNIX time
+
+
+class BackupSchedule(BaseModel):
+    """A backup run on a schedule (like ReportSchedule) to a target, keeping the newest N."""
+
+    name = CharField(unique=True, max_length=64)
+    target = ForeignKeyField(BackupTarget, backref="schedules", on_delete="RESTRICT")
+    frequency = CharField(max_length=16)  # daily | weekly | monthly
+    at = CharField(max_length=5)  # "HH:MM", the box's time zone
+    weekday = IntegerField(default=0)  # weekly: 0 = Monday
+    day_of_month = IntegerField(default=1)  # monthly: 1..28
+    recordings = BooleanField(default=False)
+    incremental = BooleanField(default=True)  # recordings only: new ones since the last archive
+    encrypt = BooleanField(default=False)  # with the passphrase kept in the secrets file
+    keep = IntegerField(default=7)  # archives kept on the target (never fewer than 2 full)
+    enabled = BooleanField(default=True)
+    created_at = FloatField()  # UNIX time; no run is due for a moment before it
+    last_run_at = FloatField(null=True)
+
+
+class BackupRun(BaseModel):
+    """One backup, verify or restore run: when, how it ended, which archive (the run log)."""
+
+    kind = CharField(max_length=16)  # backup | verify | restore
+    schedule_id = IntegerField(null=True)  # kept when the schedule is deleted (history)
+    schedule_name = CharField(default="")
+    target_name = CharField(default="")
+    started_at = FloatField(index=True)  # UNIX time
+    finished_at = FloatField(null=True)
+    status = CharField(max_length=16, default="running")  # running | ok | failed
+    archive = CharField(default="")  # the archive's file name on the target
+    base = CharField(default="")  # incremental: the archive whose recordings it builds on
+    size = IntegerField(default=0)  # bytes
+    message = TextField(default="")
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -631,4 +678,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     BlockedNumber,
     RingGroup,
     Alert,
+    BackupTarget,
+    BackupSchedule,
+    BackupRun,
 ]
