@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from appliance.reports import schedules as plans
 from appliance.store.models import BackupRun, BackupSchedule, BackupTarget
 
 FULL_EVERY = 7  # a full archive at least every 7 runs of a schedule
-Progress = Callable[[str, float], None]  # stage (archive, upload, retention, verify...), 0..1
+Progress = runlog.Progress
 
 
 def work_folder(settings: Settings) -> Path:
@@ -82,10 +82,14 @@ def run_backup(
     schedule: BackupSchedule,
     config_file: Path | None = None,
     progress: Progress | None = None,
+    run: BackupRun | None = None,
 ) -> BackupRun:
-    """Make one archive of a schedule on its target; return its run (ok or failed)."""
-    report = progress or (lambda stage, fraction: None)
-    run = runlog.start("backup", schedule, schedule.target.name)
+    """Make one archive of a schedule on its target; return its run (ok or failed).
+
+    run: a run already recorded as started (the web shows its progress at once).
+    """
+    run = run or runlog.start("backup", schedule, schedule.target.name)
+    report = runlog.reporter(run, progress)
     try:
         with exclusive(settings):
             fields = _backup(settings, schedule, config_file, run.started_at, report)
@@ -93,7 +97,6 @@ def run_backup(
         return runlog.finish(run, "failed", str(exc))
     schedule.last_run_at = run.started_at
     schedule.save(only=[BackupSchedule.last_run_at])
-    report("done", 1.0)
     return runlog.finish(run, "ok", **fields)
 
 

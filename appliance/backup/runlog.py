@@ -9,6 +9,7 @@ other schedule still fails, so one good schedule does not hide a broken one.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 from peewee import Database
@@ -17,6 +18,8 @@ from appliance.health import alerts
 from appliance.store.database import db
 from appliance.store.models import BackupRun, BackupSchedule
 
+PROGRESS_EVERY_SECONDS = 0.5  # how often a running run writes its progress to the store
+Progress = Callable[[str, float], None]  # stage (archive, upload, retention, verify...), 0..1
 ALERTS = {  # run kind -> (alert key, alert kind, severity)
     "backup": ("backup.failed", "backup_failed", alerts.WARNING),
     "verify": ("backup.verify", "backup_verify_failed", alerts.CRITICAL),
@@ -32,9 +35,27 @@ def start(kind: str, schedule: BackupSchedule | None, target_name: str, **fields
     )  # fmt: skip
 
 
+def reporter(run: BackupRun, also: Progress | None = None) -> Progress:
+    """Return a progress callback writing to the run's row (at most every half second)."""
+    last: dict[str, Any] = {"at": 0.0, "stage": ""}
+
+    def report(stage: str, fraction: float) -> None:
+        """Store how far the run is (a new stage at once, within a stage throttled)."""
+        now = time.monotonic()
+        if stage != last["stage"] or now - last["at"] >= PROGRESS_EVERY_SECONDS:
+            last["at"], last["stage"] = now, stage
+            BackupRun.update(stage=stage, progress=round(min(max(fraction, 0.0), 1.0), 3)).where(
+                BackupRun.id == run.id).execute()  # fmt: skip
+        if also is not None:
+            also(stage, fraction)
+
+    return report
+
+
 def finish(run: BackupRun, status: str, message: str = "", **fields: Any) -> BackupRun:
     """Record how a run ended and raise or clear its alert."""
     run.status, run.message, run.finished_at = status, message, time.time()
+    run.stage, run.progress = "done", 1.0 if status == "ok" else run.progress
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()

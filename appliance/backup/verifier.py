@@ -35,20 +35,29 @@ def needs_verify(schedule: BackupSchedule, now: float) -> bool:
 
 
 def verify_newest(
-    settings: Settings, schedule: BackupSchedule, progress: Progress | None = None
+    settings: Settings,
+    schedule: BackupSchedule,
+    progress: Progress | None = None,
+    run: BackupRun | None = None,
 ) -> BackupRun | None:
-    """Verify the schedule's newest archive; return the verify run (None: no archive yet)."""
-    report = progress or (lambda stage, fraction: None)
+    """Verify the schedule's newest archive; return the verify run (None: no archive yet).
+
+    run: a run already recorded as started (the web shows its progress at once).
+    """
     made = runlog.newest_run("backup", schedule.id, status="ok")
     if made is None:
+        if run is not None:  # nothing to verify is not a failed verify (no alert)
+            run.delete_instance()
         return None
-    run = runlog.start("verify", schedule, schedule.target.name, archive=made.archive)
+    if run is None:
+        run = runlog.start("verify", schedule, schedule.target.name)
+    run.archive = made.archive
+    report = runlog.reporter(run, progress)
     try:
         with exclusive(settings):
             message = _verify(settings, schedule, made.archive, report)
     except Exception as exc:  # a damaged archive, an absent disk: all are a failed verify
         return runlog.finish(run, "failed", str(exc))
-    report("done", 1.0)
     return runlog.finish(run, "ok", message)
 
 

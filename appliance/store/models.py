@@ -632,6 +632,8 @@ class BackupRun(BaseModel):
     started_at = FloatField(index=True)  # UNIX time
     finished_at = FloatField(null=True)
     status = CharField(max_length=16, default="running")  # running | ok | failed
+    stage = CharField(max_length=16, default="")  # while running: archive | upload | ...
+    progress = FloatField(default=0.0)  # while running: 0..1 of the stage
     archive = CharField(default="")  # the archive's file name on the target
     base = CharField(default="")  # incremental: the archive whose recordings it builds on
     size = IntegerField(default=0)  # bytes

@@ -75,6 +75,7 @@ def test_the_scheduler_backs_up_a_due_schedule_and_verifies_it(
     assert (made.kind, made.status, made.archive, made.base) == ("backup", "ok", name, "")
     assert made.size == (Path(target.options["folder"]) / name).stat().st_size
     assert made.message == "full" and made.finished_at >= made.started_at
+    assert (made.stage, made.progress) == ("done", 1.0)
     assert (checked.kind, checked.status, checked.archive) == ("verify", "ok", name)
     assert "files match their sums" in checked.message and "integrity ok" in checked.message
     assert job.run_due_backups(box) == []  # done for today, and verified
@@ -203,6 +204,21 @@ def test_an_encrypted_schedule_takes_its_passphrase_from_the_secrets_file(
     assert verifier.verify_newest(box, schedule).status == "ok"  # type: ignore[union-attr]
     secrets.forget(box, "schedules", schedule.id)
     assert secrets.get(box, "schedules", schedule.id) == {}
+
+
+def test_progress_is_written_to_the_run_as_it_goes(box: Settings, tmp_path: Path) -> None:
+    schedule = schedule_on(folder_target(tmp_path), recordings=True)
+    seen: list[tuple[str, float, str, float]] = []
+
+    def watch(stage: str, fraction: float) -> None:
+        row = BackupRun.get(BackupRun.kind == "backup")
+        seen.append((stage, fraction, row.stage, row.progress))
+
+    manager.run_backup(box, schedule, progress=watch)
+    stages = [s[0] for s in seen]
+    assert stages[0] == "archive" and "upload" in stages and stages[-1] == "retention"
+    assert all(stored == stage for stage, _f, stored, _p in seen if stage != "archive")
+    assert ("archive", 1.0) in [(s[0], s[1]) for s in seen]
 
 
 def test_one_run_at_a_time(box: Settings, tmp_path: Path) -> None:

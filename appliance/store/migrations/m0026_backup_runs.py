@@ -14,6 +14,8 @@ STATEMENTS = [
         "started_at" REAL NOT NULL,
         "finished_at" REAL,
         "status" VARCHAR(16) NOT NULL DEFAULT 'running',
+        "stage" VARCHAR(16) NOT NULL DEFAULT '',
+        "progress" REAL NOT NULL DEFAULT 0.0,
         "archive" VARCHAR(255) NOT NULL DEFAULT '',
         "base" VARCHAR(255) NOT NULL DEFAULT '',
         "size" INTEGER NOT NULL DEFAULT 0,
