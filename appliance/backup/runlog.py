@@ -18,7 +18,7 @@ from appliance.health import alerts
 from appliance.store.database import db
 from appliance.store.models import BackupRun, BackupSchedule
 
-PROGRESS_EVERY_SECONDS = 0.5  # how often a running run writes its progress to the store
+PROGRESS_EVERY_SECONDS = 0.2  # how often a running run writes its progress to the store
 Progress = Callable[[str, float], None]  # stage (archive, upload, retention, verify...), 0..1
 ALERTS = {  # run kind -> (alert key, alert kind, severity)
     "backup": ("backup.failed", "backup_failed", alerts.WARNING),
@@ -36,7 +36,7 @@ def start(kind: str, schedule: BackupSchedule | None, target_name: str, **fields
 
 
 def reporter(run: BackupRun, also: Progress | None = None) -> Progress:
-    """Return a progress callback writing to the run's row (at most every half second)."""
+    """Return a progress callback writing to the run's row (throttled to 5 writes a second)."""
     last: dict[str, Any] = {"at": 0.0, "stage": ""}
 
     def report(stage: str, fraction: float) -> None:
