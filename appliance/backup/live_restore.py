@@ -86,13 +86,12 @@ def restore_from_target(
     try:
         with exclusive(settings):
             message = _restore(settings, database, target, name, passphrase, progress, work)
+        _record(database, target, name, username, progress.state, message)
         progress.end("ok", message)
     except Exception as exc:  # the admin reads why; nothing was touched unless said
         progress.end("failed", str(exc))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if progress.state["status"] == "ok":
-        _record(database, target, name, username, progress.state)
     return progress.state
 
 
@@ -177,12 +176,13 @@ def _wait(settings: Settings, wanted: str, why: str) -> None:
 
 
 def _record(
-    database: Database, target: BackupTarget, name: str, username: str, state: dict[str, Any]
-) -> None:
+    database: Database, target: BackupTarget, name: str, username: str, state: dict[str, Any],
+    message: str,
+) -> None:  # fmt: skip
     """Write the restore into the restored store's run log and audit log."""
     with database.connection_context():
         BackupRun.create(kind="restore", target_name=target.name, started_at=state["started_at"],
-                         finished_at=state["finished_at"], status="ok", stage="done",
-                         progress=1.0, archive=name, message=state["message"])  # fmt: skip
+                         finished_at=time.time(), status="ok", stage="done", progress=1.0,
+                         archive=name, message=message)  # fmt: skip
         AuditEntry.create(username=username, area="backups", object_key=f"archive:{name}",
                           action="restore", before=None, after={"target": target.name})  # fmt: skip

@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from appliance.backup import reader, retention, secrets
 from appliance.config import Settings
-from appliance.store.models import AuditEntry, BackupRun, BackupSchedule, BackupTarget, User
+from appliance.store.models import Agent, AuditEntry, BackupRun, BackupSchedule, BackupTarget, User
 from web.auth.services import hash_password
 
 SCHEDULE = {"name": "nightly", "frequency": "daily", "at": "02:00", "weekday": "0",
@@ -197,11 +197,78 @@ def test_the_backups_pages_in_chinese_have_no_english_left(
     allowed = ["owner", "disk", "nightly", str(tmp_path / "archives"), "HH:MM", "SFTP", "USB",
                "IVR", "callbox backup restore /path/to/callbox-YYYYMMDD-HHMMSS.tar",
                "callbox-backups", "root"]  # fmt: skip
+    archive = BackupRun.get().archive
     for path in ("/admin/backups", f"/admin/backups?run={run_id}", "/admin/backups/targets/new",
+                 f"/admin/backups/targets/{target.id}/restore?archive={archive}",
+                 f"/admin/backups/targets/{target.id}/restore?archive={archive}.enc",
                  f"/admin/backups/targets/{target.id}?archives=1", "/admin/backups/schedules/new",
                  f"/admin/backups/schedules/{schedule.id}"):  # fmt: skip
         page = client.get(path)
         assert page.status_code == 200, path
         html = page.get_data(as_text=True)
-        archives = [r.archive for r in BackupRun.select()]
-        assert_translated(html, allowed=allowed + archives)
+        assert_translated(html, allowed=[*allowed, archive, f"{archive}.enc"])
+
+
+def backed_up_on_disk(client: FlaskClient, tmp_path: Path) -> tuple[BackupTarget, str]:
+    """Back up a store holding agent 1001 to a folder target; then change the store."""
+    Agent.create(extension="1001", name="Li Lei", sip_password="x" * 12)
+    target = add_folder_target(client, tmp_path / "archives")
+    post(client, "/admin/backups/schedules/new", {**SCHEDULE, "target": str(target.id)})
+    started = post(client, f"/admin/backups/schedules/{BackupSchedule.get().id}/run",
+                   {"what": "backup"})  # fmt: skip
+    state = wait_done(client, int(started.location.rsplit("=", 1)[1]))
+    Agent.delete().execute()
+    Agent.create(extension="1002", name="Han Mei", sip_password="y" * 12)
+    return target, state["archive"]
+
+
+def wait_restored(client: FlaskClient) -> dict[str, Any]:
+    """Poll the restore's progress until it ends (at most 15 s)."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        state: dict[str, Any] = client.get("/admin/backups/restore.json").get_json()
+        if state["done"]:
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"the restore still runs after 15 s: {state}")
+
+
+def test_a_restore_from_the_web_puts_the_archive_back(
+    admin: FlaskClient, settings: Settings, tmp_path: Path
+) -> None:
+    target, name = backed_up_on_disk(admin, tmp_path)
+    listed = admin.get(f"/admin/backups/targets/{target.id}?archives=1").get_data(as_text=True)
+    form_url = f"/admin/backups/targets/{target.id}/restore?archive={name}"
+    assert form_url in listed
+    page = admin.get(form_url).get_data(as_text=True)
+    assert "A safety backup of what is here is taken first." in page
+    unconfirmed = post(admin, f"/admin/backups/targets/{target.id}/restore", {"archive": name})
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm the restore." in unconfirmed.get_data(as_text=True)
+    assert admin.get("/admin/backups/restore.json").status_code == 404  # nothing started
+    started = post(admin, f"/admin/backups/targets/{target.id}/restore",
+                   {"archive": name, "confirm": "on"})  # fmt: skip
+    assert started.status_code == 302 and started.location.endswith("/admin/backups/restore")
+    assert "/admin/backups/restore.json" in admin.get(started.location).get_data(as_text=True)
+    state = wait_restored(admin)
+    assert state["status"] == "ok" and state["message"].startswith(f"restored 1 files from {name}")
+    assert [a.extension for a in Agent.select()] == ["1001"]
+    assert BackupRun.get(BackupRun.kind == "restore").archive == name
+    assert AuditEntry.get(AuditEntry.action == "restore").object_key == f"archive:{name}"
+
+
+def test_a_restore_refuses_a_bad_name_and_a_missing_passphrase(
+    admin: FlaskClient, tmp_path: Path
+) -> None:
+    target = add_folder_target(admin, tmp_path / "archives")
+    base = f"/admin/backups/targets/{target.id}/restore"
+    assert admin.get(f"{base}?archive=../../etc/passwd").status_code == 404
+    encrypted = "callbox-20261128-010000.tar.enc"
+    refused = post(admin, base, {"archive": encrypted, "confirm": "on"})
+    assert refused.status_code == 400
+    assert "This archive is encrypted: give its passphrase." in refused.get_data(as_text=True)
+    missing = post(admin, base, {"archive": "callbox-20261128-010000.tar", "confirm": "on"})
+    assert missing.status_code == 302
+    state = wait_restored(admin)
+    assert state["status"] == "failed" and "no archive callbox-20261128-010000.tar" in state[
+        "message"]  # fmt: skip

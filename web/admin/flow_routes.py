@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from web.admin import (  # noqa: F401
+    backup_restore_routes,
     backup_routes,
     flows,
     prompt_routes,

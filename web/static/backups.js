@@ -1,5 +1,5 @@
-// Backups page: follow a run started by "Back up now" / "Verify now" until it ends,
-// polling its progress (JSON) and filling the progress bar; reload to show the run log.
+// Backups pages: follow a run ("Back up now", "Verify now", a restore) until it ends,
+// polling its progress (JSON) and filling the progress bar.
 (() => {
   const box = document.getElementById("backup-progress");
   if (!box) return;
@@ -9,12 +9,16 @@
   const stageText = document.getElementById("backup-stage");
   const statusText = document.getElementById("backup-status");
   const message = document.getElementById("backup-message");
-  const order = ["archive", "upload", "retention"];
+  const orders = {
+    backup: ["archive", "upload", "retention"],
+    verify: ["download", "verify"],
+    restore: ["download", "verify", "stopping", "restore", "migrate", "starting"],
+  };
   const overall = (run) => {
     if (run.done) return run.status === "ok" ? 1 : Number(bar.value);
+    const order = orders[run.kind] || [];
     const at = order.indexOf(run.stage);
-    if (at < 0) return run.progress; // a verify: one stage at a time
-    return (at + run.progress) / order.length;
+    return at < 0 ? Number(bar.value) : (at + run.progress) / order.length;
   };
   const poll = async () => {
     let run;
@@ -22,10 +26,10 @@
       const response = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
       run = await response.json();
     } catch (error) {
-      setTimeout(poll, 1000);
+      setTimeout(poll, 1000); // the web answers again once it is back
       return;
     }
-    bar.value = overall(run);
+    bar.value = Math.max(Number(bar.value), overall(run));
     stageText.textContent = stages[run.stage] || run.stage;
     statusText.textContent = statuses[run.status] || run.status;
     box.dataset.status = run.status;
