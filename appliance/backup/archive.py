@@ -33,12 +33,16 @@ SETTLING_SECONDS = 5.0  # a file changed this recently may still be written
 Progress = Callable[[int, int], None]  # files written, files in all
 
 
+Signature = tuple[int, int]  # a recording's size and mtime in nanoseconds
+
+
 @dataclass(frozen=True)
 class Increment:
-    """An incremental archive: only recordings changed since `since`, the rest in `base`."""
+    """An incremental archive: only recordings its chain lacks; the others are in `base`."""
 
     base: str  # the previous archive's name (it holds the older recordings, or its base does)
-    since: float  # UNIX time: recordings changed at or after it are carried
+    since: float  # UNIX time the base was made (in the manifest, for people reading it)
+    known: dict[str, Signature]  # recordings the chain holds, path under recordings/ -> sig
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,21 @@ def create(
     now: float | None = None,
     increment: Increment | None = None,
     progress: Progress | None = None,
+    recordings_seen: dict[str, Signature] | None = None,
 ) -> Path:
-    """Write an archive of source into target_dir and return its path."""
+    """Write an archive of source into target_dir and return its path.
+
+    recordings_seen, when given, is filled with every settled recording's signature
+    (those carried and those the increment's chain already holds): the next increment's
+    `known`.
+    """
     now = time.time() if now is None else now
     target_dir.mkdir(parents=True, exist_ok=True)
     final = target_dir / archive_name(now, bool(passphrase))
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=target_dir) as work:
         plain = Path(work) / "archive.tar"
-        _write_tar(source, plain, Path(work), now, increment, progress)
+        members = _members(source, now, increment, recordings_seen)
+        _write_tar(source, plain, Path(work), now, members, increment, progress)
         if passphrase:
             with _atomic(final) as out:
                 crypto.encrypt(plain, out, passphrase)
@@ -98,7 +109,10 @@ def create(
     return final
 
 
-def _members(source: Sources, now: float, increment: Increment | None) -> list[tuple[Path, str]]:
+def _members(
+    source: Sources, now: float, increment: Increment | None,
+    seen: dict[str, Signature] | None,
+) -> list[tuple[Path, str]]:  # fmt: skip
     """Return every file to archive but the database, with its member name."""
     members = [
         (
@@ -107,22 +121,28 @@ def _members(source: Sources, now: float, increment: Increment | None) -> list[t
         )
         for path in source.config_files
     ]
+    known = increment.known if increment is not None else {}
     for part, folder in sorted(source.folders.items()):
-        since = increment.since if increment is not None and part == "recordings" else None
         for path in _settled_files(folder, now):
-            if since is None or path.stat().st_mtime >= since:
-                members.append((path, f"{part}/{path.relative_to(folder).as_posix()}"))
+            relative = path.relative_to(folder).as_posix()
+            if part == "recordings":
+                stat = path.stat()
+                signature = (stat.st_size, stat.st_mtime_ns)
+                if seen is not None:
+                    seen[relative] = signature
+                if tuple(known.get(relative, ())) == signature:
+                    continue  # already in the chain, unchanged
+            members.append((path, f"{part}/{relative}"))
     return members
 
 
 def _write_tar(
-    source: Sources, plain: Path, work: Path, now: float, increment: Increment | None,
-    progress: Progress | None,
+    source: Sources, plain: Path, work: Path, now: float, members: list[tuple[Path, str]],
+    increment: Increment | None, progress: Progress | None,
 ) -> None:  # fmt: skip
-    """Write the tar of every part, the manifest last."""
+    """Write the tar of the database and members, the manifest last."""
     database = work / "callbox.db"
     version = _copy_database(source.database, database)
-    members = _members(source, now, increment)
     entries: list[FileEntry] = []
     with tarfile.open(plain, "w", format=tarfile.PAX_FORMAT) as tar:
         entries.append(_add(tar, database, "database/callbox.db"))

@@ -6,9 +6,9 @@ raises the `backup.failed` alert); the archive being written lives in the work f
 and is removed whatever happens, and targets only ever show complete archives.
 
 Incremental recordings: a schedule with recordings and `incremental` carries only the
-recordings changed since its previous archive (whose name becomes the manifest's
-`base`); every FULL_EVERY-th archive of the chain is full again, so a restore never
-needs more than FULL_EVERY archives.
+recordings its chain does not hold yet, file by file (`chains.py`); its previous archive
+becomes the manifest's `base`.  Every FULL_EVERY-th archive of a chain is full again, so
+a restore never needs more than FULL_EVERY archives.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from appliance.backup import archive, retention, runlog, secrets
+from appliance.backup import archive, chains, retention, runlog, secrets
 from appliance.backup.exceptions import BackupError
 from appliance.backup.targets import open_target
 from appliance.backup.targets.base import Target
@@ -110,17 +110,21 @@ def _backup(
     with target_of(settings, schedule.target) as target:
         present = target.names()
         now = max(now, _newest_time(present) + 1.0)  # the new name sorts last
-        increment = _increment(schedule, present)
+        increment = _increment(settings, schedule, present)
         report("archive", 0.0)
         work = Path(tempfile.mkdtemp(prefix="run-", dir=work_folder(settings)))
+        seen: dict[str, archive.Signature] = {}
         try:
             path = archive.create(source, work, passphrase, now, increment,
-                                  lambda done, total: report("archive", done / total))  # fmt: skip
+                                  lambda done, total: report("archive", done / total),
+                                  seen)  # fmt: skip
             report("upload", 0.0)
             target.put(path, path.name)
             size = path.stat().st_size
         finally:
             shutil.rmtree(work, ignore_errors=True)
+        if schedule.recordings and schedule.incremental:
+            chains.save(settings, schedule.id, path.name, seen)
         report("retention", 0.0)
         base = increment.base if increment else ""
         removed = _prune(schedule, target, {path.name: base})
@@ -136,7 +140,9 @@ def _newest_time(present: dict[str, int]) -> float:
     return float(calendar.timegm(time.strptime(newest, "%Y%m%d-%H%M%S"))) if newest else 0.0
 
 
-def _increment(schedule: BackupSchedule, present: dict[str, int]) -> archive.Increment | None:
+def _increment(
+    settings: Settings, schedule: BackupSchedule, present: dict[str, int]
+) -> archive.Increment | None:
     """Return what the next archive builds on, or None for a full one."""
     if not (schedule.recordings and schedule.incremental):
         return None
@@ -150,8 +156,12 @@ def _increment(schedule: BackupSchedule, present: dict[str, int]) -> archive.Inc
         name, length = made[name], length + 1
     if length >= FULL_EVERY or name not in present:  # chain too long, or its full is gone
         return None
-    made_at = BackupRun.get(BackupRun.archive == newest, BackupRun.status == "ok").started_at
-    return archive.Increment(newest, made_at - archive.SETTLING_SECONDS)
+    known = chains.known(settings, schedule.id, newest)
+    if known is None:  # the index is lost or behind: start a new chain
+        return None
+    base_run = BackupRun.get((BackupRun.archive == newest) & (BackupRun.schedule_id == schedule.id)
+                             & (BackupRun.status == "ok"))  # fmt: skip
+    return archive.Increment(newest, base_run.started_at, known)
 
 
 def _prune(schedule: BackupSchedule, target: Target, new: dict[str, str]) -> list[str]:

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from peewee import Database
 
-from appliance.backup import manager, reader, restore, retention, runlog, secrets, verifier
+from appliance.backup import (
+    chains,
+    manager,
+    reader,
+    restore,
+    retention,
+    runlog,
+    secrets,
+    verifier,
+)
 from appliance.backup.exceptions import BackupError
 from appliance.config import Settings
 from appliance.health import alerts
@@ -89,9 +98,10 @@ def test_incremental_recordings_chain_and_restore_takes_the_older_ones(
     schedule = schedule_on(target, recordings=True, incremental=True)
     first = manager.run_backup(box, schedule)
     assert first.status == "ok" and first.base == ""
-    # As if the first run had been an hour ago: a recording made since goes in the next.
-    BackupRun.update(started_at=OLD + 10).where(BackupRun.id == first.id).execute()
-    put(Path(box.paths.recordings), "2026/11/28/c2.wav", b"RIFF-c2" * 1000, at=OLD + 600)
+    # A recording the first archive lacks, whatever its time (copied in with an old one),
+    # and one it has but that changed since: both go in the next, by file.
+    put(Path(box.paths.recordings), "2026/11/26/c2.wav", b"RIFF-c2" * 1000, at=OLD - 86400)
+    put(Path(box.paths.recordings), "2026/11/27/c1.wav", b"RIFF-c1 again", at=OLD + 60)
     second = manager.run_backup(box, schedule)
     assert second.status == "ok" and second.base == first.archive, second.message
     assert second.message == f"incremental on {first.archive}"
@@ -99,21 +109,34 @@ def test_incremental_recordings_chain_and_restore_takes_the_older_ones(
     with tarfile.open(folder / second.archive) as tar:
         names = tar.getnames()
         manifest = reader.read_manifest(tar)
-    assert "recordings/2026/11/28/c2.wav" in names and "recordings/2026/11/27/c1.wav" not in names
+    assert [n for n in names if n.startswith("recordings/")] == [
+        "recordings/2026/11/26/c2.wav", "recordings/2026/11/27/c1.wav"]  # fmt: skip
+    third = manager.run_backup(box, schedule)
+    with tarfile.open(folder / third.archive) as tar:
+        assert not [n for n in tar.getnames() if n.startswith("recordings/")]  # nothing new
     assert (manifest.format_version, manifest.base) == (2, first.archive)
+    assert third.base == second.archive
     wanted = {p.relative_to(box.paths.recordings): p.read_bytes()
               for p in Path(box.paths.recordings).rglob("*.wav")}  # fmt: skip
     for path in Path(box.paths.recordings).rglob("*.wav"):
         path.unlink()
     store.close()
-    done = restore.restore(box, folder / second.archive)
+    done = restore.restore(box, folder / third.archive)
     got = {p.relative_to(box.paths.recordings): p.read_bytes()
            for p in Path(box.paths.recordings).rglob("*.wav")}  # fmt: skip
-    assert got == wanted and len(got) == 2 and done.files >= 4
+    assert got == wanted and len(got) == 2 and done.files >= 3
     (folder / first.archive).unlink()  # the base lost: a clear refusal, nothing touched
     with pytest.raises(BackupError, match=f"the older ones are in {first.archive}") as e:
-        restore.restore(box, folder / second.archive)
+        restore.restore(box, folder / third.archive)
     assert e.value.error_id == "missing-base"
+
+
+def test_a_lost_chain_index_makes_the_next_archive_full(box: Settings, tmp_path: Path) -> None:
+    schedule = schedule_on(folder_target(tmp_path), recordings=True, incremental=True)
+    manager.run_backup(box, schedule)
+    assert manager.run_backup(box, schedule).base  # incremental
+    chains.path_of(box, schedule.id).unlink()
+    assert manager.run_backup(box, schedule).base == ""  # full: nothing assumed
 
 
 def test_a_chain_is_full_again_every_full_every_runs(box: Settings, tmp_path: Path) -> None:

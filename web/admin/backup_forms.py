@@ -11,7 +11,7 @@ import re
 import time
 from typing import Any
 
-from appliance.backup import secrets
+from appliance.backup import chains, secrets
 from appliance.backup.targets import discover
 from appliance.config import Settings
 from appliance.store.database import db
@@ -201,6 +201,7 @@ def delete_schedule(settings: Settings, schedule: BackupSchedule) -> None:
     before = describe_schedule(schedule)
     schedule.delete_instance()
     secrets.forget(settings, "schedules", schedule.id)
+    chains.forget(settings, schedule.id)
     audit.record(AREA, f"schedule:{schedule.name}", "delete", before, None)
 
 
