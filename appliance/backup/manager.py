@@ -33,6 +33,7 @@ from appliance.reports import schedules as plans
 from appliance.store.models import BackupRun, BackupSchedule, BackupTarget
 
 FULL_EVERY = 7  # a full archive at least every 7 runs of a schedule
+STALE_SECONDS = 60.0
 Progress = runlog.Progress
 
 
@@ -58,6 +59,24 @@ def exclusive(settings: Settings) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def close_stale(settings: Settings, now: float | None = None) -> int:
+    """Mark as failed the runs left "running" by a process that died; return how many.
+
+    Only while no run holds the lock, and only runs older than STALE_SECONDS (the web
+    records a run a moment before its thread takes the lock).
+    """
+    now = time.time() if now is None else now
+    try:
+        with exclusive(settings):
+            old = BackupRun.started_at < now - STALE_SECONDS
+            stale = list(BackupRun.select().where((BackupRun.status == "running") & old))
+            for run in stale:
+                runlog.finish(run, "failed", "interrupted: the process running it stopped")
+            return len(stale)
+    except BackupError:
+        return 0  # a run is going on: nothing is stale now
 
 
 def target_of(settings: Settings, target: BackupTarget) -> Target:

@@ -29,6 +29,8 @@ def run_due_backups(settings: Settings, now: float | None = None) -> list[str]:
     """Back up every due schedule, then verify what needs it; return what was done."""
     done = []
     with _store(settings.paths.database).connection_context():
+        if manager.close_stale(settings):
+            done.append("closed interrupted runs")
         for schedule in manager.due(time.time() if now is None else now, settings.timezone):
             run = manager.run_backup(settings, schedule, config_file())
             log.log(logging.INFO if run.status == "ok" else logging.ERROR, "backup %s: %s %s",

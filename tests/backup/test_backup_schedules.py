@@ -252,3 +252,17 @@ def test_one_run_at_a_time(box: Settings, tmp_path: Path) -> None:
         busy.status == "failed" and "another backup, verify or restore is running" in busy.message
     )
     assert runlog.recent()[0].id == busy.id
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed(box: Settings, tmp_path: Path) -> None:
+    schedule = schedule_on(folder_target(tmp_path))
+    dead = runlog.start("backup", schedule, "nas")
+    BackupRun.update(started_at=time.time() - 120).where(BackupRun.id == dead.id).execute()
+    fresh = runlog.start("backup", schedule, "nas")  # just recorded by the web: left alone
+    with manager.exclusive(box):
+        assert manager.close_stale(box) == 0  # a run holds the lock: nothing is stale
+    assert manager.close_stale(box) == 1
+    closed = BackupRun.get_by_id(dead.id)
+    assert closed.status == "failed" and closed.message.startswith("interrupted")
+    assert BackupRun.get_by_id(fresh.id).status == "running"
+    assert Alert.get(Alert.key == "backup.failed").cleared_at is None
