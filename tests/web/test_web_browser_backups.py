@@ -69,6 +69,9 @@ def test_back_up_now_shows_progress_until_done(
         seen = page.evaluate("window.seenProgress")
         run = BackupRun.get()
         expect(page.locator("#backup-message")).to_contain_text(run.archive)
+        row = page.locator(f"#backup-runs tr[data-run='{run.id}']")
+        expect(row.locator(".run-status")).to_have_text("ok")  # the log drawn mid-run, updated
+        expect(row.locator(".run-archive")).to_have_text(run.archive)
     assert seen[-1] == 1.0
     assert any(0 < value < 1 for value in seen), seen  # it moved, not only jumped to the end
     assert seen == sorted(seen)  # and never went back

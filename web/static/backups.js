@@ -20,6 +20,16 @@
     const at = order.indexOf(run.stage);
     return at < 0 ? Number(bar.value) : (at + run.progress) / order.length;
   };
+  // The run log was drawn while the run was going: bring its row up to date.
+  const showInLog = (run) => {
+    const row = document.querySelector(`tr[data-run="${run.id}"]`);
+    if (!row) return;
+    row.className = `run-${run.status}`;
+    row.querySelector(".run-status").textContent = statuses[run.status] || run.status;
+    row.querySelector(".run-archive").textContent = run.archive;
+    row.querySelector(".run-size").textContent = run.size || "";
+    if (run.status !== "ok") row.querySelector(".run-detail").textContent = run.message;
+  };
   const poll = async () => {
     let run;
     try {
@@ -35,6 +45,7 @@
     box.dataset.status = run.status;
     if (run.done) {
       message.textContent = [run.archive, run.message].filter(Boolean).join(" — ");
+      showInLog(run);
       return;
     }
     setTimeout(poll, 250);
