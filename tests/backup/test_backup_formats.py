@@ -21,7 +21,7 @@ from appliance.backup import reader, restore
 from appliance.cli import cli
 from appliance.config import Settings
 from appliance.store.manager import open_store
-from appliance.store.models import Agent, Queue
+from appliance.store.models import Agent, BackupRun, Queue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -78,6 +78,7 @@ def test_format_2_incremental_restores_with_its_base(settings: Settings, store: 
     restore.restore(settings, incremental)
     open_store(settings)
     assert Agent.get(Agent.extension == "1001").name == "Li Lei"
+    assert BackupRun.select().count() == 0  # its tables are this version's
     recordings = Path(settings.paths.recordings)
     assert (recordings / "2026/11/18/new.wav").read_bytes() == b"RIFF fixture new recording"
     assert (recordings / "2026/11/17/base.wav").read_bytes() == b"RIFF fixture base recording"
