@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from helpers_i18n import assert_translated
 from helpers_reports import as_role
 from helpers_web import PASSWORD, csrf_from, login
+from sshd_support import sshd
 from werkzeug.test import TestResponse
 
 from appliance.backup import reader, retention, secrets
@@ -20,6 +21,7 @@ from appliance.config import Settings
 from appliance.store.models import Agent, AuditEntry, BackupRun, BackupSchedule, BackupTarget, User
 from web.auth.services import hash_password
 
+__all__ = ["sshd"]  # the fixture
 SCHEDULE = {"name": "nightly", "frequency": "daily", "at": "02:00", "weekday": "0",
             "day_of_month": "1", "keep": "7", "enabled": "on"}  # fmt: skip
 
@@ -272,3 +274,26 @@ def test_a_restore_refuses_a_bad_name_and_a_missing_passphrase(
     state = wait_restored(admin)
     assert state["status"] == "failed" and "no archive callbox-20261128-010000.tar" in state[
         "message"]  # fmt: skip
+
+
+def test_an_sftp_target_reads_the_host_key_to_compare_then_works(
+    admin: FlaskClient, sshd: dict[str, str]
+) -> None:
+    form = {"name": "nas", "kind": "sftp", "host": "127.0.0.1", "port": sshd["port"],
+            "username": "root", "folder": sshd["folder"], "key_file": sshd["key_file"],
+            "host_key": " ".join(sshd["rsa_key"].split()[:2])}  # fmt: skip
+    assert post(admin, "/admin/backups/targets/new", form).status_code == 302
+    target = BackupTarget.get()
+    wrong = post(admin, f"/admin/backups/targets/{target.id}", {"action": "test"})
+    assert wrong.status_code == 502 and "shows a different host key" in wrong.get_data(
+        as_text=True)  # fmt: skip
+    read = post(admin, f"/admin/backups/targets/{target.id}", {"action": "hostkey"})
+    page = read.get_data(as_text=True)
+    assert read.status_code == 200 and "The server shows the key SHA256:" in page
+    assert sshd["host_key"] in page  # put in the form, not stored until saved
+    assert BackupTarget.get().options["host_key"] != sshd["host_key"]
+    saved = post(admin, f"/admin/backups/targets/{target.id}",
+                 {**form, "host_key": sshd["host_key"]})  # fmt: skip
+    assert saved.status_code == 302
+    works = post(admin, f"/admin/backups/targets/{target.id}", {"action": "test"})
+    assert "The target works: 0 archive(s) at the sftp target" in works.get_data(as_text=True)
