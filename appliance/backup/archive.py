@@ -18,18 +18,31 @@ import sqlite3
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from appliance import __version__
 from appliance.backup import crypto
-from appliance.backup.manifest import MANIFEST_NAME, FileEntry, Manifest
+from appliance.backup.manifest import FORMAT_VERSION, MANIFEST_NAME, FileEntry, Manifest
 from appliance.config import Settings
 
 SUFFIX, ENCRYPTED_SUFFIX = ".tar", ".tar.enc"
 SETTLING_SECONDS = 5.0  # a file changed this recently may still be written
+Progress = Callable[[int, int], None]  # files written, files in all
+
+
+Signature = tuple[int, int]  # a recording's size and mtime in nanoseconds
+
+
+@dataclass(frozen=True)
+class Increment:
+    """An incremental archive: only recordings its chain lacks; the others are in `base`."""
+
+    base: str  # the previous archive's name (it holds the older recordings, or its base does)
+    since: float  # UNIX time the base was made (in the manifest, for people reading it)
+    known: dict[str, Signature]  # recordings the chain holds, path under recordings/ -> sig
 
 
 @dataclass(frozen=True)
@@ -65,15 +78,27 @@ def archive_name(now: float, encrypted: bool) -> str:
 
 
 def create(
-    source: Sources, target_dir: Path, passphrase: str = "", now: float | None = None
+    source: Sources,
+    target_dir: Path,
+    passphrase: str = "",
+    now: float | None = None,
+    increment: Increment | None = None,
+    progress: Progress | None = None,
+    recordings_seen: dict[str, Signature] | None = None,
 ) -> Path:
-    """Write an archive of source into target_dir and return its path."""
+    """Write an archive of source into target_dir and return its path.
+
+    recordings_seen, when given, is filled with every settled recording's signature
+    (those carried and those the increment's chain already holds): the next increment's
+    `known`.
+    """
     now = time.time() if now is None else now
     target_dir.mkdir(parents=True, exist_ok=True)
     final = target_dir / archive_name(now, bool(passphrase))
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=target_dir) as work:
         plain = Path(work) / "archive.tar"
-        _write_tar(source, plain, Path(work), now)
+        members = _members(source, now, increment, recordings_seen)
+        _write_tar(source, plain, Path(work), now, members, increment, progress)
         if passphrase:
             with _atomic(final) as out:
                 crypto.encrypt(plain, out, passphrase)
@@ -84,25 +109,53 @@ def create(
     return final
 
 
-def _write_tar(source: Sources, plain: Path, work: Path, now: float) -> None:
-    """Write the tar of every part, the manifest last."""
+def _members(
+    source: Sources, now: float, increment: Increment | None,
+    seen: dict[str, Signature] | None,
+) -> list[tuple[Path, str]]:  # fmt: skip
+    """Return every file to archive but the database, with its member name."""
+    members = [
+        (
+            path,
+            f"config/conf.d/{path.name}" if path.parent.name == "conf.d" else f"config/{path.name}",
+        )
+        for path in source.config_files
+    ]
+    known = increment.known if increment is not None else {}
+    for part, folder in sorted(source.folders.items()):
+        for path in _settled_files(folder, now):
+            relative = path.relative_to(folder).as_posix()
+            if part == "recordings":
+                stat = path.stat()
+                signature = (stat.st_size, stat.st_mtime_ns)
+                if seen is not None:
+                    seen[relative] = signature
+                if tuple(known.get(relative, ())) == signature:
+                    continue  # already in the chain, unchanged
+            members.append((path, f"{part}/{relative}"))
+    return members
+
+
+def _write_tar(
+    source: Sources, plain: Path, work: Path, now: float, members: list[tuple[Path, str]],
+    increment: Increment | None, progress: Progress | None,
+) -> None:  # fmt: skip
+    """Write the tar of the database and members, the manifest last."""
     database = work / "callbox.db"
     version = _copy_database(source.database, database)
     entries: list[FileEntry] = []
     with tarfile.open(plain, "w", format=tarfile.PAX_FORMAT) as tar:
         entries.append(_add(tar, database, "database/callbox.db"))
-        for path in source.config_files:
-            name = (
-                "config/conf.d/" + path.name
-                if path.parent.name == "conf.d"
-                else "config/" + path.name
-            )
+        for done, (path, name) in enumerate(members, 1):
             entries.append(_add(tar, path, name))
-        for part, folder in sorted(source.folders.items()):
-            for path in _settled_files(folder, now):
-                entries.append(_add(tar, path, f"{part}/{path.relative_to(folder).as_posix()}"))
-        parts = sorted({e.part for e in entries} | {"database"})
+            if progress is not None:
+                progress(done, len(members))
+        parts = sorted({e.part for e in entries} | {"database"} |
+                       ({"recordings"} if increment is not None else set()))  # fmt: skip
         manifest = Manifest(__version__, now, socket.gethostname(), parts, version, entries)
+        if increment is not None:
+            manifest.format_version = FORMAT_VERSION
+            manifest.base, manifest.recordings_since = increment.base, increment.since
         body = manifest.to_json().encode()
         info = tarfile.TarInfo(MANIFEST_NAME)
         info.size, info.mtime, info.mode = len(body), int(now), 0o600

@@ -8,14 +8,17 @@ size and sha256, and refuses a manifest of a format it does not know.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from appliance.backup.exceptions import ArchiveRefused
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest this code reads; 2: an incremental archive (has a base)
+FULL_FORMAT = 1  # a full archive is still written as format 1: older callboxes read it
 MANIFEST_NAME = "manifest.json"
+_ARCHIVE_NAME = re.compile(r"^callbox-\d{8}-\d{6}\.tar(\.enc)?$")
 PARTS = ("database", "config", "secrets", "prompts", "voicemail", "recordings")
 
 
@@ -43,7 +46,11 @@ class Manifest:
     parts: list[str]
     database_version: int  # the store's migration version
     files: list[FileEntry] = field(default_factory=list)
-    format_version: int = FORMAT_VERSION
+    format_version: int = FULL_FORMAT
+    # Incremental (format 2): the archive holding the older recordings, and the moment
+    # from which this one carries recordings; "" and 0 for a full archive.
+    base: str = ""
+    recordings_since: float = 0.0
 
     def to_json(self) -> str:
         """Return the manifest as the archive stores it."""
@@ -78,9 +85,12 @@ def parse(text: str) -> Manifest:
         manifest = Manifest(
             str(data["callbox_version"]), float(data["created"]), str(data["host"]),
             [str(p) for p in data["parts"]], int(data["database_version"]), files, version,
+            str(data.get("base") or ""), float(data.get("recordings_since") or 0.0),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError):
         raise ArchiveRefused("the archive's manifest is incomplete") from None
+    if manifest.base and not _ARCHIVE_NAME.match(manifest.base):
+        raise ArchiveRefused(f"the archive names an unsafe base: {manifest.base!r}", "unsafe-path")
     unsafe = [f.path for f in files if not safe_member(f.path) or f.part not in PARTS]
     if unsafe:
         raise ArchiveRefused(

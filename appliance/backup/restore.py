@@ -2,8 +2,10 @@
 
 The database is replaced as a whole (its old `-wal`/`-shm` files removed first, so
 SQLite cannot replay them onto the restored one); files of the other parts are written
-over their folders — restore never deletes a recording.  Configuration files are put
-back only when asked (a new box of the same owner), to the same names.
+over their folders — restore never deletes a recording.  An incremental archive
+(manifest `base`) carries only newer recordings: the older ones are taken from its
+base archives (`bases`, found beside it by `chain`), each checked like the archive.
+Configuration files are put back only when asked (a new box of the same owner), to the same names.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from appliance.backup.manifest import FileEntry
 from appliance.config import Settings
 from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
 
+MAX_CHAIN = 64  # a chain longer than this is a loop or a damaged run log
 Progress = Callable[[int, int, str], None]  # done, total, member name
 
 
@@ -48,8 +51,14 @@ def restore(
     passphrase: str = "",
     config_file: Path | None = None,
     progress: Progress | None = None,
+    bases: list[Path] | None = None,
 ) -> Restored:
-    """Restore an archive onto this (stopped) box; raise BackupError saying why not."""
+    """Restore an archive onto this (stopped) box; raise BackupError saying why not.
+
+    bases: the archives holding an incremental archive's older recordings, newest first
+    (default: found beside it by `chain`).
+    """
+    bases = chain(path, passphrase) if bases is None else bases
     with reader.plain_tar(path, passphrase) as plain, tarfile.open(plain) as tar:
         manifest = reader.check(tar, path).manifest  # decrypted and checked once, then unpacked
         if box_running(settings):
@@ -65,9 +74,41 @@ def restore(
         staging.mkdir(parents=True)
         try:
             done = _unpack(tar, manifest.files, staging, targets, progress)
+            written = {f.path for f in manifest.files}
+            for base in bases:
+                done += _unpack_recordings(base, passphrase, written, staging, targets)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return Restored(path, done, safety)
+
+
+def chain(path: Path, passphrase: str = "") -> list[Path]:
+    """Return the base archives of an incremental archive found beside it, newest first."""
+    found: list[Path] = []
+    current = path
+    while True:
+        with reader.plain_tar(current, passphrase) as plain, tarfile.open(plain) as tar:
+            base = reader.read_manifest(tar).base
+        if not base:
+            return found
+        candidate = path.parent / base
+        if not candidate.is_file() or candidate in found or len(found) > MAX_CHAIN:
+            raise BackupError(f"{current.name} carries only the newest recordings; the older ones "
+                              f"are in {base}, which is not beside it in {path.parent}: put it "
+                              "there and restore again", "missing-base")  # fmt: skip
+        found.append(candidate)
+        current = candidate
+
+
+def _unpack_recordings(
+    base: Path, passphrase: str, written: set[str], staging: Path, targets: dict[str, Path]
+) -> int:
+    """Unpack a base archive's recordings not written yet (after checking it); return how many."""
+    with reader.plain_tar(base, passphrase) as plain, tarfile.open(plain) as tar:
+        manifest = reader.check(tar, base).manifest
+        wanted = [f for f in manifest.files if f.part == "recordings" and f.path not in written]
+        written.update(f.path for f in wanted)
+        return _unpack(tar, wanted, staging, targets, None)
 
 
 def _targets(settings: Settings, config_file: Path | None) -> dict[str, Path]:

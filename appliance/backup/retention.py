@@ -21,3 +21,27 @@ def expired(names: list[str], keep: int) -> list[str]:
     keep = max(keep, MIN_KEEP)
     ordered = sorted(names)  # names sort by their UTC time stamp
     return ordered[:-keep] if len(ordered) > keep else []
+
+
+MIN_FULL = 2  # never fewer full archives than this: each restores without any other
+
+
+def expired_in_chain(bases: dict[str, str], keep: int) -> list[str]:
+    """Return the archives to delete keeping the newest `keep` and every base they need.
+
+    bases maps each archive name to its base ("" for a full archive).  Kept are the
+    newest `keep` (at least MIN_KEEP), the chain of bases of each kept incremental
+    archive, and older full archives until MIN_FULL full ones are kept.
+    """
+    ordered = sorted(bases)  # names sort by their UTC time stamp
+    kept = set(ordered[-max(keep, MIN_KEEP) :])
+    for name in list(kept):
+        while bases.get(name) and bases[name] in bases and bases[name] not in kept:
+            name = bases[name]
+            kept.add(name)
+    fulls = [n for n in reversed(ordered) if not bases[n]]
+    for name in fulls:
+        if sum(1 for n in kept if not bases[n]) >= MIN_FULL:
+            break
+        kept.add(name)
+    return [n for n in ordered if n not in kept]

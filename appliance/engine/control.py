@@ -105,6 +105,10 @@ class ControlServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     """The engine side of the control socket."""
 
     daemon_threads = True
+    # socketserver's default backlog is 5: gunicorn's workers, their event streams, the
+    # watchdog's checks and the CLI together overflow it while the engine starts, and a
+    # client then gets EAGAIN (seen under the kill -9 load test).
+    request_queue_size = 128
 
     def __init__(self, path: str | Path, dispatch: Dispatch) -> None:
         path = Path(path)

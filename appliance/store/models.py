@@ -607,6 +607,8 @@ class ScheduledDial(BaseModel):
     due_at = FloatField(index=True)  # UNIX time
     status = CharField(default="pending")
     detail = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+    done_at = FloatField(null=True)
 
 
 class Campaign(BaseModel):
@@ -702,6 +704,55 @@ class ScheduledCallback(BaseModel):
     done_at = FloatField(null=True)
 
 
+class BackupTarget(BaseModel):
+    """Where archives go: a local folder, a USB disk by label, an SFTP server.
+
+    `options` are the kind's settings (appliance/backup/targets/); its secrets (an SFTP
+    password) are kept apart in a root-only file (appliance/backup/secrets.py).
+    """
+
+    name = CharField(unique=True, max_length=64)
+    kind = CharField(max_length=16)  # local | usb | sftp
+    options = JSONField(default=dict)
+    created_at = FloatField()  # UNIX time
+
+
+class BackupSchedule(BaseModel):
+    """A backup run on a schedule (like ReportSchedule) to a target, keeping the newest N."""
+
+    name = CharField(unique=True, max_length=64)
+    target = ForeignKeyField(BackupTarget, backref="schedules", on_delete="RESTRICT")
+    frequency = CharField(max_length=16)  # daily | weekly | monthly
+    at = CharField(max_length=5)  # "HH:MM", the box's time zone
+    weekday = IntegerField(default=0)  # weekly: 0 = Monday
+    day_of_month = IntegerField(default=1)  # monthly: 1..28
+    recordings = BooleanField(default=False)
+    incremental = BooleanField(default=True)  # recordings only: new ones since the last archive
+    encrypt = BooleanField(default=False)  # with the passphrase kept in the secrets file
+    keep = IntegerField(default=7)  # archives kept on the target (never fewer than 2 full)
+    enabled = BooleanField(default=True)
+    created_at = FloatField()  # UNIX time; no run is due for a moment before it
+    last_run_at = FloatField(null=True)
+
+
+class BackupRun(BaseModel):
+    """One backup, verify or restore run: when, how it ended, which archive (the run log)."""
+
+    kind = CharField(max_length=16)  # backup | verify | restore
+    schedule_id = IntegerField(null=True)  # kept when the schedule is deleted (history)
+    schedule_name = CharField(default="")
+    target_name = CharField(default="")
+    started_at = FloatField(index=True)  # UNIX time
+    finished_at = FloatField(null=True)
+    status = CharField(max_length=16, default="running")  # running | ok | failed
+    stage = CharField(max_length=16, default="")  # while running: archive | upload | ...
+    progress = FloatField(default=0.0)  # while running: 0..1 of the stage
+    archive = CharField(default="")  # the archive's file name on the target
+    base = CharField(default="")  # incremental: the archive whose recordings it builds on
+    size = IntegerField(default=0)  # bytes
+    message = TextField(default="")
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -749,4 +800,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     DoNotCallNumber,
     DialAttempt,
     ScheduledCallback,
+    BackupTarget,
+    BackupSchedule,
+    BackupRun,
 ]

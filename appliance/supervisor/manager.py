@@ -13,6 +13,7 @@ from typing import Any
 
 from appliance.config import Settings
 from appliance.demo import demo_json_path, refresh_demo_json
+from appliance.supervisor import hold
 from appliance.supervisor.banner import render_banner
 from appliance.supervisor.const import READY_SERVICES, SUPERVISOR_STATE
 from appliance.supervisor.output import OutputSink
@@ -36,6 +37,7 @@ class Supervisor:
         self.services: list[MonitoredProcess] = []
         self.started_at = time.time()
         self.demo: dict[str, Any] | None = None
+        self.held: set[str] = set()  # services stopped on request (hold.py)
 
     def run(self, specs: list[ServiceSpec] | None = None, wait_ready: bool = True) -> int:
         """Start the services, keep them running until SIGINT/SIGTERM, then stop them."""
@@ -73,9 +75,33 @@ class Supervisor:
     def _watch(self) -> None:
         """Poll the children until asked to stop, recording every pid change."""
         while not self.stopping.wait(POLL_SECONDS):
-            changed = [service.poll() for service in self.services]
-            if any(changed):
+            changed = self._apply_hold()
+            changed = any([service.poll() for service in self.services]) or changed
+            if changed:
                 self.write_state()
+
+    def _apply_hold(self) -> bool:
+        """Stop services newly held, start those no longer held; return true on a change."""
+        wanted = hold.held(self.settings.paths.run)
+        stop = [s for s in self.services if s.name in wanted and s.name not in self.held]
+        start = [s for s in self.services if s.name in self.held and s.name not in wanted]
+        for service in reversed(stop):
+            self.sink.line("callbox", f"{service.name} held stopped (hold.json)")
+            self._stop_one(service)
+            self.held.add(service.name)
+        for service in start:
+            self.sink.line("callbox", f"{service.name} released: starting it again")
+            service.start()
+            self.held.discard(service.name)
+        return bool(stop or start)
+
+    def _stop_one(self, service: MonitoredProcess) -> None:
+        """Stop one service, killing it after stop_timeout_seconds."""
+        service.terminate()
+        deadline = time.monotonic() + self.settings.supervisor.stop_timeout_seconds
+        while time.monotonic() < deadline and not service.exited():
+            time.sleep(0.05)
+        service.kill_group()
 
     def shutdown(self) -> None:
         """SIGTERM every child, SIGKILL what is left after stop_timeout_seconds."""

@@ -156,7 +156,7 @@ def test_newer_archives_and_unsafe_paths_are_refused(
     text = manifest_of(made)
     future = text.replace('"format_version": 1', '"format_version": 9')
     newer = rewrite(made, tmp_path / "newer.tar", {"manifest.json": future.encode()})
-    with pytest.raises(ArchiveRefused, match="format 9; this callbox reads up to 1"):
+    with pytest.raises(ArchiveRefused, match="format 9; this callbox reads up to 2"):
         reader.verify(newer)
     version = text.split('"database_version": ')[1].split(",")[0]
     ahead = text.replace(f'"database_version": {version}', '"database_version": 9999')

@@ -166,3 +166,22 @@ def test_a_migration_merged_below_the_newest_applied_one_is_still_applied(
     assert [m.version for m in migrations.migrate(database)] == [NEXT]
     assert ran == [NEXT + 1, NEXT]
     assert migrations.pending(database) == []
+
+
+def test_every_models_columns_are_what_the_migrations_create(
+    settings: Settings, opened: list[Database]
+) -> None:
+    """A model and its migration must agree column for column (a merge can drop a field)."""
+    database = open_store(settings)
+    opened.append(database)
+    conn = sqlite3.connect(settings.paths.database)
+    try:
+        for model in ALL_MODELS:
+            table = model._meta.table_name
+            made = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+            declared = {f.column_name for f in model._meta.sorted_fields}
+            assert declared == made, (
+                f"{table}: model only {declared - made}, table only {made - declared}"
+            )
+    finally:
+        conn.close()

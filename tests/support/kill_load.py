@@ -20,13 +20,13 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from appliance.config import Settings, load
-from appliance.engine.control import ControlClient, ControlError
+from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
 from appliance.health.checks import discover
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,12 +158,27 @@ class SupervisedBox:
             return {(r["call_id"], r["kind"], r["leg"], r["at"]) for r in rows}
 
 
+T = TypeVar("T")
+
+
+def _retrying(connect: Callable[[], T], seconds: float = 10) -> T:
+    """Return connect() once the engine takes the connection (it may be busy starting)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return connect()
+        except EngineUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 class EventTap:
     """Keep every event the engine publishes (it publishes only what the store committed)."""
 
     def __init__(self, box: SupervisedBox) -> None:
         self.events: list[dict[str, Any]] = []
-        stream = ControlClient(box.settings.engine.control_socket).events(timeout=60)
+        stream = _retrying(lambda: ControlClient(box.settings.engine.control_socket).events(60))
         self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self._thread.start()
 

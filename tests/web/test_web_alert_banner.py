@@ -139,3 +139,14 @@ def test_recordings_stopped_by_a_full_disk_in_chinese(client: FlaskClient, store
     User.update(language="zh_CN").where(User.username == "admin1").execute()
     page = admin.get("/live").get_data(as_text=True)
     assert "通话未被录音：/srv/rec 仅剩 12.5 MB（至少需要 200 MB）。" in page
+
+
+def test_backup_alerts_in_chinese(client: FlaskClient, store: Database) -> None:
+    where = {"schedule": "nightly", "target": "usb", "archive": "callbox-20261128.tar"}
+    alerts.raise_alert(store, "backup.verify", "backup_verify_failed", where, "", alerts.CRITICAL)
+    alerts.raise_alert(store, "backup.failed", "backup_failed", where)
+    admin = log_in_as(client, "admin")
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "usb 上最新的备份 callbox-20261128.tar 未通过校验：可能无法恢复。" in page
+    assert "备份 nightly（目标 usb）失败" in page

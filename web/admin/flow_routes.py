@@ -8,7 +8,14 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from web.admin import flows, prompt_routes, recording_routes, voicemail_routes  # noqa: F401
+from web.admin import (  # noqa: F401
+    backup_restore_routes,
+    backup_routes,
+    flows,
+    prompt_routes,
+    recording_routes,
+    voicemail_routes,
+)
 from web.admin.flow_form import (
     NODE_TYPES,
     FlowFormError,

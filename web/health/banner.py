@@ -38,6 +38,11 @@ TEXTS: dict[str, Callable[[Params], str]] = {
                                        "at %(folder)s (at least %(min_mb)s MB needed).",
                                        free_mb=p["free_mb"], folder=p["folder"],
                                        min_mb=p["min_free_mb"]),
+    "backup_failed": lambda p: _("The backup %(schedule)s to %(target)s failed: see Backups.",
+                                 schedule=p["schedule"], target=p["target"]),
+    "backup_verify_failed": lambda p: _("The newest backup %(archive)s on %(target)s does not "
+                                        "verify: it may not restore. See Backups.",
+                                        archive=p["archive"], target=p["target"]),
     "memory_high": lambda p: _("Memory is nearly full: %(used)s%% in use.",
                                used=p["used_percent"]),
     "cpu_overloaded": lambda p: _("The processors are overloaded: load %(load)s per core "
