@@ -356,11 +356,13 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
+    from provisioning.profiles.commands import provision
 
-    for command in backup.commands.values():
-        if command.callback is not None:
-            command.callback = user_errors(command.callback)
-    cli.add_command(backup)
+    for group in (backup, provision):
+        for command in group.commands.values():
+            if command.callback is not None:
+                command.callback = user_errors(command.callback)
+        cli.add_command(group)
 
 
 _add_groups()

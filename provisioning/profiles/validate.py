@@ -29,7 +29,7 @@ PATTERN_MESSAGES = {
     ARGON2: "must be an argon2 hash (`callbox provision hash-password` prints one), never a "
     "plain password",
     MAC: "is not a MAC address (12 hex digits, e.g. 80:5E:C0:12:34:56)",
-    EXTENSION: "must be an extension of 2 to 8 digits (quote it: \"1001\")",
+    EXTENSION: 'must be an extension of 2 to 8 digits (quote it: "1001")',
     HOSTNAME: "is not a host name (letters, digits and -, up to 63)",
 }
 
@@ -72,7 +72,9 @@ def _schema_problem(profile: LoadedProfile, error: ValidationError) -> ProfileEr
             message = f"unknown key (known: {', '.join(allowed)})"
     elif error.validator == "pattern":
         pattern = str(schema.get("pattern"))
-        message = PATTERN_MESSAGES.get(pattern, f"{_short(error.instance)} does not match {pattern}")
+        message = PATTERN_MESSAGES.get(
+            pattern, f"{_short(error.instance)} does not match {pattern}"
+        )
     return profile.error(path, message)
 
 

@@ -20,7 +20,9 @@ def apply_text(text: str, settings: Settings) -> manager.Plan:
     return result
 
 
-def test_example_applies_and_reapplying_changes_nothing(settings: Settings, store: Database) -> None:
+def test_example_applies_and_reapplying_changes_nothing(
+    settings: Settings, store: Database
+) -> None:
     """Every section lands in the store and the unit record; the second plan is empty."""
     first = apply_text(example_text(), settings)
     assert not first.empty

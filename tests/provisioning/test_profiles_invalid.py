@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from peewee import Database
-from profile_support import edited, example_text, line_of
+from profile_support import edited, line_of
 
 from appliance.config import Settings
 from appliance.store.models import Agent
