@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.health.routes import bp as health_bp
     from web.live.routes import bp as live_bp
     from web.operations.routes import bp as operations_bp
+    from web.phones.routes import bp as phones_bp
     from web.qa.routes import bp as qa_bp
     from web.recordings.routes import bp as recordings_bp
     from web.reports.schedule_routes import bp as reports_bp  # the report pages and schedules'
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agent_people_bp)
     app.register_blueprint(voicemail_bp)
     app.register_blueprint(qa_bp)
+    app.register_blueprint(phones_bp)
     app.add_url_rule("/", "index", _index)
 
 
