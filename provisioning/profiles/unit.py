@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,9 @@ def wanted_unit(data: dict[str, Any]) -> dict[str, Any]:
 
 def write_unit(settings: Settings, data: dict[str, Any], source: str) -> None:
     """Write the unit's record and the logo from a profile; keep what it does not name."""
-    record = {**read_unit(settings), **wanted_unit(data), "profile": source}
+    applied_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    record = {**read_unit(settings), **wanted_unit(data), "profile": source,
+              "applied_at": applied_at}  # fmt: skip
     logo = (data.get("branding") or {}).get("logo")
     if logo:
         kind, _, encoded = logo.partition(";base64,")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from helpers_admin import AGENT_FORM, accept_reloads, log_in_as, post_form
-from helpers_web import StandInEngine
+from helpers_i18n import assert_translated
+from helpers_web import PASSWORD, StandInEngine, login
 
-from appliance.store.models import Agent, AuditEntry
+from appliance.store.models import Agent, AuditEntry, User
+from web.auth.services import hash_password
 
 
 @pytest.fixture
@@ -66,3 +68,22 @@ def test_two_agents_cannot_share_a_phone(admin: FlaskClient) -> None:
     assert response.status_code == 400
     assert "This phone belongs to agent 1002." in response.get_data(as_text=True)
     assert Agent.select().count() == 1
+
+
+def test_the_phone_fields_are_in_chinese(client: FlaskClient, engine: StandInEngine) -> None:
+    """A Chinese admin sees the phone fields and vendors with no English left but names."""
+    accept_reloads(engine)
+    User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin",
+                language="zh_CN")  # fmt: skip
+    assert login(client, "owner", PASSWORD).status_code == 302
+    agent = Agent.create(extension="1001", name="wang", sip_password="secret-123",
+                         phone_mac="805ec0123456", phone_vendor="yealink")  # fmt: skip
+    page = client.get(f"/admin/agents/{agent.id}").get_data(as_text=True)
+    assert "话机 MAC 地址" in page
+    vendors = ["Yealink", "Grandstream", "Fanvil", "Snom", "Poly"]
+    examples = ["billing:3 english:1", "sales:0 support:2"]  # the skills and queues help
+    assert_translated(page, allowed=["owner", "wang", "1001", "805ec0123456", "MAC", "SIP",
+                                     "IVR", "/provision/", *examples, *vendors])  # fmt: skip
+    form = {**AGENT_FORM, "name": "wang", "phone_mac": "80:5E", "phone_vendor": "yealink"}
+    refused = post_form(client, f"/admin/agents/{agent.id}", form).get_data(as_text=True)
+    assert "MAC 地址：12 位十六进制数字" in refused

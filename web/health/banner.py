@@ -51,6 +51,8 @@ TEXTS: dict[str, Callable[[Params], str]] = {
     "agent_stuck": lambda p: _("Agent %(extension)s was stuck in a call that had ended; the "
                                "watchdog freed them.", extension=p["extension"]),
     "call_stuck": lambda p: _("A call the engine held had no record; the watchdog closed it."),
+    "zero_touch_failed": lambda p: _("Zero-touch provisioning failed: %(error)s",
+                                     error=p["error"]),
 }  # fmt: skip
 
 
