@@ -2,13 +2,16 @@
 
 `plan` reads the profile and the box and returns the changes (empty: the box already
 matches, which is what re-applying a profile shows).  `apply` writes them in one
-store transaction, so a failure leaves the store as it was, then writes the unit's
-record and asks the engine to reload (it re-reads the store and syncs Kamailio's
-subscribers); an engine that is not running reads the store when it starts.
+store transaction, so a failure leaves the store as it was, then asks the engine to
+reload (it re-reads the store and syncs Kamailio's subscribers) and writes the unit's
+record.  An engine that is not running reads the store when it starts; a running one
+that refuses the configuration gets the old one back: the changes are undone from
+the plan's old values (an IVR flow's old graph comes back as a new version).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,7 @@ from provisioning.profiles.loader import LoadedProfile, load_text
 from provisioning.profiles.sections import SECTIONS, Section
 from provisioning.profiles.validate import normalise_mac
 
+log = logging.getLogger(__name__)
 RELOAD_TIMEOUT = 15.0
 SHORT = 60  # longer values are shown as "(changed)" in the diff
 
@@ -135,15 +139,37 @@ def _compare(section: Section, key: str, wanted: dict[str, Any]) -> Change | Non
 def apply(result: Plan, settings: Settings) -> str:
     """Write the plan's changes; return a note about the engine ("" when it reloaded).
 
-    Raise ProfileError when the engine refuses the new configuration.
+    When the running engine refuses the new configuration, the store changes are
+    undone (the box keeps running what it ran) and ProfileError says why.
     """
     with db.atomic():
         for section, change, wanted in result.changes:
             if section is not None:
                 section.write(change.key, wanted, not change.created)
+    try:
+        note = reload_engine(settings)
+    except ProfileError:
+        with db.atomic():
+            _undo(result)
+        try:
+            reload_engine(settings)  # the configuration it ran before, which it took then
+        except ProfileError as again:
+            log.warning("the engine refused the configuration from before the profile: %s", again)
+        raise
     if any(section is None for section, _, _ in result.changes):
         unit.write_unit(settings, result.profile.data, result.profile.source)
-    return reload_engine(settings)
+    return note
+
+
+def _undo(result: Plan) -> None:
+    """Put the store back as it was before `apply` wrote the plan (last change first)."""
+    for section, change, _ in reversed(result.changes):
+        if section is None:
+            continue
+        if change.created:
+            section.remove(change.key)
+        else:
+            section.write(change.key, {n: old for n, (old, _) in change.fields.items()}, True)
 
 
 def reload_engine(settings: Settings) -> str:
@@ -153,5 +179,5 @@ def reload_engine(settings: Settings) -> str:
     except EngineUnavailable:
         return "the engine is not running: it reads the new configuration when it starts"
     except ControlError as exc:
-        raise ProfileError(f"the engine refused the applied configuration: {exc}") from None
+        raise ProfileError(f"the engine refused the profile, nothing was applied: {exc}") from None
     return ""

@@ -54,6 +54,10 @@ class Section:
         """Make the store's object match fields (create it when it does not exist)."""
         raise NotImplementedError
 
+    def remove(self, key: str) -> None:
+        """Delete the object (undoing its creation)."""
+        raise NotImplementedError
+
 
 class ModelSection(Section):
     """A section whose fields are columns of one model."""
@@ -76,6 +80,10 @@ class ModelSection(Section):
             self.model.update(**fields).where(column == key).execute()
         else:
             self.model.create(**{self.key: key, **fields})
+
+    def remove(self, key: str) -> None:
+        """Delete the row (its children go with it: ON DELETE CASCADE)."""
+        self.model.delete().where(getattr(self.model, self.key) == key).execute()
 
 
 class Trunks(ModelSection):
@@ -158,6 +166,10 @@ class Flows(Section):
         IvrFlow.update(active=False).where(IvrFlow.name == key).execute()
         IvrFlow.create(name=key, version=(latest or 0) + 1, graph=fields["graph"], active=True)
 
+    def remove(self, key: str) -> None:
+        """Delete every version of the flow."""
+        IvrFlow.delete().where(IvrFlow.name == key).execute()
+
 
 class Numbers(Section):
     """Inbound numbers: their trunk and target ("ivr:main")."""
@@ -186,6 +198,10 @@ class Numbers(Section):
         else:
             InboundNumber.create(number=key, **values)
 
+    def remove(self, key: str) -> None:
+        """Delete the number."""
+        InboundNumber.delete().where(InboundNumber.number == key).execute()
+
 
 class Admin(Section):
     """The bootstrap admin: a web user with the admin role and the profile's password hash."""
@@ -211,6 +227,10 @@ class Admin(Section):
             User.update(**fields).where(User.username == key).execute()
         else:
             User.create(username=key, **fields)
+
+    def remove(self, key: str) -> None:
+        """Delete the user."""
+        User.delete().where(User.username == key).execute()
 
 
 # In the order they are written: what a later section names exists by then.
