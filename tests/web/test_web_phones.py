@@ -204,3 +204,28 @@ def test_values_cannot_break_out_of_their_line_or_element(
     assign("1001", "snom", "000413123459")
     values = xml_values(client.get("/provision/000413123459.xml", headers=creds).get_data(True))
     assert values["user_realname"] == "Eve\naccount.1.password = stolen <x>&"
+
+
+def test_guessing_credentials_is_throttled(client: FlaskClient, phones: dict[str, Agent]) -> None:
+    """After 20 wrong tries from one address it waits (429), even with the right password."""
+    assign("1001", "yealink", "805ec0123456")
+    for attempt in range(20):
+        wrong = basic("1001", f"guess-{attempt}")
+        assert client.get("/provision/805ec0123456.cfg", headers=wrong).status_code == 401
+    right = client.get("/provision/805ec0123456.cfg", headers=basic("1001", "pw-1001-secret"))
+    assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
+    other = {"REMOTE_ADDR": "10.9.9.9"}
+    served = client.get("/provision/805ec0123456.cfg", headers=basic("1001", "pw-1001-secret"),
+                        environ_base=other)  # fmt: skip
+    assert served.status_code == 200
+
+
+def test_a_first_try_without_credentials_is_not_counted(
+    client: FlaskClient, phones: dict[str, Agent]
+) -> None:
+    """Phones ask without credentials first; that alone never locks them out."""
+    assign("1001", "yealink", "805ec0123456")
+    for _ in range(25):
+        assert client.get("/provision/805ec0123456.cfg").status_code == 401
+    creds = basic("1001", "pw-1001-secret")
+    assert client.get("/provision/805ec0123456.cfg", headers=creds).status_code == 200
