@@ -7,6 +7,7 @@ class ProfileError(Exception):
     """A profile cannot be used; the message says where (file and line) and what to do."""
 
     def __init__(self, message: str, source: str = "", line: int | None = None) -> None:
+        """Prefix message with where it is about: "file:line: "."""
         where = f"{source}:{line}: " if source and line else (f"{source}: " if source else "")
         super().__init__(f"{where}{message}")
         self.source = source

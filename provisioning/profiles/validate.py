@@ -38,6 +38,7 @@ class ProfileInvalid(ProfileError):
     """A profile with problems; `problems` holds each, the message the first and a count."""
 
     def __init__(self, problems: list[ProfileError]) -> None:
+        """Keep every problem; the message is the first one's with the count of the rest."""
         first = problems[0]
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         super().__init__(first.reason + more, first.source, first.line)

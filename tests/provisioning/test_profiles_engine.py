@@ -23,6 +23,7 @@ class Engine:
     """The engine's control socket answering `reload` as the test says."""
 
     def __init__(self, path: str) -> None:
+        """Listen at path (not started yet)."""
         self.reloads = 0
         self.refuse = ""
         self.server = ControlServer(path, self.dispatch)

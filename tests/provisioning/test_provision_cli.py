@@ -18,6 +18,7 @@ class Box:
     """A temporary box: its config file and state folder, and a way to run commands on it."""
 
     def __init__(self, root: Path) -> None:
+        """Write a config naming the state folder; run commands with it, never /etc."""
         self.root = root
         self.config = root / "callbox.yml"
         self.config.write_text(f"paths:\n  var: {root / 'var'}\n")
