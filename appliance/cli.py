@@ -395,8 +395,9 @@ def _add_groups() -> None:
     from appliance.health.commands import health
     from appliance.hooks.commands import factory_reset, hooks, wipe_data
     from appliance.upgrade.commands import bundle_group, upgrade
+    from provisioning.profiles.commands import provision
 
-    for group in (backup, hooks, bundle_group, campaign):
+    for group in (backup, hooks, bundle_group, campaign, provision):
         for command in group.commands.values():
             if command.callback is not None:
                 command.callback = user_errors(command.callback)

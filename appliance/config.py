@@ -201,6 +201,18 @@ class UpgradeSettings:
 
 
 @dataclass
+class ProvisioningSettings:
+    """Reseller profiles, zero-touch first boot and phone provisioning (docs/provisioning.md)."""
+
+    public_key: str = "/etc/callbox/reseller.pub"  # the reseller's ed25519 key, baked in
+    profile_url: str = ""  # zero-touch: fetch the profile here (and <url>.sig) when no USB
+    usb_label: str = "CALLBOX"  # zero-touch: the filesystem label of the reseller's stick
+    fetch_timeout_seconds: float = 10.0
+    phone_networks: list[str] = field(default_factory=list)  # CIDRs served without a password
+    phone_server: str = ""  # the SIP address phones register to; default: sip.domain
+
+
+@dataclass
 class Settings:
     """All of callbox's settings, with derived paths filled in by `load`."""
 
@@ -214,6 +226,7 @@ class Settings:
     watchdog: WatchdogSettings = field(default_factory=WatchdogSettings)
     hooks: HookSettings = field(default_factory=HookSettings)
     upgrade: UpgradeSettings = field(default_factory=UpgradeSettings)
+    provisioning: ProvisioningSettings = field(default_factory=ProvisioningSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP

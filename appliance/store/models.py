@@ -94,6 +94,10 @@ class Agent(BaseModel):
     max_call_seconds = IntegerField(default=0)  # 0: no limit
     caller_id = CharField(default="")  # presented on calls out; empty: the route's
     record_calls_out = BooleanField(default=False)  # the recording policy page
+    # The desk phone provisioned for this agent (provisioning/phones, docs/provisioning.md).
+    phone_mac = CharField(default="", index=True)  # 12 lowercase hex digits; "": no phone
+    phone_vendor = CharField(default="")  # yealink | grandstream | fanvil | snom | poly
+    phone_model = CharField(default="")  # free text, e.g. T54W (shown, not interpreted)
 
 
 class Queue(BaseModel):

@@ -10,6 +10,7 @@ from typing import Any
 
 from appliance.config import Settings
 from appliance.engine.control import ControlError
+from provisioning.profiles.unit import read_unit
 from web.admin.services import engine_call
 from web.context import current_store
 from web.health import banner
@@ -64,4 +65,5 @@ def status(settings: Settings) -> dict[str, Any]:
         "disk": disk(settings),
         "versions": versions(),
         "cleared_alerts": banner.recently_cleared(),
+        "unit": read_unit(settings),
     }

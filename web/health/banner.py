@@ -78,6 +78,8 @@ TEXTS: dict[str, Callable[[Params], str]] = {
     "outbound_refused": lambda p: _("%(calls)s calls out were refused in the last %(minutes)s "
                                     "minutes: someone may be trying numbers they may not call.",
                                     calls=p["calls"], minutes=p["window_minutes"]),
+    "zero_touch_failed": lambda p: _("Zero-touch provisioning failed: %(error)s",
+                                     error=p["error"]),
 }  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from web.setup import const, engine, schemas, services
 from web.setup.token import admin_exists
 
 Page = str | Response | tuple[str, int]
-OPEN_AREAS = ("setup.", "health.", "auth.logout")
+OPEN_AREAS = ("setup.", "health.", "auth.logout", "phones.", "branding.")
 
 
 def lead_to_setup() -> Response | None:

@@ -26,6 +26,7 @@ from web.admin.areas.forwarding import (
     forwards_except,
     number_taken,
 )
+from web.admin.areas.phones import PHONE_FIELDS, check_phone
 from web.admin.schemas import (
     DIALLABLE,
     DIGITS,
@@ -136,6 +137,7 @@ class Agents(Area):
         Field("caller_id", _l("Caller ID on calls out"), max_length=32, pattern=DIALLABLE,
               pattern_message=_l("A number to dial: digits, * and #."),
               help=_l("Empty: the outbound route's.")),
+        *PHONE_FIELDS,
     ]  # fmt: skip
     columns: ClassVar[list[tuple[str, Any]]] = [
         ("extension", _l("Extension")),
@@ -164,10 +166,11 @@ class Agents(Area):
         return {m.queue.name: m.penalty for m in members}
 
     def check(self, result: FormResult, obj: Any | None) -> None:
-        """Extensions are unique (ring groups' numbers too); forwards do not come back round."""
+        """Extensions are unique (ring groups' numbers too), phones too; no forward loops."""
         extension = result.values.get("extension")
         if extension and number_taken(extension, agent=obj):
             result.errors.setdefault("extension", _("Extension %(ext)s is taken.", ext=extension))
+        check_phone(result, obj)
         if not result.errors:
             check_forward_loop(result, obj)
 

@@ -1,0 +1,1 @@
+"""Reseller unit profiles: one YAML file describes a box; validate, diff, apply, sign."""

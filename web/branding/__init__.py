@@ -1,0 +1,1 @@
+"""The reseller's branding (name, logo, colours) from the applied unit profile."""

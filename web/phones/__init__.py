@@ -1,0 +1,1 @@
+"""Phone provisioning files served to IP phones (provisioning/phones), keyed by MAC."""
