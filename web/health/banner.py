@@ -15,6 +15,7 @@ from flask import g
 
 from appliance.health import alerts
 from appliance.store.models import Alert, utcnow
+from web.health.board_texts import BOARD_TEXTS
 from web.i18n import _
 
 BANNER_ROLES = ("admin", "supervisor")
@@ -69,6 +70,7 @@ TEXTS: dict[str, Callable[[Params], str]] = {
     "outbound_refused": lambda p: _("%(calls)s calls out were refused in the last %(minutes)s "
                                     "minutes: someone may be trying numbers they may not call.",
                                     calls=p["calls"], minutes=p["window_minutes"]),
+    **BOARD_TEXTS,
 }  # fmt: skip
 
 
