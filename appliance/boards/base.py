@@ -17,8 +17,10 @@ each one line. A driver is a `Board` subclass in its own module of
 - ``ports`` — the `Port` objects, in order; ``health()`` — one `PortHealth` each.
 
 A **port** reports what happens on its line as `PortEvent`s: to every callback given
-to `subscribe` (called on the driver's own thread: do little there) and to its
-`events` queue. Its calls are ``answer``, ``hangup``, ``dial(number)``,
+to `subscribe` and to its `events` queue. A callback runs on the driver's reader
+thread: it must return quickly and must not call the port (the port's answer would be
+read by that very thread, so the call could only time out) — hand the event over.
+Its calls are ``answer``, ``hangup``, ``dial(number)``,
 ``send_dtmf(digits)`` and ``ring(caller_id)`` (FXS only); each returns when the
 device has accepted it or raises `PortError` (`NotSupported`, `DeviceTimeout`) — it
 never blocks longer than the driver's stated timeout. Its audio is `audio`, an

@@ -52,15 +52,31 @@ class BoardStatus:
 
 
 @functools.cache
-def discover() -> dict[str, type[Board]]:
-    """Return every driver in `appliance/boards/drivers/`, keyed by its type."""
+def _scan() -> tuple[dict[str, type[Board]], dict[str, str]]:
+    """Import every driver module once: the drivers found, and the modules that failed."""
     found: dict[str, type[Board]] = {}
+    failed: dict[str, str] = {}
     for info in pkgutil.iter_modules(drivers.__path__):
-        module = importlib.import_module(f"{drivers.__name__}.{info.name}")
+        try:
+            module = importlib.import_module(f"{drivers.__name__}.{info.name}")
+        except ImportError as error:  # its library is not installed: its boards are skipped
+            log.warning("board driver %s cannot load: %s", info.name, error)
+            failed[info.name] = str(error)
+            continue
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Board) and value.type_key:
                 found[value.type_key] = value
-    return found
+    return found, failed
+
+
+def discover() -> dict[str, type[Board]]:
+    """Return every driver in `appliance/boards/drivers/`, keyed by its type."""
+    return dict(_scan()[0])
+
+
+def unloadable() -> dict[str, str]:
+    """Return the driver modules that failed to import (named as their type), with why."""
+    return dict(_scan()[1])
 
 
 class Registry:
@@ -69,6 +85,7 @@ class Registry:
     def __init__(self, available: Mapping[str, type[Board]] | None = None) -> None:
         """Use the given drivers (default: the discovered ones)."""
         self.drivers = dict(discover() if available is None else available)
+        self.unloadable = unloadable() if available is None else {}
         self.boards: dict[str, Board] = {}
         self.status: dict[str, BoardStatus] = {}
 
@@ -104,6 +121,8 @@ class Registry:
         if name in self.boards:
             raise BoardConfigError(f"board {name}: the name is used twice")
         driver = self.drivers.get(kind)
+        if driver is None and kind in self.unloadable:
+            raise DriverUnavailable(f"the {kind} driver cannot load: {self.unloadable[kind]}")
         if driver is None:
             known = ", ".join(sorted(self.drivers)) or "none"
             raise BoardConfigError(f"board {name}: unknown type {kind!r}; known: {known}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,7 +16,7 @@ from appliance.boards.const import BoardState
 from appliance.boards.drivers.dahdi import DahdiBoard
 from appliance.boards.drivers.gsm import GsmBoard
 from appliance.boards.hotplug import KNOWN_FILE, start_boards
-from appliance.boards.registry import Registry, discover
+from appliance.boards.registry import Registry, _scan, discover
 from appliance.config import Settings, load
 
 pytestmark = pytest.mark.timeout(30)
@@ -40,6 +41,23 @@ def test_drivers_are_discovered_from_the_package() -> None:
     """Every module of appliance/boards/drivers/ with a Board subclass is found by its type."""
     found = discover()
     assert found["gsm"] is GsmBoard and found["dahdi"] is DahdiBoard
+
+
+def test_a_driver_whose_library_is_missing_is_unavailable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pyserial the gsm driver does not load: its boards are unavailable, dahdi runs."""
+    for name in [m for m in sys.modules if m.startswith(("appliance.boards.gsm", "serial"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delitem(sys.modules, "appliance.boards.drivers.gsm")
+    monkeypatch.setitem(sys.modules, "serial", None)  # "import serial" now fails
+    _scan.cache_clear()
+    try:
+        registry = Registry()
+        [status] = registry.load([{"name": "m", "type": "gsm", "device": "/dev/ttyUSB0"}])
+        assert "dahdi" in registry.drivers and "gsm" not in registry.drivers
+    finally:
+        _scan.cache_clear()
+    assert status.state is BoardState.UNAVAILABLE
+    assert status.detail.startswith("the gsm driver cannot load: import of serial halted")
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,7 @@ class DahdiPort(Port):
         self._stop = threading.Event()
         self._reader: threading.Thread | None = None
         self._lock_io = threading.Lock()
+        self._state_lock = threading.RLock()  # the reader's events and the callers' calls
         self._last_ring = 0.0
         self._alarms: set[str] = set()
         self._tone_detect = False
@@ -157,10 +158,12 @@ class DahdiPort(Port):
 
     def _event(self, code: int) -> None:
         """Interpret one DAHDI event and emit what it means."""
-        state, events = interpret(self.kind, self.state, code, self.config["answer_on_polarity"])
-        if code == ioctls.EVENT_RINGOFFHOOK and state is CallState.RINGING:
-            self._last_ring = time.monotonic()
-        self.state = state
+        with self._state_lock:
+            polarity = self.config["answer_on_polarity"]
+            state, events = interpret(self.kind, self.state, code, polarity)
+            if code == ioctls.EVENT_RINGOFFHOOK and state is CallState.RINGING:
+                self._last_ring = time.monotonic()
+            self.state = state
         for kind, data in events:
             if kind is EventKind.ALARM:
                 self._set_alarm(data["alarm"], data["on"])
@@ -172,11 +175,13 @@ class DahdiPort(Port):
 
     def _check_ring_timeout(self) -> None:
         """End an incoming call whose rings stopped before it was answered."""
-        if self.kind is not PortKind.FXO or self.state is not CallState.RINGING:
-            return
-        if time.monotonic() - self._last_ring > self.config["ring_timeout"]:
+        with self._state_lock:
+            if self.kind is not PortKind.FXO or self.state is not CallState.RINGING:
+                return
+            if time.monotonic() - self._last_ring <= self.config["ring_timeout"]:
+                return
             self.state = CallState.IDLE
-            self.emit(EventKind.HANGUP, cause="abandoned")
+        self.emit(EventKind.HANGUP, cause="abandoned")
 
     def _gone(self, error: OSError) -> None:
         """The channel failed under us: end the call and raise an alarm."""
@@ -192,18 +197,20 @@ class DahdiPort(Port):
     def answer(self) -> None:
         """Take the ringing exchange line off hook."""
         self._need(PortKind.FXO, "answer", "an FXS phone answers by lifting its handset")
-        self._require(CallState.RINGING, "answer")
-        self._hook(ioctls.OFFHOOK)
-        self.state = CallState.ACTIVE
+        with self._state_lock:
+            self._require(CallState.RINGING, "answer")
+            self._hook(ioctls.OFFHOOK)
+            self.state = CallState.ACTIVE
         self.emit(EventKind.ANSWERED)
 
     def hangup(self) -> None:
         """Put the line on hook (FXO), or stop ringing / drop the call (FXS)."""
-        if self.state is CallState.IDLE:
-            return
-        ringing_phone = self.kind is PortKind.FXS and self.state is CallState.RINGING
-        self._hook(ioctls.RINGOFF if ringing_phone else ioctls.ONHOOK)
-        self.state = CallState.IDLE
+        with self._state_lock:
+            if self.state is CallState.IDLE:
+                return
+            ringing_phone = self.kind is PortKind.FXS and self.state is CallState.RINGING
+            self._hook(ioctls.RINGOFF if ringing_phone else ioctls.ONHOOK)
+            self.state = CallState.IDLE
         self.emit(EventKind.HANGUP, cause="local")
 
     def dial(self, number: str) -> None:
@@ -211,9 +218,10 @@ class DahdiPort(Port):
         self._need(PortKind.FXO, "dial", "a phone on an FXS port dials the box, not out")
         if not number or any(d not in DIGITS for d in number):
             raise PortError(f"{self.name}: cannot dial {number!r}: 0-9, *, #, A-D only")
-        self._require(CallState.IDLE, "dial")
-        self._hook(ioctls.OFFHOOK)
-        self.state = CallState.DIALING
+        with self._state_lock:
+            self._require(CallState.IDLE, "dial")
+            self._hook(ioctls.OFFHOOK)
+            self.state = CallState.DIALING
         self._dial_string("T" + number)
 
     def send_dtmf(self, digits: str) -> None:
@@ -226,9 +234,10 @@ class DahdiPort(Port):
     def ring(self, caller_id: str = "") -> None:
         """Ring the phone on an FXS port (caller ID display is not sent yet)."""
         self._need(PortKind.FXS, "ring", "only an FXS port rings a phone")
-        self._require(CallState.IDLE, "ring")
-        self._hook(ioctls.RING)
-        self.state = CallState.RINGING
+        with self._state_lock:
+            self._require(CallState.IDLE, "ring")
+            self._hook(ioctls.RING)
+            self.state = CallState.RINGING
 
     def write(self, frame: bytes) -> None:
         """Write one frame to the channel."""

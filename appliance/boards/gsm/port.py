@@ -188,7 +188,7 @@ class GsmPort(Port):
         if meaning == "sms":
             index = parser.new_sms(line)
             self._work.put(lambda: self._read_sms(index))
-        if meaning == "signal":
+        elif meaning == "signal":
             self._signal_changed(parser.signal(line))
         return []
 
