@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from board_support import gsm_config
-from modem_sim import EC25, SIM800, SIM7600, ModemSimulator
+from modem_sim import E1752, EC25, SIM800, SIM7600, ModemSimulator
 
 from appliance.boards.drivers.gsm import GsmBoard
 from appliance.boards.gsm.port import GsmPort
 
-DIALECTS = {"sim800": SIM800, "sim7600": SIM7600, "ec25": EC25}
+DIALECTS = {"sim800": SIM800, "sim7600": SIM7600, "ec25": EC25, "e1752": E1752}
 
 
 @pytest.fixture(params=sorted(DIALECTS))

@@ -18,12 +18,13 @@ pytestmark = pytest.mark.timeout(30)
 
 def test_open_identifies_the_module_and_sets_it_up(modem: ModemSimulator, port: GsmPort) -> None:
     """Echo goes off, the vendor comes from AT+CGMM, caller ID and SMS text mode are on."""
-    expected = "quectel" if modem.dialect.model == "EC25" else "simcom"
+    expected = {"EC25": "quectel", "E1752": "huawei"}.get(modem.dialect.model, "simcom")
     assert port.vendor.name == expected
     sent = modem.state.received
     assert sent.index("ATE0") < sent.index("AT+CGMM") < sent.index("AT+CLIP=1")
     assert "AT+CMGF=1" in sent
-    assert ("AT^DSCI=1" if expected == "quectel" else "AT+CLCC=1") in sent
+    setup = {"quectel": "AT^DSCI=1", "huawei": "AT^CVOICE?", "simcom": "AT+CLCC=1"}
+    assert setup[expected] in sent
     assert modem.state.echo is False
     assert port.audio.format.frame_bytes == 320
     assert port.vendor.audio_path.split(":")[0] in ("usb-audio", "serial-pcm")

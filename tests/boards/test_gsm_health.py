@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from board_support import gsm_config, next_event
-from modem_sim import SIM800, Dialect, ModemSimulator
+from modem_sim import E1752, SIM800, Dialect, ModemSimulator
 
 from appliance.boards.const import BoardState, EventKind
 from appliance.boards.drivers.gsm import GsmBoard
@@ -123,3 +123,26 @@ def test_unplugged_module_is_an_alarm(modem: ModemSimulator, tmp_path: Path) -> 
     finally:
         board.close()
         modem.close = lambda: None  # type: ignore[method-assign]
+
+
+def test_huawei_reports_signal_by_itself(tmp_path: Path) -> None:
+    """A Huawei modem's ^RSSI lines are signal events, and ^CONN / ^CEND a call's ends."""
+    sim = ModemSimulator(E1752)
+    board = GsmBoard("dongle", gsm_config(sim, tmp_path))
+    try:
+        board.open()
+        port = board.ports[0]
+        assert isinstance(port, GsmPort) and port.vendor.name == "huawei"
+        next_event(port.events, EventKind.SIGNAL)
+        sim.say("^RSSI:7")
+        assert next_event(port.events, EventKind.SIGNAL).data == {"rssi": 7, "dbm": -99}
+        sim.say("^RSSI:x")  # garbled: noted, the port goes on
+        port.dial("10086")  # its OK is read after the garbled line
+        assert "bad_response" in port.health().problems
+        sim.say("^CONN:1,0")
+        assert next_event(port.events, EventKind.ANSWERED)
+        sim.say("^CEND:1,0,104,16")
+        assert next_event(port.events, EventKind.HANGUP).data == {"cause": "normal"}
+    finally:
+        board.close()
+        sim.close()

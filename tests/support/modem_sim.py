@@ -28,15 +28,19 @@ class Dialect:
     status_prefix: str  # "+CLCC: " or "^DSCI: "
 
     def status(self, direction: int, stat: int, number: str) -> str:
-        """Return the module's call state line."""
+        """Return the module's call state line ("" when this module says nothing)."""
         if self.status_prefix.startswith("+CLCC"):
             return f'+CLCC: 1,{direction},{stat},0,0,"{number}",129'
-        return f'^DSCI: 1,{direction},{stat},0,"{number}",129'
+        if self.status_prefix.startswith("^DSCI"):
+            return f'^DSCI: 1,{direction},{stat},0,"{number}",129'
+        # Huawei: ^ORIG when dialing, ^CONN when answered, ^CEND (duration, cause) at the end
+        return {2: "^ORIG:1,0", 0: "^CONN:1,0", 6: "^CEND:1,0,104,16"}.get(stat, "")
 
 
 SIM800 = Dialect("SIMCOM_SIM800", "Revision:1418B04SIM800L24", "+CLCC: ")
 SIM7600 = Dialect("SIMCOM_SIM7600E-H", "Revision:LE20B04SIM7600M22", "+CLCC: ")
 EC25 = Dialect("EC25", "Revision: EC25EFAR06A06M4G", "^DSCI: ")
+E1752 = Dialect("E1752", "11.126.16.04.00", "^CONN")
 
 
 @dataclass
@@ -114,8 +118,8 @@ class ModemSimulator:
         self.say(f'+CMTI: "SM",{index}')
 
     def say(self, *lines: str) -> None:
-        """Send unsolicited lines, each framed in CR LF as modules do."""
-        self.raw(b"".join(b"\r\n" + line.encode() + b"\r\n" for line in lines))
+        """Send unsolicited lines, each framed in CR LF as modules do (empty ones not)."""
+        self.raw(b"".join(b"\r\n" + line.encode() + b"\r\n" for line in lines if line))
 
     def raw(self, data: bytes) -> None:
         """Send bytes as they are."""
@@ -154,7 +158,7 @@ class ModemSimulator:
             lines = self.state.overrides.pop(command, None)
             if lines is None:
                 lines = self._answer(command)
-        self.raw(echo + b"".join(b"\r\n" + line.encode() + b"\r\n" for line in lines))
+        self.raw(echo + b"".join(b"\r\n" + line.encode() + b"\r\n" for line in lines if line))
 
     def _answer(self, command: str) -> list[str]:
         """Return the module's answer to a command (the lock is held)."""
@@ -169,6 +173,8 @@ class ModemSimulator:
             return ["OK"]
         if upper == "AT+CGMM":
             return [self.dialect.model, "OK"]
+        if upper == "AT^CVOICE?" and self.dialect.status_prefix == "^CONN":
+            return ["^CVOICE:0,8000,16,20", "OK"]  # voice on: 8 kHz, 16 bit, 20 ms
         if upper == "AT+CPIN?":
             return ["+CME ERROR: 10"] if s.sim == "missing" else [f"+CPIN: {s.sim}", "OK"]
         if upper == "AT+CSQ":
