@@ -14,7 +14,9 @@ each one line. A driver is a `Board` subclass in its own module of
   device yet;
 - ``open()`` / ``close()`` — open and release every port's device; `close` never
   raises and may be called twice;
-- ``ports`` — the `Port` objects, in order; ``health()`` — one `PortHealth` each.
+- ``ports`` — the `Port` objects, in order; ``health()`` — one `PortHealth` each;
+- ``poll()`` — ask the hardware for what it does not report by itself (a GSM module's
+  signal, SIM and registration); called now and then by whoever runs the boards.
 
 A **port** reports what happens on its line as `PortEvent`s: to every callback given
 to `subscribe` and to its `events` queue. A callback runs on the driver's reader
@@ -165,6 +167,9 @@ class Board:
 
     def close(self) -> None:
         """Release every port's device; never raises."""
+
+    def poll(self) -> None:
+        """Refresh what the hardware does not report by itself (default: nothing to ask)."""
 
     def health(self) -> list[PortHealth]:
         """Return every port's health."""

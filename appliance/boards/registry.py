@@ -137,8 +137,12 @@ class Registry:
         return board
 
     def refresh(self) -> list[BoardStatus]:
-        """Re-read every running board's health into its status."""
+        """Poll every running board and read its health into its status."""
         for name, board in self.boards.items():
+            try:
+                board.poll()
+            except Exception:  # a driver's bug: its last health stands, the others go on
+                log.exception("board %s: poll failed", name)
             self.status[name].health = board.health()
         return list(self.status.values())
 

@@ -54,6 +54,24 @@ def test_a_board_not_started_and_a_port_without_sim(settings: Settings, tmp_path
     assert "no serial port at /dev/ttyUSB-absent" in result.detail
 
 
+def test_refresh_polls_the_module_and_the_check_follows(settings: Settings, tmp_path: Path) -> None:
+    """Registry.refresh asks the module again: a SIM put back clears the finding."""
+    sim = ModemSimulator(EC25)
+    sim.state.sim = "missing"
+    registry = Registry({"gsm": GsmBoard})
+    try:
+        statuses = registry.load([{"name": "mobile", "type": "gsm", **gsm_config(sim, tmp_path)}])
+        write_status(settings.run_dir, statuses)
+        assert not check_results(settings, only=("boards",))["boards"].ok
+        sim.state.sim = "READY"
+        write_status(settings.run_dir, registry.refresh())
+        result = check_results(settings, only=("boards",))["boards"]
+        assert result.ok and result.detail == "1 board(s), 1 port(s), all ready"
+    finally:
+        registry.close()
+        sim.close()
+
+
 def test_an_unreadable_status_file_fails(settings: Settings) -> None:
     """A truncated status file is reported, not taken as healthy."""
     settings.run_dir.mkdir(parents=True)

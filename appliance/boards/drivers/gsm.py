@@ -58,6 +58,10 @@ class GsmBoard(Board):
         """Close the module's port; never raises."""
         self._port().close()
 
+    def poll(self) -> None:
+        """Ask the module for its SIM, signal and registration."""
+        self._port().refresh_health()
+
     def _port(self) -> GsmPort:
         """Return the one port, typed."""
         port = self.ports[0]
