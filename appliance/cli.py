@@ -389,11 +389,12 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
+    from appliance.boards.commands import boards
     from appliance.health.commands import health
     from appliance.hooks.commands import factory_reset, hooks, wipe_data
     from appliance.upgrade.commands import bundle_group, upgrade
 
-    for group in (backup, hooks, bundle_group):
+    for group in (backup, boards, hooks, bundle_group):
         for command in group.commands.values():
             if command.callback is not None:
                 command.callback = user_errors(command.callback)
