@@ -64,7 +64,8 @@ class CallMachine:
         if stat == STAT_ACTIVE:
             return self.answered()
         if stat == STAT_INCOMING and self.state is CallState.IDLE:
-            return self.ring()
+            self.state = CallState.RINGING  # the RING line that follows is the ring event
+            return []
         if stat == STAT_ENDED:
             return self.ended("normal")
         return []
