@@ -391,13 +391,14 @@ def user_extension(username: str, extension: str) -> None:
 def _add_groups() -> None:
     """Add the command groups that live in their domain packages."""
     from appliance.backup.commands import backup
+    from appliance.boards.commands import boards
     from appliance.campaign_commands import campaign
     from appliance.health.commands import health
     from appliance.hooks.commands import factory_reset, hooks, wipe_data
     from appliance.upgrade.commands import bundle_group, upgrade
     from provisioning.profiles.commands import provision
 
-    for group in (backup, hooks, bundle_group, campaign, provision):
+    for group in (backup, boards, hooks, bundle_group, campaign, provision):
         for command in group.commands.values():
             if command.callback is not None:
                 command.callback = user_errors(command.callback)

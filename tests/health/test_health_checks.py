@@ -20,7 +20,7 @@ from appliance.health.heartbeat import touch
 from appliance.store.manager import open_store
 
 SERVICES = {"engine", "kamailio", "scheduler", "store", "watchdog", "web"}
-CONDITIONS = {"agents", "calls", "cpu", "disk", "memory", "outbound", "trunks"}
+CONDITIONS = {"agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "trunks"}
 ALL = SERVICES | CONDITIONS
 
 

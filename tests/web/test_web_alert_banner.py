@@ -150,3 +150,19 @@ def test_backup_alerts_in_chinese(client: FlaskClient, store: Database) -> None:
     page = admin.get("/live").get_data(as_text=True)
     assert "usb 上最新的备份 callbox-20261128.tar 未通过校验：可能无法恢复。" in page
     assert "备份 nightly（目标 usb）失败" in page
+
+
+def test_line_board_alerts_in_english_and_chinese(client: FlaskClient, store: Database) -> None:
+    alerts.raise_alert(store, "board.mobile/1", "board_port_down",
+                       {"port": "mobile/1", "problems": ["sim_missing", "no_signal"]})  # fmt: skip
+    alerts.raise_alert(store, "board.analog", "board_not_started",
+                       {"board": "analog", "state": "unavailable"})  # fmt: skip
+    admin = log_in_as(client, "admin")
+    page = admin.get("/live").get_data(as_text=True)
+    assert "Line mobile/1 cannot carry calls: no SIM card / no signal." in page
+    assert "Line board analog is not working: its hardware or driver is not found." in page
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "线路 mobile/1 无法通话：未插入手机卡 / 无信号。" in page
+    assert "线路板卡 analog 无法工作：找不到其硬件或驱动。" in page
+    assert_translated(page, allowed=["admin1", "mobile", "analog"])

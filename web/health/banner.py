@@ -15,6 +15,7 @@ from flask import g
 
 from appliance.health import alerts
 from appliance.store.models import Alert, utcnow
+from web.health.board_texts import BOARD_TEXTS
 from web.i18n import _
 
 BANNER_ROLES = ("admin", "supervisor")
@@ -80,6 +81,7 @@ TEXTS: dict[str, Callable[[Params], str]] = {
                                     calls=p["calls"], minutes=p["window_minutes"]),
     "zero_touch_failed": lambda p: _("Zero-touch provisioning failed: %(error)s",
                                      error=p["error"]),
+    **BOARD_TEXTS,
 }  # fmt: skip
 
 

@@ -1,0 +1,83 @@
+"""`callbox boards detect | check FILE | status`: the line boards by hand (docs/boards.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from appliance.boards.dahdi import detect
+from appliance.boards.registry import STATUS_FILE, Registry
+from appliance.config import load
+
+
+@click.group()
+def boards() -> None:
+    """Find, try and show the line boards (docs/boards.md)."""
+
+
+@boards.command("detect")
+@click.option("--root", default="/", show_default=True, help="where /proc, /sys and /dev are")
+def detect_boards(root: str) -> None:
+    """List the DAHDI spans, their analog channels and devices, as dahdi_genconf sees them."""
+    spans = detect.spans(Path(root))
+    if not spans:
+        click.echo(f"no DAHDI spans under {Path(root) / 'proc' / 'dahdi'}")
+    for span in spans:
+        alarms = f"  alarms: {', '.join(span.alarms)}" if span.alarms else ""
+        click.echo(f'span {span.number}: {span.name} "{span.description}"{alarms}')
+        for channel in span.channels:
+            kind = channel.kind.value if channel.kind else "not configured (run dahdi_cfg)"
+            click.echo(f"  channel {channel.number:>3} {channel.name:<16} {kind}")
+    for device in detect.devices(Path(root)):
+        click.echo(f"device {device['name']}: {device['manufacturer']} {device['type']}".rstrip())
+
+
+@boards.command("check")
+@click.argument("config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_boards(config_file: Path) -> None:
+    """Start the boards of a YAML list, show how each went, and close them again."""
+    configs = _read_list(config_file)
+    registry = Registry()
+    try:
+        statuses = registry.load(configs)
+    finally:
+        registry.close()
+    for status in statuses:
+        _show(status.as_dict())
+    if any(s.state.value != "ready" or not all(h.ok for h in s.health) for s in statuses):
+        raise SystemExit(1)
+
+
+@boards.command("status")
+def status_boards() -> None:
+    """Show the status the running box left in <run>/boards.json."""
+    path = load().run_dir / STATUS_FILE
+    if not path.exists():
+        click.echo("no line boards started")
+        return
+    for board in json.loads(path.read_text())["boards"]:
+        _show(board)
+
+
+def _read_list(config_file: Path) -> list[Any]:
+    """Return the boards a YAML file lists; refuse anything but a list, saying so."""
+    try:
+        data = yaml.safe_load(config_file.read_text())
+    except yaml.YAMLError as error:
+        raise click.ClickException(f"{config_file} is not YAML: {error}") from None
+    if not isinstance(data, list):
+        raise click.ClickException(f"{config_file} must be a list of boards (- name: … type: …)")
+    return data
+
+
+def _show(board: dict[str, Any]) -> None:
+    """Print one board's status and its ports' health."""
+    detail = f": {board['detail']}" if board["detail"] else ""
+    click.echo(f"{board['name']} ({board['type']}) {board['state']}{detail}")
+    for port in board["ports"]:
+        problems = ", ".join(port["problems"]) or "ok"
+        click.echo(f"  {port['port']}: {problems}")
