@@ -63,6 +63,7 @@ class LineBridge:
         self.port = pj.FramePort()
         self.port.createPort(name, capacity_frames)
         self._connected: list[pj.AudioMedia] = []
+        self._carry = b""  # half a 16-bit sample a PCM line split across reads
 
     @property
     def media(self) -> pj.AudioMedia:
@@ -81,10 +82,15 @@ class LineBridge:
             self.port.stopTransmit(audio)
         with contextlib.suppress(pj.Error):
             audio.stopTransmit(self.port)
-        self._connected = [a for a in self._connected if a is not audio]
+        gone = audio.getPortId()
+        self._connected = [a for a in self._connected if a.getPortId() != gone]
 
     def feed(self, data: bytes) -> None:
         """Queue audio heard on the line (in the line's format) for the calls."""
+        if self.audio_format == "slin16":
+            data = self._carry + data
+            cut = len(data) - len(data) % 2
+            data, self._carry = data[:cut], data[cut:]
         if data:
             self.port.write(g711.to_pcm(data, self.audio_format))
 

@@ -251,6 +251,12 @@ def bad_input(out: dict[str, object]) -> None:
         errors["bad_format"] = None
     except ValueError as exc:
         errors["bad_format"] = f"ValueError: {exc}"
+    split = LineBridge("split-samples", "slin16", capacity_frames=5)
+    split.feed(b"\x01")  # a PCM line that splits a sample across two reads
+    errors["pending_after_half_sample"] = split.stats().pending_from_line
+    split.feed(b"\x02\x03\x04")
+    errors["pending_after_rest"] = split.stats().pending_from_line
+    split.close()
     port.destroyPort()
     out["bad_input"] = errors
 

@@ -97,6 +97,8 @@ def test_bad_input_is_refused_with_a_clear_error_and_queues_nothing(
     assert errors["create_twice"] is not None and errors["create_twice"].startswith("pj.Error")
     assert errors["pending_after_bad_writes"] == 0
     assert errors["pending_after_memoryview"] == 320
+    assert errors["pending_after_half_sample"] == 0  # kept until its other byte comes
+    assert errors["pending_after_rest"] == 4
     assert errors["bad_format"].startswith("ValueError: unknown audio format 'gsm'")
 
 
