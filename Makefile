@@ -44,7 +44,7 @@ $(VENV)/.done: pyproject.toml tools/pjsua2/build.sh tools/pjsua2/config_site.h \
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -U pip setuptools wheel
 	$(PIP) install -e '.[test]'
-	$(PIP) install --force-reinstall --no-deps "$$(PYTHON=$(PY) tools/pjsua2/build.sh)"
+	wheel=$$(PYTHON=$(PY) tools/pjsua2/build.sh) && $(PIP) install --force-reinstall --no-deps "$$wheel"
 	$(PY) -c 'import pjsua2; pjsua2.FramePort'
 	touch $@
 

@@ -14,6 +14,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${CALLBOX_BUILD_CACHE:-/var/cache/callbox}
 python=${PYTHON:-python3}
+# The Makefile passes a relative .venv/bin/python; the wheel is built after a cd.
+[[ "$python" == */* ]] && python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 key=$(cat "$here/build.sh" "$here/config_site.h" "$here/framebridge.hpp" "$here/framebridge.i" | sha256sum | cut -c1-12)
 pyver=$("$python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
 out="$cache/wheels/$key-$pyver"
