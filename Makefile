@@ -39,12 +39,13 @@ deps-test:
 # The venv is rebuilt when pyproject.toml or the pjsua2 build inputs change.
 venv: $(VENV)/.done
 
-$(VENV)/.done: pyproject.toml tools/pjsua2/build.sh tools/pjsua2/config_site.h
+$(VENV)/.done: pyproject.toml tools/pjsua2/build.sh tools/pjsua2/config_site.h \
+		tools/pjsua2/framebridge.hpp tools/pjsua2/framebridge.i
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -U pip setuptools wheel
 	$(PIP) install -e '.[test]'
-	$(PIP) install --force-reinstall --no-deps "$$(PYTHON=$(PY) tools/pjsua2/build.sh)"
-	$(PY) -c 'import pjsua2' 
+	wheel=$$(PYTHON=$(PY) tools/pjsua2/build.sh) && $(PIP) install --force-reinstall --no-deps "$$wheel"
+	$(PY) -c 'import pjsua2; pjsua2.FramePort'
 	touch $@
 
 # The web UI's front-end libraries (htmx, Chart.js), pinned in web/package-lock.json,

@@ -5,7 +5,8 @@
 #   tools/pjsua2/build.sh [--print-path]
 #
 # Prints the wheel's path on its last line.  The cache key is the hash of this
-# script and config_site.h, so changing either rebuilds; anything else reuses it.
+# script, config_site.h and the FramePort sources (framebridge.hpp/.i), so changing
+# any of them rebuilds; anything else reuses it.
 # Source: Debian bookworm's `ring` source package carries a pjproject 2.12.1 tree
 # (the only pjproject source reachable from the package registries we may use).
 set -euo pipefail
@@ -13,7 +14,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${CALLBOX_BUILD_CACHE:-/var/cache/callbox}
 python=${PYTHON:-python3}
-key=$(cat "$here/build.sh" "$here/config_site.h" | sha256sum | cut -c1-12)
+# The Makefile passes a relative .venv/bin/python; the wheel is built after a cd.
+[[ "$python" == */* ]] && python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
+key=$(cat "$here/build.sh" "$here/config_site.h" "$here/framebridge.hpp" "$here/framebridge.i" | sha256sum | cut -c1-12)
 pyver=$("$python" -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
 out="$cache/wheels/$key-$pyver"
 
@@ -72,7 +75,11 @@ CFLAGS="-O2 -fPIC" CXXFLAGS="-O2 -fPIC" ./configure -q \
 say "make"
 make -s dep >/dev/null 2>&1 || true
 make -s -j"$(nproc)" >&2
-say "SWIG binding"
+say "SWIG binding (with callbox's FramePort)"
+# FramePort: the audio bridge between Python and the conference bridge
+# (framebridge.hpp, wrapped by framebridge.i appended to pjsua2's interface).
+cp "$here/framebridge.hpp" pjsip/include/pjsua2/framebridge.hpp
+cat "$here/framebridge.i" >> pjsip-apps/src/swig/pjsua2.i
 cd pjsip-apps/src/swig/python
 make -s >&2
 "$python" -m pip wheel --no-deps --no-build-isolation -w "$work/dist" . >&2
