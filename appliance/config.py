@@ -123,6 +123,15 @@ class DialingSettings:
 
 
 @dataclass
+class PbxSettings:
+    """Office phone features: call park and callback on busy (docs/pbx.md)."""
+
+    park_seconds: float = 60.0  # a parked call waits this long, then rings the parker back
+    park_ring_seconds: int = 20  # how long the parker is rung back (then their no-answer forward)
+    busy_callback_minutes: float = 30.0  # a callback on busy is dropped after this long
+
+
+@dataclass
 class SupervisorSettings:
     """`callbox run`: how children are restarted."""
 
@@ -143,6 +152,7 @@ class Settings:
     supervisor: SupervisorSettings = field(default_factory=SupervisorSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     dialing: DialingSettings = field(default_factory=DialingSettings)
+    pbx: PbxSettings = field(default_factory=PbxSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP

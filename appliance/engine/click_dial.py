@@ -51,8 +51,11 @@ class ClickToDial:
         self.board = board
         self._plans: dict[str, OutboundCall] = {}  # call id -> the call out decided at the click
 
-    def start(self, extension: str, number: str) -> dict[str, Any]:
-        """Ring the agent's phone for a call to number; raise CommandError if it cannot be."""
+    def start(self, extension: str, number: str, via: str = "click-to-dial") -> dict[str, Any]:
+        """Ring the agent's phone for a call to number; raise CommandError if it cannot be.
+
+        via names what started the call in its `call.started` event.
+        """
         number = dialable(number)
         agent = self.board.acd.agents.get(extension)
         if agent is None:
@@ -67,7 +70,7 @@ class ClickToDial:
         plan = None if internal else self.board.dial_out.plan(extension, number)
         if isinstance(plan, Refused):
             raise CommandError("not-allowed", plan.reason)
-        session = self._session(extension, number, internal)
+        session = self._session(extension, number, internal, via)
         if plan is not None:
             self._plans[session.call_id] = plan
         leg = self.board.dial(session, extension, "dialer", AGENT_RING_SECONDS)
@@ -80,7 +83,7 @@ class ClickToDial:
         self.board.emit(session, "dial.ringing", data, leg.leg_id)
         return {"call_id": session.call_id, **data}
 
-    def _session(self, extension: str, number: str, internal: bool) -> CallSession:
+    def _session(self, extension: str, number: str, internal: bool, via: str) -> CallSession:
         """Return a new click-to-dial call whose callee is not dialled yet."""
         assert self.board.edge_account is not None
         placeholder = PendingLeg(self.board, self.board.edge_account, pj.PJSUA_INVALID_ID, "callee")
@@ -91,7 +94,7 @@ class ClickToDial:
         session.state = "dialing"
         self.board.sessions[session.call_id] = session
         data = {"from": extension, "to": number, "direction": "outbound"}
-        self.board.emit(session, "call.started", {**data, "via": "click-to-dial"})
+        self.board.emit(session, "call.started", {**data, "via": via})
         return session
 
     def confirmed(self, session: CallSession, leg: Leg) -> None:

@@ -50,6 +50,7 @@ class ExtensionDesk:
         self.board = board
         self._chains: dict[str, list[str]] = {}  # call id -> extensions reached, in order
         self._waves: dict[str, tuple[RingGroup, list[list[str]]]] = {}  # call id -> group, left
+        self._no_forward: set[str] = set()  # calls that ring one phone only (intercom)
 
     def is_extension(self, number: str) -> bool:
         """Return true if a number a phone dialled is an extension or a ring group."""
@@ -82,6 +83,34 @@ class ExtensionDesk:
         else:  # a group or extension removed since
             self.board.end_call(session, "system", f"no extension {number}", 404)
 
+    def ring_back(self, session: CallSession, extension: str, seconds: int) -> None:
+        """Ring an extension for a call already answered (a park timing out); unanswered,
+        their no-answer forward applies."""
+        self._chains.setdefault(session.call_id, [session.from_number])
+        self._waves.pop(session.call_id, None)
+        if extension in self.board.acd.agents:
+            self._ring(session, extension, seconds)
+        else:
+            self.board.end_call(session, "system", f"no extension {extension} to ring back", 480)
+
+    def ring_only(
+        self, session: CallSession, extension: str, seconds: int, headers: dict[str, str]
+    ) -> None:
+        """Ring one free extension with extra headers and no forwards (intercom), else 486/480."""
+        self._forget_finished()
+        self._chains[session.call_id] = [session.from_number, extension]
+        self._no_forward.add(session.call_id)
+        callee = self._callee(extension)
+        reason = "unavailable" if not callee.registered else "dnd" if callee.dnd else "busy"
+        if callee.registered and not callee.busy and not callee.dnd:
+            if self._dial(session, extension, seconds, extra=headers):
+                return
+            reason = "unavailable"
+        code = 480 if reason == "unavailable" else 486
+        data = {"agent": extension, "reason": reason, "code": code}
+        self.board.emit(session, "internal.unavailable", data)
+        self.board.end_call(session, "system", f"extension {extension}: {reason}", code)
+
     def step(self, extension: str) -> Step | None:
         """Return what a direct call to extension does first (None: no such extension)."""
         return first_step(self._callee(extension)) if extension in self.board.acd.agents else None
@@ -112,9 +141,16 @@ class ExtensionDesk:
             forwarding = self.board.acd.agents[extension].forwarding()
             self._take(session, extension, after_ring(forwarding, 0))
 
-    def _dial(self, session: CallSession, extension: str, seconds: int, group: str = "") -> bool:
+    def _dial(
+        self,
+        session: CallSession,
+        extension: str,
+        seconds: int,
+        group: str = "",
+        extra: dict[str, str] | None = None,
+    ) -> bool:
         """Ring the extension's phone with the caller's name; the caller hears ringing."""
-        headers = self.identity(session)
+        headers = {**self.identity(session), **(extra or {})}
         leg = self.board.dial(session, extension, ROLE, seconds, headers=headers)
         if leg.ended:
             return False
@@ -205,6 +241,8 @@ class ExtensionDesk:
             other.end(487)
         if session.caller.answered_at is None:
             session.caller.answer(200)
+        if leg.audio is not None:  # a phone that called in (pickup, a parked call): audio is up
+            self.board.desk.bridge(session)
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """A callee's leg ended: after answer the call is over; before, forward or refuse."""
@@ -222,6 +260,9 @@ class ExtensionDesk:
         if session.call_id in self._waves:
             if not session.ringing:  # the whole wave rang out
                 self._next_wave(session)
+            return
+        if session.call_id in self._no_forward:
+            self.board.end_call(session, "system", f"extension {leg.extension} did not answer", 480)
             return
         forwarding = self.board.acd.agents.get(leg.extension)
         if forwarding is None:
@@ -241,3 +282,4 @@ class ExtensionDesk:
         for call_id in [c for c in self._chains if c not in self.board.sessions]:
             del self._chains[call_id]
             self._waves.pop(call_id, None)
+            self._no_forward.discard(call_id)

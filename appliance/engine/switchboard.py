@@ -17,19 +17,25 @@ import pjsua2 as pj
 from appliance.callflow.acd import Acd
 from appliance.callflow.blacklist import matching_entry
 from appliance.callflow.cdr import derive_cdr
+from appliance.callflow.features import park_slot
 from appliance.config import Settings
 from appliance.engine import dial_out, extension_calls
+from appliance.engine.busy_callbacks import BusyCallbackDesk
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
 from appliance.engine.directory import Directory
 from appliance.engine.extension_calls import ExtensionDesk
 from appliance.engine.feature_desk import FeatureDesk
+from appliance.engine.intercom import Intercom
 from appliance.engine.ivr_desk import IvrDesk
+from appliance.engine.leg_prompts import LegPrompts
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
 from appliance.engine.media import MusicOnHold, Prompts, Recorder
 from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
 from appliance.engine.outbound import OUTBOUND_ROLES
+from appliance.engine.parking import ParkDesk
+from appliance.engine.pickup import PickupDesk
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
@@ -80,6 +86,11 @@ class Switchboard:
         self.dial_out = DialOut(self)
         self.extensions = ExtensionDesk(self)
         self.recordings = RecordingOps(self)
+        self.parking = ParkDesk(self)
+        self.pickup = PickupDesk(self)
+        self.busy_callbacks = BusyCallbackDesk(self)
+        self.intercom = Intercom(self)
+        self.leg_prompts = LegPrompts(self)
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
 
     # --- set-up -------------------------------------------------------------------------
@@ -169,8 +180,9 @@ class Switchboard:
         if account.kind == "trunk":
             leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
-        if account.kind == "edge" and uri_user(info.localUri).startswith("*"):
-            self.features.dialled(leg, uri_user(info.remoteUri), uri_user(info.localUri))
+        feature = self._feature_code(account, uri_user(info.localUri))
+        if feature:
+            self.features.dialled(leg, uri_user(info.remoteUri), feature)
             return
         session = CallSession(
             new_call_id(),
@@ -223,6 +235,16 @@ class Switchboard:
             return
         self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
+
+    def _feature_code(self, account: IncomingAccount, dialled: str) -> str:
+        """Return the feature code a phone dialled ("" if none): a park slot's number
+        alone (701) is its retrieve code (*701) unless an extension or number has it."""
+        if account.kind != "edge":
+            return ""
+        if dialled.startswith("*"):
+            return dialled
+        taken = self.directory.route(dialled) is not None or self.extensions.is_extension(dialled)
+        return "*" + park_slot(dialled) if park_slot(dialled) and not taken else ""
 
     def _to_extension(self, number: str) -> bool:
         """Return true if a phone dialled an extension (an inbound number goes first)."""
@@ -379,6 +401,10 @@ class Switchboard:
         elif leg.role == extension_calls.ROLE:
             self.extensions.confirmed(session, leg)
 
+    def leg_transfer(self, leg: Leg, prm: pj.OnCallTransferRequestParam) -> None:
+        """Take a phone's transfer request (REFER): parking is the one transfer taken."""
+        self.parking.transfer(leg, prm)
+
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow (or to the feature a phone dialled)."""
         if leg.role == "feature":
@@ -436,6 +462,7 @@ class Switchboard:
         session.read_rtp()
         session.state, session.ended_by, session.end_reason = "ending", by, reason
         session.cancel_timers()
+        self.parking.forget(session.call_id)
         self.ivr.stop_prompt(session)
         self.desk.leave_queue(session, reason)
         self.desk.unbridge(session)
@@ -502,6 +529,7 @@ class Switchboard:
         for leg in self.legs.values():
             leg.call = None
         self.features.close()  # confirmations, voicemail listening, prompt takes
+        self.leg_prompts.close()
         self.sessions.clear()
         self.legs.clear()
 
