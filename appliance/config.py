@@ -322,3 +322,16 @@ def _derive(settings: Settings) -> None:
     ):
         if not 1 <= port <= 65535:
             raise ConfigError(f"setting '{key}' must be a port between 1 and 65535, got {port}")
+    _check_positive(settings)
+
+
+def _check_positive(settings: Settings) -> None:
+    """Refuse a PBX time that is zero or negative (a park that rings back at once, or never)."""
+    pbx = settings.pbx
+    for key, value in (
+        ("pbx.park_seconds", pbx.park_seconds),
+        ("pbx.park_ring_seconds", pbx.park_ring_seconds),
+        ("pbx.busy_callback_minutes", pbx.busy_callback_minutes),
+    ):
+        if value <= 0:
+            raise ConfigError(f"setting '{key}' must be more than 0, got {value}")
