@@ -130,6 +130,7 @@ def load_directory() -> Directory:
             forward_busy=a.forward_busy,
             forward_no_answer=a.forward_no_answer,
             forward_ring_seconds=a.forward_ring_seconds,
+            call_waiting=a.call_waiting,
         )
         for a in Agent.select()
     }

@@ -20,12 +20,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from appliance.callflow.acd import BUSY
 from appliance.callflow.const import AgentState
 from appliance.callflow.extensions import Callee, Step, after_ring, first_step, stop_reason
 from appliance.callflow.outbound_plan import Refused
 from appliance.callflow.ring_groups import RingGroup, next_wave, waves
-from appliance.engine import dial_out
+from appliance.engine import call_waiting, dial_out
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
 
@@ -118,7 +117,7 @@ class ExtensionDesk:
     def _callee(self, extension: str) -> Callee:
         """Return the extension's situation now."""
         agent = self.board.acd.agents[extension]
-        busy = bool(agent.engaged) or agent.state in BUSY
+        busy = call_waiting.busy(self.board, agent)
         dnd = agent.state == AgentState.DND
         return Callee(extension, agent.registered, busy, dnd, agent.forwarding())
 
@@ -272,10 +271,7 @@ class ExtensionDesk:
 
     def _release(self, extension: str, call_id: str) -> None:
         """Put a callee who is no longer in the call back into queue service."""
-        agent = self.board.acd.agents.get(extension)
-        if agent is not None and agent.engaged == call_id:
-            agent.engaged = ""
-            self.board.reactor.call_later(0.05, self.board.desk.dispatch)
+        self.board.release_phone(extension, call_id)
 
     def _forget_finished(self) -> None:
         """Drop the forward chains of calls that are over."""

@@ -121,9 +121,7 @@ class ParkDesk:
             return
         if agent.call_id == session.call_id:
             self.board.desk.agent_free(session, extension)
-        if agent.engaged == session.call_id:
-            agent.engaged = ""
-            self.board.reactor.call_later(0.05, self.board.desk.dispatch)
+        self.board.release_phone(extension, session.call_id)
 
     def retrieve(self, leg: Leg, extension: str, slot: str) -> None:
         """Connect the phone that dialled a slot with the call parked there."""

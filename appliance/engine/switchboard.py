@@ -19,7 +19,7 @@ from appliance.callflow.blacklist import matching_entry
 from appliance.callflow.cdr import derive_cdr
 from appliance.callflow.features import park_slot
 from appliance.config import Settings
-from appliance.engine import dial_out, extension_calls
+from appliance.engine import call_waiting, dial_out, extension_calls
 from appliance.engine.busy_callbacks import BusyCallbackDesk
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
@@ -347,10 +347,20 @@ class Switchboard:
 
     def disengage(self, call_id: str) -> None:
         """Put the phones a finished call engaged back into queue service."""
-        for agent in self.acd.agents.values():
+        for extension, agent in self.acd.agents.items():
             if agent.engaged == call_id:
-                agent.engaged = ""
-                self.reactor.call_later(0.05, self.desk.dispatch)
+                self.release_phone(extension, call_id)
+
+    def release_phone(self, extension: str, call_id: str) -> None:
+        """Put a phone out of call_id back into queue service, unless it is still in
+        another call (call waiting): then that call engages it."""
+        agent = self.acd.agents.get(extension)
+        if agent is None or agent.engaged != call_id:
+            return
+        still = [c for c in call_waiting.calls_of(self, extension) if c != call_id]
+        agent.engaged = still[0] if still else ""
+        if not agent.engaged:
+            self.reactor.call_later(0.05, self.desk.dispatch)
 
     def new_leg(self, account: pj.Account, pj_call_id: int, role: str) -> Leg:
         """Return a new leg, kept referenced until it ends."""

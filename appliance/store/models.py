@@ -87,6 +87,7 @@ class Agent(BaseModel):
     forward_busy = CharField(default="")  # ... when in a call or DND (docs/pbx.md)
     forward_no_answer = CharField(default="")  # ... when unanswered or not registered
     forward_ring_seconds = IntegerField(default=20)  # rung this long before forward_no_answer
+    call_waiting = BooleanField(default=False)  # a colleague's call rings while in a call
     created_at = DateTimeField(default=utcnow)
     # Class of service (callflow/call_class.py): the widest calls out allowed, when, how long.
     call_class = CharField(default="national")  # internal | local | national | international

@@ -17,6 +17,8 @@ import pytest
 from boxharness import AgentPhone, Box, running_box, wait_for
 from tones import heard
 
+from appliance.store.models import Agent
+
 pytestmark = pytest.mark.e2e
 PARK_SECONDS = 9
 MUSIC_HZ = 523.25  # C5: in every chord of the default music on hold
@@ -199,3 +201,31 @@ def test_feature_codes_refuse_what_is_not_there(pbx: Box) -> None:
         refused = [caller.read_until("disconnected", 10)["code"] for _ in codes]
     assert refused == [404] * len(codes)
     assert pbx.control.call("calls")["calls"] == []
+
+
+def test_call_waiting_rings_a_phone_already_in_a_call(pbx: Box) -> None:
+    Agent.update(call_waiting=True).where(Agent.extension == "1002").execute()
+    pbx.control.call("reload")
+    since = len(pbx.cdrs())
+    try:
+        with (
+            phone(pbx, "1002", tone_hz=PARKER_HZ) as busy,
+            phone(pbx, "1003", call="1002", talk_ms=7000) as first,
+        ):
+            first.read_until("confirmed", 10)
+            busy.read_until("incoming", 5)
+            first_call = pbx.live_call()
+            with phone(pbx, "1001", call="1002", talk_ms=1000) as second:
+                busy.read_until("incoming", 10)  # the second call rings the phone in a call
+                second.read_until("confirmed", 10)
+                second.read_until("disconnected", 10)
+                wait_for(lambda: len(pbx.control.call("calls")["calls"]) == 1, 5, "one call")
+                assert pbx.agent_status("1002")["call_id"] == first_call  # engaged by it
+            first.read_until("disconnected", 10)
+    finally:
+        Agent.update(call_waiting=False).where(Agent.extension == "1002").execute()
+        pbx.control.call("reload")
+    waiting, _ = call_of(pbx, "1001", since)
+    held, _ = call_of(pbx, "1003", since)
+    assert (waiting["agent"], waiting["outcome"]) == ("1002", "answered")
+    assert held["started_at"] < waiting["started_at"] < waiting["ended_at"] < held["ended_at"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from helpers_admin import AGENT_FORM, accept_reloads, log_in_as, post_form
-from helpers_web import StandInEngine
+from helpers_web import PASSWORD, StandInEngine, login
 
-from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup
+from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup, User
+from web.auth.services import hash_password
 
 
 @pytest.fixture
@@ -159,3 +160,25 @@ def test_an_unknown_ring_group_is_no_inbound_target(admin: FlaskClient) -> None:
     number = {"number": "88001", "trunk": "", "target_type": "group", "target": "699"}
     response = post_form(admin, "/admin/numbers/new", number)
     assert response.status_code == 400 and "No group named 699." in response.get_data(True)
+
+
+def test_call_waiting_is_off_by_default_and_saved_when_ticked(admin: FlaskClient) -> None:
+    assert post_form(admin, "/admin/agents/new", agent_form("1001")).status_code == 201
+    assert Agent.get(Agent.extension == "1001").call_waiting is False
+    form = agent_form("1002", call_waiting="on")
+    assert post_form(admin, "/admin/agents/new", form).status_code == 201
+    assert Agent.get(Agent.extension == "1002").call_waiting is True
+    page = admin.get("/admin/agents/new").get_data(as_text=True)
+    assert "Call waiting" in page and "off: busy." in page
+
+
+def test_the_call_waiting_field_reads_in_chinese(
+    client: FlaskClient, engine: StandInEngine
+) -> None:
+    accept_reloads(engine)
+    User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin",
+                language="zh_CN")  # fmt: skip
+    assert login(client, "owner", PASSWORD).status_code == 302
+    page = client.get("/admin/agents/new").get_data(as_text=True)
+    assert "呼叫等待" in page and "关闭时对方听到忙音" in page
+    assert "Call waiting" not in page
