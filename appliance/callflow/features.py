@@ -14,12 +14,14 @@
 | `*701` … `*719` | retrieve the call parked in that slot (also the slot number alone) |
 | `*6<ext>` | call me back when ext is free (callback on busy) |
 | `*80<ext>` | intercom: call ext with an auto-answer request |
+| `*0<n>` | speed dial: call the number the box's list has under n (0–99) |
 | `*77<digits>` | record custom prompt `phone-<digits>` after the beep (docs/prompts.md) |
 | `*97` / `*98` | listen to my voicemail box / to any box (box number, then PIN) |
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from appliance.callflow.const import AgentState
@@ -53,6 +55,8 @@ PARK_SLOTS = tuple(str(n) for n in range(701, 720))  # "701" … "719" (*720 is 
 # Codes followed by an extension: the action they ask for, longest code first.
 EXTENSION_CODES = (("*80", "intercom"), ("**", "directed_pickup"), ("*6", "callback_busy"))
 MAX_EXTENSION_DIGITS = 10
+SPEED_DIAL = "*0"
+SPEED_DIAL_CODE = re.compile(r"0?[0-9]{1,2}")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ def parse(dialled: str) -> Feature | None:
     digits = dialled.removeprefix(RECORD_PROMPT)
     if dialled.startswith(RECORD_PROMPT) and digits.isdigit() and len(digits) <= MAX_PROMPT_DIGITS:
         return Feature("record_prompt", f"phone-{digits}")
+    code = dialled.removeprefix(SPEED_DIAL)
+    if dialled.startswith(SPEED_DIAL) and SPEED_DIAL_CODE.fullmatch(code):
+        return Feature("speed_dial", str(int(code)))  # *05 and *005… are code 5
     return _park(dialled) or _with_extension(dialled)
 
 

@@ -23,6 +23,7 @@ from appliance.store.models import (
     IvrFlow,
     Queue,
     QueueMember,
+    SpeedDial,
     Trunk,
 )
 from appliance.store.models import RingGroup as RingGroupRow
@@ -56,6 +57,7 @@ class Directory:
     trunks: dict[str, TrunkPeer] = field(default_factory=dict)  # enabled trunks by name
     callers_out: dict[str, Caller] = field(default_factory=dict)  # extension -> class of service
     blocked: list[str] = field(default_factory=list)  # calling numbers refused (blacklist.py)
+    speed_dials: dict[str, str] = field(default_factory=dict)  # *0<code> -> number
     groups: dict[str, RingGroup] = field(default_factory=dict)  # ring groups by number
 
     def route(self, number: str) -> Route | None:
@@ -145,5 +147,6 @@ def load_directory() -> Directory:
         schedules=load_schedules(),
         **outbound_extras(),
         blocked=[b.number for b in BlockedNumber.select().order_by(BlockedNumber.number)],
+        speed_dials={d.code: d.number for d in SpeedDial.select()},
         groups=load_groups(),
     )

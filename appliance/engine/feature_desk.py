@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
 log = logging.getLogger(__name__)
-CALL_FEATURES = ("pickup", "directed_pickup", "retrieve", "intercom", "park")
+CALL_FEATURES = ("pickup", "directed_pickup", "retrieve", "intercom", "park", "speed_dial")
 STATE_PROMPTS = {
     AgentState.READY: "agent-ready",
     AgentState.NOT_READY: "agent-not-ready",
@@ -88,6 +88,8 @@ class FeatureDesk:
             self.board.parking.retrieve(leg, extension, feature.argument)
         elif feature.action == "intercom":
             self.board.intercom.call(leg, extension, feature.argument)
+        elif feature.action == "speed_dial":  # a code the list does not have
+            leg.end(404, "No such speed dial")
         else:  # park: only by a transfer during a call
             leg.end(404, "Nothing to park: transfer a call to park it")
 

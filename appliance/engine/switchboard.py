@@ -18,6 +18,7 @@ from appliance.callflow.acd import Acd
 from appliance.callflow.blacklist import matching_entry
 from appliance.callflow.cdr import derive_cdr
 from appliance.callflow.features import park_slot
+from appliance.callflow.features import parse as parse_feature
 from appliance.config import Settings
 from appliance.engine import call_waiting, dial_out, extension_calls
 from appliance.engine.busy_callbacks import BusyCallbackDesk
@@ -180,16 +181,13 @@ class Switchboard:
         if account.kind == "trunk":
             leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
-        feature = self._feature_code(account, uri_user(info.localUri))
+        dialled = self._speed_dial(account, uri_user(info.localUri))
+        feature = self._feature_code(account, dialled)
         if feature:
             self.features.dialled(leg, uri_user(info.remoteUri), feature)
             return
         session = CallSession(
-            new_call_id(),
-            leg,
-            uri_user(info.remoteUri),
-            uri_user(info.localUri),
-            started_at=time.time(),
+            new_call_id(), leg, uri_user(info.remoteUri), dialled, started_at=time.time()
         )
         out = account.kind == "edge" and self.dial_out.is_call_out(session.to_number)
         internal = account.kind == "edge" and self._to_extension(session.to_number)
@@ -235,6 +233,14 @@ class Switchboard:
             return
         self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
         leg.answer(200)
+
+    def _speed_dial(self, account: IncomingAccount, dialled: str) -> str:
+        """Return the number a phone's speed-dial code stands for (else dialled as it is:
+        an unknown code then goes to the feature desk, which refuses it)."""
+        feature = parse_feature(dialled) if account.kind == "edge" else None
+        if feature is None or feature.action != "speed_dial":
+            return dialled
+        return self.directory.speed_dials.get(feature.argument, dialled)
 
     def _feature_code(self, account: IncomingAccount, dialled: str) -> str:
         """Return the feature code a phone dialled ("" if none): a park slot's number

@@ -561,6 +561,15 @@ class BlockedNumber(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class SpeedDial(BaseModel):
+    """A short code a phone dials as *0<code> to call a number (the box's speed-dial list)."""
+
+    code = CharField(unique=True)  # 0-99
+    number = CharField()  # an extension, a group or an outside number (as a phone dials it)
+    name = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
 class RingGroup(BaseModel):
     """A number that rings several extensions at once or in order (callflow/ring_groups.py)."""
 
@@ -632,4 +641,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     BlockedNumber,
     RingGroup,
     Alert,
+    SpeedDial,
 ]

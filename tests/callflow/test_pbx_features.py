@@ -26,6 +26,11 @@ from appliance.callflow.parking import ParkLot
         ("**10a", None),
         ("*6" + "1" * 11, None),
         ("*721", Feature("forward", "1", "forward_to")),
+        ("*05", Feature("speed_dial", "5")),
+        ("*012", Feature("speed_dial", "12")),
+        ("*00", Feature("speed_dial", "0")),
+        ("*0", None),
+        ("*0123", None),
     ],
 )
 def test_parse_pbx_codes(dialled: str, feature: Feature | None) -> None:

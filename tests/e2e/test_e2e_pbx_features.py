@@ -17,7 +17,7 @@ import pytest
 from boxharness import AgentPhone, Box, running_box, wait_for
 from tones import heard
 
-from appliance.store.models import Agent
+from appliance.store.models import Agent, SpeedDial
 
 pytestmark = pytest.mark.e2e
 PARK_SECONDS = 9
@@ -229,3 +229,20 @@ def test_call_waiting_rings_a_phone_already_in_a_call(pbx: Box) -> None:
     held, _ = call_of(pbx, "1003", since)
     assert (waiting["agent"], waiting["outcome"]) == ("1002", "answered")
     assert held["started_at"] < waiting["started_at"] < waiting["ended_at"] < held["ended_at"]
+
+
+def test_a_speed_dial_code_calls_its_number(pbx: Box) -> None:
+    SpeedDial.create(code="5", number="1002", name="Bob")
+    pbx.control.call("reload")
+    since = len(pbx.cdrs())
+    with (
+        phone(pbx, "1002") as callee,
+        phone(pbx, "1001", call="*05,*09", talk_ms=600) as caller,
+    ):
+        incoming = callee.read_until("incoming", 10)
+        caller.read_until("confirmed", 10)
+        caller.read_until("disconnected", 10)
+        assert caller.read_until("disconnected", 10)["code"] == 404  # *09: not on the list
+    assert '"Alice Chen" <sip:1001@' in incoming["identity"]
+    cdr, _ = call_of(pbx, "1001", since)
+    assert (cdr["to_number"], cdr["agent"], cdr["outcome"]) == ("1002", "1002", "answered")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from helpers_admin import AGENT_FORM, accept_reloads, log_in_as, post_form
+from helpers_i18n import assert_translated
 from helpers_web import PASSWORD, StandInEngine, login
 
-from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup, User
+from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup, SpeedDial, User
 from web.auth.services import hash_password
 
 
@@ -182,3 +183,41 @@ def test_the_call_waiting_field_reads_in_chinese(
     page = client.get("/admin/agents/new").get_data(as_text=True)
     assert "呼叫等待" in page and "关闭时对方听到忙音" in page
     assert "Call waiting" not in page
+
+
+def test_a_speed_dial_is_saved_with_its_code_as_phones_dial_it(admin: FlaskClient) -> None:
+    form = {"code": "05", "number": "13900139000", "name": "Supplier"}
+    assert post_form(admin, "/admin/speed-dials/new", form).status_code == 302
+    entry = SpeedDial.get()
+    assert (entry.code, entry.number, entry.name) == ("5", "13900139000", "Supplier")
+    again = post_form(admin, "/admin/speed-dials/new", {**form, "code": "5"})
+    assert again.status_code == 400 and "Code 5 is taken already." in again.get_data(True)
+    assert SpeedDial.select().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "error"),
+    [
+        ({"code": "100", "number": "1002"}, "A code from 0 to 99."),
+        ({"code": "x", "number": "1002"}, "A code from 0 to 99."),
+        ({"code": "3", "number": "*05"}, "A speed dial cannot call another speed dial."),
+        ({"code": "3", "number": "call me"}, "A number to dial: digits, * and #."),
+    ],
+)
+def test_bad_speed_dials_are_explained(
+    admin: FlaskClient, form: dict[str, str], error: str
+) -> None:
+    response = post_form(admin, "/admin/speed-dials/new", {"name": "", **form})
+    assert response.status_code == 400 and error in response.get_data(as_text=True)
+    assert SpeedDial.select().count() == 0
+
+
+def test_the_speed_dial_page_reads_in_chinese(client: FlaskClient, engine: StandInEngine) -> None:
+    accept_reloads(engine)
+    User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin",
+                language="zh_CN")  # fmt: skip
+    assert login(client, "owner", PASSWORD).status_code == 302
+    page = client.get("/admin/speed-dials/new").get_data(as_text=True)
+    assert "快捷拨号" in page and "例如 *05" in page
+    listing = client.get("/admin/speed-dials/").get_data(as_text=True)
+    assert_translated(listing, allowed=["owner", "IVR"])  # the user, a term read as it is
