@@ -20,7 +20,7 @@ from tones import heard
 from appliance.store.models import Agent, SpeedDial
 
 pytestmark = pytest.mark.e2e
-PARK_SECONDS = 9
+PARK_SECONDS = 7
 MUSIC_HZ = 523.25  # C5: in every chord of the default music on hold
 CALLER_HZ, PARKER_HZ, TAKER_HZ = 500, 1000, 1500
 PRESENT, ABSENT = 1000.0, 200.0
@@ -62,11 +62,11 @@ def level(phone: AgentPhone, start: float, end: float, hz: float) -> float:
 def test_park_and_retrieve_from_another_extension(pbx: Box) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002", tone_hz=PARKER_HZ, xfer="800:*700") as parker,
+        phone(pbx, "1002", tone_hz=PARKER_HZ, xfer="800:*700", record=True) as parker,
         phone(pbx, "1001", tone_hz=CALLER_HZ, call="1002", record=True) as caller,
     ):
         caller.read_until("confirmed", 10)
-        parker.read_until("refer", 5)
+        refer_at = parker.read_until("refer", 5)["at"]
         call_id = pbx.live_call()
         parked = wait_for(
             lambda: [e for e in pbx.events(call_id) if e["kind"] == "call.parked"], 5, "the park"
@@ -75,13 +75,15 @@ def test_park_and_retrieve_from_another_extension(pbx: Box) -> None:
         assert pbx.control.call("calls")["calls"][0]["state"] == "parked"
         lot = pbx.control.call("parked")["parked"]
         assert [(p["slot"], p["call_id"], p["parker"]) for p in lot] == [("701", call_id, "1002")]
-        told = parker.read_until("disconnected", 10)  # once the box said the slot
+        time.sleep(max(0.0, parked[0]["at"] + 1.5 - time.time()))  # music long enough to measure
         with phone(pbx, "1003", tone_hz=TAKER_HZ, call="*701", talk_ms=2500) as taker:
+            told = parker.read_until("disconnected", 10)  # once the box said the slot
             taken_at = taker.read_until("confirmed", 10)["at"]
             taker.read_until("disconnected", 10)
         caller.read_until("disconnected", 10)
     parked_at = parked[0]["at"]
     assert told["code"] == 200
+    assert level(parker, refer_at, refer_at + 1.5, CALLER_HZ) < ABSENT  # cut off at the park
     assert level(caller, parked_at, taken_at, PARKER_HZ) < ABSENT  # the parker is gone
     notified = [x["code"] for x in parker.lines if x["event"] == "transfer" and x["final"]]
     assert notified == [200]  # the phone's transfer key reports success
