@@ -93,6 +93,7 @@ class ParkDesk:
             return
         if parked is not session.caller:  # the caller parked the party they called
             session.caller, parked.role = parked, "caller"
+            session.from_number = parked.extension or parked.number  # who phones now see
         parker.role, session.agent_leg, session.agent = PARKER_ROLE, None, ""
         session.released.append(parker)
         session.held, session.state = False, PARKED_STATE

@@ -103,25 +103,31 @@ def test_park_and_retrieve_from_another_extension(pbx: Box) -> None:
     assert pbx.control.call("parked") == {"parked": [], "busy_callbacks": []}
 
 
-def test_a_park_that_times_out_rings_the_parker_back(pbx: Box) -> None:
+def test_a_caller_parks_the_one_they_called_and_is_rung_back_when_it_times_out(
+    pbx: Box,
+) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002", tone_hz=PARKER_HZ, xfer="500:*700") as parker,
-        phone(pbx, "1001", tone_hz=CALLER_HZ, call="1002", record=True) as caller,
+        phone(pbx, "1002", tone_hz=TAKER_HZ, record=True) as parked,
+        phone(pbx, "1001", tone_hz=PARKER_HZ, call="1002", xfer="500:*700") as parker,
     ):
-        caller.read_until("confirmed", 10)
+        parker.read_until("confirmed", 10)
+        parked.read_until("recording", 10)
         parker.read_until("disconnected", 10)
-        parker.read_until("incoming", PARK_SECONDS + 5)  # rung back
+        rung_back = parker.read_until("incoming", PARK_SECONDS + 5)
         back_at = parker.read_until("confirmed", 5)["at"]
         time.sleep(1.5)
-    assert level(caller, back_at, back_at + 1.2, PARKER_HZ) > PRESENT  # talking again
+    assert '"Bob Li" <sip:1002@' in rung_back["identity"]  # the parked party calls back
+    assert level(parked, back_at - 2, back_at, MUSIC_HZ) > PRESENT  # the called one waited
+    assert level(parked, back_at, back_at + 1.2, PARKER_HZ) > PRESENT  # talking again
     _, events = call_of(pbx, "1001", since)
     kinds = [e["kind"] for e in events]
     assert kinds.index("call.parked") < kinds.index("park.timeout")
+    assert next(e["data"] for e in events if e["kind"] == "call.parked")["by"] == "1001"
     timeout = next(e["data"] for e in events if e["kind"] == "park.timeout")
-    assert timeout == {"slot": "701", "parker": "1002"}
+    assert timeout == {"slot": "701", "parker": "1001"}
     answered = [e["data"]["agent"] for e in events if e["kind"] == "internal.answered"]
-    assert answered == ["1002", "1002"]
+    assert answered == ["1002", "1001"]
 
 
 def test_callback_on_busy_rings_both_sides_when_the_busy_extension_hangs_up(pbx: Box) -> None:
