@@ -17,7 +17,7 @@ import pytest
 from boxharness import AgentPhone, Box, running_box, wait_for
 from tones import heard
 
-from appliance.store.models import Agent, SpeedDial
+from appliance.store.models import Agent, InboundNumber, SpeedDial
 
 pytestmark = pytest.mark.e2e
 PARK_SECONDS = 7
@@ -254,3 +254,29 @@ def test_a_speed_dial_code_calls_its_number(pbx: Box) -> None:
     assert '"Alice Chen" <sip:1001@' in incoming["identity"]
     cdr, _ = call_of(pbx, "1001", since)
     assert (cdr["to_number"], cdr["agent"], cdr["outcome"]) == ("1002", "1002", "answered")
+
+
+def test_an_agent_parks_a_queue_caller_and_is_free_for_the_queue(pbx: Box) -> None:
+    InboundNumber.get_or_create(number="200", target_type="queue", target="support")
+    pbx.control.call("reload")
+    with (
+        phone(pbx, "1001", tone_hz=PARKER_HZ, xfer="800:*700") as agent,
+        phone(pbx, "1005", tone_hz=CALLER_HZ, call="200", record=True) as caller,
+    ):
+        agent.read_until("confirmed", 10)
+        agent.read_until("disconnected", 10)
+        call_id = pbx.live_call()
+        status = pbx.agent_status("1001")
+        assert status["state"] in ("ready", "wrap_up") and status["call_id"] is None
+        with phone(pbx, "1002", tone_hz=TAKER_HZ, call="*701", talk_ms=2000) as taker:
+            taker.read_until("confirmed", 10)
+            taker.read_until("disconnected", 10)
+        assert caller.read_until("disconnected", 10)["rx"] > 100
+    events = pbx.events(call_id)
+    kinds = [e["kind"] for e in events]
+    assert (
+        kinds.index("agent.answered") < kinds.index("call.parked") < kinds.index("call.retrieved")
+    )
+    assert next(e["data"] for e in events if e["kind"] == "call.retrieved")["by"] == "1002"
+    cdr = wait_for(lambda: [c for c in pbx.cdrs() if c["call_id"] == call_id], 15, "the CDR")
+    assert (cdr[0]["queue"], cdr[0]["outcome"]) == ("support", "answered")  # one call
