@@ -144,6 +144,15 @@ class DialingSettings:
 
 
 @dataclass
+class PbxSettings:
+    """Office phone features: call park and callback on busy (docs/pbx.md)."""
+
+    park_seconds: float = 60.0  # a parked call waits this long, then rings the parker back
+    park_ring_seconds: int = 20  # how long the parker is rung back (then their no-answer forward)
+    busy_callback_minutes: float = 30.0  # a callback on busy is dropped after this long
+
+
+@dataclass
 class SupervisorSettings:
     """`callbox run`: how children are restarted."""
 
@@ -227,6 +236,7 @@ class Settings:
     hooks: HookSettings = field(default_factory=HookSettings)
     upgrade: UpgradeSettings = field(default_factory=UpgradeSettings)
     provisioning: ProvisioningSettings = field(default_factory=ProvisioningSettings)
+    pbx: PbxSettings = field(default_factory=PbxSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP
@@ -410,3 +420,16 @@ def _derive(settings: Settings) -> None:
             f"'dialing.alert_volume_factor' above 0, got {d.alert_window_minutes} and "
             f"{d.alert_volume_factor}"
         )
+    _check_positive(settings)
+
+
+def _check_positive(settings: Settings) -> None:
+    """Refuse a PBX time that is zero or negative (a park that rings back at once, or never)."""
+    pbx = settings.pbx
+    for key, value in (
+        ("pbx.park_seconds", pbx.park_seconds),
+        ("pbx.park_ring_seconds", pbx.park_ring_seconds),
+        ("pbx.busy_callback_minutes", pbx.busy_callback_minutes),
+    ):
+        if value <= 0:
+            raise ConfigError(f"setting '{key}' must be more than 0, got {value}")

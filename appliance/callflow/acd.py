@@ -86,6 +86,7 @@ class AgentStatus:
     forward_busy: str = ""  # ... when the agent is in a call or DND
     forward_no_answer: str = ""  # ... when unanswered or not registered
     forward_ring_seconds: int = DEFAULT_RING_SECONDS  # before forward_no_answer
+    call_waiting: bool = False  # a colleague's call rings while the phone is in a call
 
     def forwarding(self) -> Forwarding:
         """Return where the agent's direct calls go instead of, or after, ringing them."""
@@ -174,6 +175,7 @@ class Acd:
                     fresh.forward_no_answer,
                 )
                 live.forward_ring_seconds = fresh.forward_ring_seconds
+                live.call_waiting = fresh.call_waiting
                 live.skills = fresh.skills
                 if live.state not in (AgentState.RINGING, AgentState.ON_CALL):
                     live.state, live.reason = fresh.state, fresh.reason

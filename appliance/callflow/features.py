@@ -8,13 +8,20 @@
 | `*72<number>` / `*73` | forward my direct calls to a number / stop forwarding |
 | `*90<number>` / `*91` | forward them when I am busy or in DND / stop |
 | `*52<number>` / `*53` | forward them when I do not answer / stop |
-| `*8` | pick up a call ringing for a colleague in one of my queues |
+| `*8` | pick up a call ringing for a colleague in one of my queues (group pickup) |
+| `**<ext>` | pick up the call ringing at extension ext (directed pickup) |
+| `*700` | park the call (a phone's transfer key to `*700`); the box says the slot |
+| `*701` … `*719` | retrieve the call parked in that slot (also the slot number alone) |
+| `*6<ext>` | call me back when ext is free (callback on busy) |
+| `*80<ext>` | intercom: call ext with an auto-answer request |
+| `*0<n>` | speed dial: call the number the box's list has under n (0–99) |
 | `*77<digits>` | record custom prompt `phone-<digits>` after the beep (docs/prompts.md) |
 | `*97` / `*98` | listen to my voicemail box / to any box (box number, then PIN) |
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from appliance.callflow.const import AgentState
@@ -43,6 +50,13 @@ FORWARD_COLUMNS = {
 }
 RECORD_PROMPT = "*77"
 MAX_PROMPT_DIGITS = 10
+PARK = "*700"
+PARK_SLOTS = tuple(str(n) for n in range(701, 720))  # "701" … "719" (*720 is *72 0)
+# Codes followed by an extension: the action they ask for, longest code first.
+EXTENSION_CODES = (("*80", "intercom"), ("**", "directed_pickup"), ("*6", "callback_busy"))
+MAX_EXTENSION_DIGITS = 10
+SPEED_DIAL = "*0"
+SPEED_DIAL_CODE = re.compile(r"0?[0-9]{1,2}")
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,33 @@ def parse(dialled: str) -> Feature | None:
     digits = dialled.removeprefix(RECORD_PROMPT)
     if dialled.startswith(RECORD_PROMPT) and digits.isdigit() and len(digits) <= MAX_PROMPT_DIGITS:
         return Feature("record_prompt", f"phone-{digits}")
+    code = dialled.removeprefix(SPEED_DIAL)
+    if dialled.startswith(SPEED_DIAL) and SPEED_DIAL_CODE.fullmatch(code):
+        return Feature("speed_dial", str(int(code)))  # *05 and *005… are code 5
+    return _park(dialled) or _with_extension(dialled)
+
+
+def _park(dialled: str) -> Feature | None:
+    """Return the park or retrieve feature dialled, or None."""
+    if dialled == PARK:
+        return Feature("park")
+    if dialled.startswith("*") and dialled[1:] in PARK_SLOTS:
+        return Feature("retrieve", dialled[1:])
     return None
+
+
+def _with_extension(dialled: str) -> Feature | None:
+    """Return a feature whose code is followed by an extension (`*80` 1002), or None."""
+    for code, action in EXTENSION_CODES:
+        extension = dialled.removeprefix(code)
+        if dialled.startswith(code) and extension.isdigit():
+            return Feature(action, extension) if len(extension) <= MAX_EXTENSION_DIGITS else None
+    return None
+
+
+def park_slot(dialled: str) -> str:
+    """Return the park slot a number dialled without a star names ("" if none)."""
+    return dialled if dialled in PARK_SLOTS else ""
 
 
 def next_state(action: str, state: AgentState) -> AgentState:

@@ -53,8 +53,11 @@ class ClickToDial:
         self._plans: dict[str, OutboundCall] = {}  # call id -> the call out decided at the click
         self._left: dict[str, tuple[OutboundCall, list[TrunkPeer]]] = {}  # trunks not tried yet
 
-    def start(self, extension: str, number: str) -> dict[str, Any]:
-        """Ring the agent's phone for a call to number; raise CommandError if it cannot be."""
+    def start(self, extension: str, number: str, via: str = "click-to-dial") -> dict[str, Any]:
+        """Ring the agent's phone for a call to number; raise CommandError if it cannot be.
+
+        via names what started the call in its `call.started` event.
+        """
         number = dialable(number)
         self._forget_ended()
         agent = self.board.acd.agents.get(extension)
@@ -70,7 +73,7 @@ class ClickToDial:
         plan = None if internal else self.board.dial_out.plan(extension, number)
         if isinstance(plan, Refused):
             raise CommandError("not-allowed", plan.reason)
-        session = self._session(extension, number, internal)
+        session = self._session(extension, number, internal, via)
         if plan is not None:
             self._plans[session.call_id] = plan
         leg = self.board.dial(session, extension, "dialer", AGENT_RING_SECONDS)
@@ -89,7 +92,7 @@ class ClickToDial:
             for call_id in [c for c in kept if c not in self.board.sessions]:
                 del kept[call_id]
 
-    def _session(self, extension: str, number: str, internal: bool) -> CallSession:
+    def _session(self, extension: str, number: str, internal: bool, via: str) -> CallSession:
         """Return a new click-to-dial call whose callee is not dialled yet."""
         assert self.board.edge_account is not None
         placeholder = PendingLeg(self.board, self.board.edge_account, pj.PJSUA_INVALID_ID, "callee")
@@ -100,7 +103,7 @@ class ClickToDial:
         session.state = "dialing"
         self.board.sessions[session.call_id] = session
         data = {"from": extension, "to": number, "direction": "outbound"}
-        self.board.emit(session, "call.started", {**data, "via": "click-to-dial"})
+        self.board.emit(session, "call.started", {**data, "via": via})
         return session
 
     def confirmed(self, session: CallSession, leg: Leg) -> None:

@@ -43,6 +43,7 @@ class Commands:
         self.table = {
             "ping": self.ping,
             "calls": self.calls,
+            "parked": self.parked,
             "agents": self.agents,
             "queues": self.queues,
             "trunks": self.trunks,
@@ -93,6 +94,17 @@ class Commands:
         """List live calls."""
         board = self.engine.board
         return {"calls": self._on_engine(lambda: [s.summary() for s in board.sessions.values()])}
+
+    def parked(self) -> dict[str, Any]:
+        """List the parked calls (slot, call id, parker, when the parker is rung back) and
+        the callbacks on busy waiting."""
+        board = self.engine.board
+        return self._on_engine(
+            lambda: {
+                "parked": board.parking.parked(),
+                "busy_callbacks": board.busy_callbacks.waiting(),
+            }
+        )
 
     def agents(self) -> dict[str, Any]:
         """List agents with registration and state."""

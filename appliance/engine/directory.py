@@ -27,6 +27,7 @@ from appliance.store.models import (
     IvrFlow,
     Queue,
     QueueMember,
+    SpeedDial,
     Trunk,
 )
 from appliance.store.models import RingGroup as RingGroupRow
@@ -64,6 +65,7 @@ class Directory:
     trunks: dict[str, TrunkPeer] = field(default_factory=dict)  # enabled trunks by name
     callers_out: dict[str, Caller] = field(default_factory=dict)  # extension -> class of service
     blocked: list[str] = field(default_factory=list)  # calling numbers refused (blacklist.py)
+    speed_dials: dict[str, str] = field(default_factory=dict)  # *0<code> -> number
     groups: dict[str, RingGroup] = field(default_factory=dict)  # ring groups by number
     flows: dict[str, tuple[dict[str, Any], int]] = field(default_factory=dict)  # active: graph, v
 
@@ -161,6 +163,7 @@ def load_directory() -> Directory:
             forward_busy=a.forward_busy,
             forward_no_answer=a.forward_no_answer,
             forward_ring_seconds=a.forward_ring_seconds,
+            call_waiting=a.call_waiting,
         )
         for a in Agent.select()
     }
@@ -175,6 +178,7 @@ def load_directory() -> Directory:
         schedules=load_schedules(),
         **outbound_extras(),
         blocked=[b.number for b in BlockedNumber.select().order_by(BlockedNumber.number)],
+        speed_dials={d.code: d.number for d in SpeedDial.select()},
         groups=load_groups(),
         flows={name: (f.graph, f.version) for name, f in flows.items()},
     )

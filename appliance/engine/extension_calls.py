@@ -20,12 +20,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from appliance.callflow.acd import BUSY
 from appliance.callflow.const import AgentState
 from appliance.callflow.extensions import Callee, Step, after_ring, first_step, stop_reason
 from appliance.callflow.outbound_plan import Refused
 from appliance.callflow.ring_groups import RingGroup, next_wave, waves
-from appliance.engine import dial_out
+from appliance.engine import call_waiting, dial_out
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
 
@@ -50,6 +49,7 @@ class ExtensionDesk:
         self.board = board
         self._chains: dict[str, list[str]] = {}  # call id -> extensions reached, in order
         self._waves: dict[str, tuple[RingGroup, list[list[str]]]] = {}  # call id -> group, left
+        self._no_forward: set[str] = set()  # calls that ring one phone only (intercom)
 
     def is_extension(self, number: str) -> bool:
         """Return true if a number a phone dialled is an extension or a ring group."""
@@ -82,6 +82,34 @@ class ExtensionDesk:
         else:  # a group or extension removed since
             self.board.end_call(session, "system", f"no extension {number}", 404)
 
+    def ring_back(self, session: CallSession, extension: str, seconds: int) -> None:
+        """Ring an extension for a call already answered (a park timing out); unanswered,
+        their no-answer forward applies."""
+        self._chains.setdefault(session.call_id, [session.from_number])
+        self._waves.pop(session.call_id, None)
+        if extension in self.board.acd.agents:
+            self._ring(session, extension, seconds)
+        else:
+            self.board.end_call(session, "system", f"no extension {extension} to ring back", 480)
+
+    def ring_only(
+        self, session: CallSession, extension: str, seconds: int, headers: dict[str, str]
+    ) -> None:
+        """Ring one free extension with extra headers and no forwards (intercom), else 486/480."""
+        self._forget_finished()
+        self._chains[session.call_id] = [session.from_number, extension]
+        self._no_forward.add(session.call_id)
+        callee = self._callee(extension)
+        reason = "unavailable" if not callee.registered else "dnd" if callee.dnd else "busy"
+        if callee.registered and not callee.busy and not callee.dnd:
+            if self._dial(session, extension, seconds, extra=headers):
+                return
+            reason = "unavailable"
+        code = 480 if reason == "unavailable" else 486
+        data = {"agent": extension, "reason": reason, "code": code}
+        self.board.emit(session, "internal.unavailable", data)
+        self.board.end_call(session, "system", f"extension {extension}: {reason}", code)
+
     def step(self, extension: str) -> Step | None:
         """Return what a direct call to extension does first (None: no such extension)."""
         return first_step(self._callee(extension)) if extension in self.board.acd.agents else None
@@ -89,7 +117,7 @@ class ExtensionDesk:
     def _callee(self, extension: str) -> Callee:
         """Return the extension's situation now."""
         agent = self.board.acd.agents[extension]
-        busy = bool(agent.engaged) or agent.state in BUSY
+        busy = call_waiting.busy(self.board, agent)
         dnd = agent.state == AgentState.DND
         return Callee(extension, agent.registered, busy, dnd, agent.forwarding())
 
@@ -112,9 +140,16 @@ class ExtensionDesk:
             forwarding = self.board.acd.agents[extension].forwarding()
             self._take(session, extension, after_ring(forwarding, 0))
 
-    def _dial(self, session: CallSession, extension: str, seconds: int, group: str = "") -> bool:
+    def _dial(
+        self,
+        session: CallSession,
+        extension: str,
+        seconds: int,
+        group: str = "",
+        extra: dict[str, str] | None = None,
+    ) -> bool:
         """Ring the extension's phone with the caller's name; the caller hears ringing."""
-        headers = self.identity(session)
+        headers = {**self.identity(session), **(extra or {})}
         leg = self.board.dial(session, extension, ROLE, seconds, headers=headers)
         if leg.ended:
             return False
@@ -205,6 +240,8 @@ class ExtensionDesk:
             other.end(487)
         if session.caller.answered_at is None:
             session.caller.answer(200)
+        if leg.audio is not None:  # a phone that called in (pickup, a parked call): audio is up
+            self.board.desk.bridge(session)
 
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """A callee's leg ended: after answer the call is over; before, forward or refuse."""
@@ -223,6 +260,9 @@ class ExtensionDesk:
             if not session.ringing:  # the whole wave rang out
                 self._next_wave(session)
             return
+        if session.call_id in self._no_forward:
+            self.board.end_call(session, "system", f"extension {leg.extension} did not answer", 480)
+            return
         forwarding = self.board.acd.agents.get(leg.extension)
         if forwarding is None:
             self.board.end_call(session, "system", "extension removed", 480)
@@ -231,13 +271,11 @@ class ExtensionDesk:
 
     def _release(self, extension: str, call_id: str) -> None:
         """Put a callee who is no longer in the call back into queue service."""
-        agent = self.board.acd.agents.get(extension)
-        if agent is not None and agent.engaged == call_id:
-            agent.engaged = ""
-            self.board.reactor.call_later(0.05, self.board.desk.dispatch)
+        self.board.release_phone(extension, call_id)
 
     def _forget_finished(self) -> None:
         """Drop the forward chains of calls that are over."""
         for call_id in [c for c in self._chains if c not in self.board.sessions]:
             del self._chains[call_id]
             self._waves.pop(call_id, None)
+            self._no_forward.discard(call_id)

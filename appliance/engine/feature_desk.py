@@ -1,9 +1,12 @@
-"""Feature codes dialled on agents' phones: state toggles, DND, forwarding, call pickup.
+"""Feature codes dialled on agents' phones: state toggles, DND, forwarding, pickup, park.
 
 A feature call is not a customer call: it writes agent events, not a CDR.  State
-features answer, play a short confirmation and hang up; `*8` turns the dialling
-phone's own call into the answer of a call ringing for a colleague (搶接);
-`*77<digits>` records a custom prompt (`prompt_recording.py`).
+features answer, play a short confirmation and hang up, as does asking for a
+callback on busy (`*6<ext>`, `busy_callbacks.py`); pickup (`*8`, `**<ext>`,
+`pickup.py`) and retrieving a parked call (`*7xx`, `parking.py`) turn the dialling
+phone's own call into the answer of that call; intercom (`*80<ext>`) becomes a call
+to the extension (`extension_calls.py`); `*77<digits>` records a custom prompt
+(`prompt_recording.py`).
 """
 
 from __future__ import annotations
@@ -14,19 +17,19 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
-from appliance.callflow.acd import BUSY
 from appliance.callflow.const import AgentState
 from appliance.callflow.features import Feature, next_state, parse
 from appliance.engine.legs import Leg
 from appliance.engine.media import Player, PromptMissing
+from appliance.engine.parking import ENGINE_USER
 from appliance.engine.prompt_recording import PromptRecorder
-from appliance.engine.session import CallSession
 from appliance.engine.voicemail_listen import ListeningDesk
 
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
 log = logging.getLogger(__name__)
+CALL_FEATURES = ("pickup", "directed_pickup", "retrieve", "intercom", "park", "speed_dial")
 STATE_PROMPTS = {
     AgentState.READY: "agent-ready",
     AgentState.NOT_READY: "agent-not-ready",
@@ -49,20 +52,46 @@ class FeatureDesk:
         """Carry out the feature a phone dialled, or refuse it."""
         feature = parse(code)
         agent = self.board.acd.agents.get(extension)
-        if feature is None:
+        if extension == ENGINE_USER and feature is not None and feature.action == "park":
+            self.board.parking.transfer_reached(leg)
+        elif feature is None:
             leg.end(404, "Unknown feature code")
         elif agent is None:
             leg.end(403, "Feature codes are for agents")
-        elif feature.action == "pickup":
-            self.pickup(leg, extension)
+        elif feature.action in CALL_FEATURES:
+            self._call_feature(leg, extension, feature)
         elif feature.action == "record_prompt":
             self.recording.begin(leg, extension, feature.argument)
         elif feature.action in ("voicemail_own", "voicemail_any"):
             self.listening.start(leg, extension, own_box=feature.action == "voicemail_own")
+        elif feature.action == "callback_busy":
+            self._confirm(leg, self.board.busy_callbacks.ask(extension, feature.argument))
         else:
-            leg.role = "feature"
-            self._prompts[leg.leg_id] = self._apply(extension, feature)
-            leg.answer(200)
+            self._confirm(leg, self._apply(extension, feature))
+
+    def _confirm(self, leg: Leg, prompt: str) -> None:
+        """Answer a feature call to play its confirmation (no prompt: refuse it, 404)."""
+        if not prompt:
+            leg.end(404, "No such extension")
+            return
+        leg.role = "feature"
+        self._prompts[leg.leg_id] = prompt
+        leg.answer(200)
+
+    def _call_feature(self, leg: Leg, extension: str, feature: Feature) -> None:
+        """Turn the phone's call into a pickup, a retrieval of a parked call, or an intercom."""
+        if feature.action == "pickup":
+            self.board.pickup.group(leg, extension)
+        elif feature.action == "directed_pickup":
+            self.board.pickup.directed(leg, extension, feature.argument)
+        elif feature.action == "retrieve":
+            self.board.parking.retrieve(leg, extension, feature.argument)
+        elif feature.action == "intercom":
+            self.board.intercom.call(leg, extension, feature.argument)
+        elif feature.action == "speed_dial":  # a code the list does not have
+            leg.end(404, "No such speed dial")
+        else:  # park: only by a transfer during a call
+            leg.end(404, "Nothing to park: transfer a call to park it")
 
     def _apply(self, extension: str, feature: Feature) -> str:
         """Change the agent as the feature says; return the confirmation prompt."""
@@ -121,39 +150,3 @@ class FeatureDesk:
             self.listening.digit(leg, digit)
         else:
             self.recording.digit(leg, digit)
-
-    def pickup(self, leg: Leg, extension: str) -> None:
-        """Answer, from this phone, the oldest call ringing for a colleague in my queues."""
-        agent = self.board.acd.agents[extension]
-        session = self._ringing_for(extension)
-        if session is None:
-            leg.end(404, "Nothing to pick up")
-            return
-        if agent.state in BUSY or agent.engaged:
-            leg.end(486, "Busy")
-            return
-        own = session.ringing.pop(extension, None)
-        if own is not None:  # they were being rung too: this call replaces that ring
-            own.stopped = "picked up"
-            self.board.acd.ring_stopped(extension)
-            own.end(487)
-        others = sorted(session.ringing)
-        agent.state, agent.call_id = AgentState.RINGING, session.call_id
-        leg.role, leg.call_id, leg.extension = "agent", session.call_id, extension
-        session.ringing[extension] = leg
-        self.board.emit(session, "call.picked_up", {"agent": extension, "from": others}, leg.leg_id)
-        leg.answer(200)  # confirmed → the queue desk connects it like any answering agent
-
-    def _ringing_for(self, extension: str) -> CallSession | None:
-        """Return the oldest call ringing agents of one of extension's queues."""
-        queues = set(self.board.acd.queues_of(extension))
-        ringing = [
-            s
-            for s in self.board.sessions.values()
-            if s.state == "ringing"
-            and s.agent_leg is None
-            and s.ringing
-            and s.queue is not None
-            and s.queue.name in queues
-        ]
-        return min(ringing, key=lambda s: s.started_at, default=None)

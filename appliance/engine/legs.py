@@ -79,6 +79,19 @@ class SipCall(pj.Call):
         """Pass a received DTMF digit on."""
         self.leg.board.leg_digit(self.leg, prm.digit)
 
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
+        """Hand a phone's REFER (its transfer key) to the switchboard; refuse it if that fails.
+
+        Refused first: pjsua2 given a 2xx without a new Call object for the transfer
+        re-points *this* object at the new call, which would orphan the leg.
+        """
+        prm.statusCode = 603
+        try:
+            self.leg.board.leg_transfer(self.leg, prm)
+        except Exception:
+            log.exception("transfer request on %s failed", self.leg.leg_id)
+            prm.statusCode, prm.newCall = 603, None
+
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
         """Read the final RTP counters: the far end hung up and the stream is going away."""

@@ -17,19 +17,26 @@ import pjsua2 as pj
 from appliance.callflow.acd import Acd
 from appliance.callflow.blacklist import matching_entry
 from appliance.callflow.cdr import derive_cdr
+from appliance.callflow.features import park_slot
+from appliance.callflow.features import parse as parse_feature
 from appliance.config import Settings
-from appliance.engine import dial_out, extension_calls
+from appliance.engine import call_waiting, dial_out, extension_calls
+from appliance.engine.busy_callbacks import BusyCallbackDesk
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
 from appliance.engine.directory import Directory, Route
 from appliance.engine.extension_calls import ExtensionDesk
 from appliance.engine.feature_desk import FeatureDesk
+from appliance.engine.intercom import Intercom
 from appliance.engine.ivr_desk import IvrDesk
+from appliance.engine.leg_prompts import LegPrompts
 from appliance.engine.legs import IncomingAccount, Leg, uri_user
 from appliance.engine.media import MusicOnHold, Prompts
 from appliance.engine.mixer import Mixer
 from appliance.engine.operations import CallOps
 from appliance.engine.outbound import OUTBOUND_ROLES
+from appliance.engine.parking import ParkDesk
+from appliance.engine.pickup import PickupDesk
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.queueing import QueueDesk
 from appliance.engine.reactor import Reactor
@@ -86,6 +93,11 @@ class Switchboard:
         self.extensions = ExtensionDesk(self)
         self.recordings = RecordingOps(self)
         self.space = RecordingSpace(settings.engine, settings.paths.recordings)
+        self.parking = ParkDesk(self)
+        self.pickup = PickupDesk(self)
+        self.busy_callbacks = BusyCallbackDesk(self)
+        self.intercom = Intercom(self)
+        self.leg_prompts = LegPrompts(self)
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
         self.qualifier: TrunkQualifier | None = None  # IP peers' OPTIONS (set by the manager)
 
@@ -176,15 +188,13 @@ class Switchboard:
         if account.kind == "trunk":
             leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
-        if account.kind == "edge" and uri_user(info.localUri).startswith("*"):
-            self.features.dialled(leg, uri_user(info.remoteUri), uri_user(info.localUri))
+        dialled = self._speed_dial(account, uri_user(info.localUri))
+        feature = self._feature_code(account, dialled)
+        if feature:
+            self.features.dialled(leg, uri_user(info.remoteUri), feature)
             return
         session = CallSession(
-            new_call_id(),
-            leg,
-            uri_user(info.remoteUri),
-            uri_user(info.localUri),
-            started_at=time.time(),
+            new_call_id(), leg, uri_user(info.remoteUri), dialled, started_at=time.time()
         )
         out = account.kind == "edge" and self.dial_out.is_call_out(session.to_number)
         internal = account.kind == "edge" and self._to_extension(session.to_number)
@@ -238,6 +248,24 @@ class Switchboard:
     def _inbound_route(self, session: CallSession) -> Route | None:
         """Return where this call in goes: its number's first matching rule, or its target."""
         return self.directory.route_for(session.to_number, session.from_number, session.started_at)
+
+    def _speed_dial(self, account: IncomingAccount, dialled: str) -> str:
+        """Return the number a phone's speed-dial code stands for (else dialled as it is:
+        an unknown code then goes to the feature desk, which refuses it)."""
+        feature = parse_feature(dialled) if account.kind == "edge" else None
+        if feature is None or feature.action != "speed_dial":
+            return dialled
+        return self.directory.speed_dials.get(feature.argument, dialled)
+
+    def _feature_code(self, account: IncomingAccount, dialled: str) -> str:
+        """Return the feature code a phone dialled ("" if none): a park slot's number
+        alone (701) is its retrieve code (*701) unless an extension or number has it."""
+        if account.kind != "edge":
+            return ""
+        if dialled.startswith("*"):
+            return dialled
+        taken = self.directory.route(dialled) is not None or self.extensions.is_extension(dialled)
+        return "*" + park_slot(dialled) if park_slot(dialled) and not taken else ""
 
     def _to_extension(self, number: str) -> bool:
         """Return true if a phone dialled an extension (an inbound number goes first)."""
@@ -344,10 +372,20 @@ class Switchboard:
 
     def disengage(self, call_id: str) -> None:
         """Put the phones a finished call engaged back into queue service."""
-        for agent in self.acd.agents.values():
+        for extension, agent in self.acd.agents.items():
             if agent.engaged == call_id:
-                agent.engaged = ""
-                self.reactor.call_later(0.05, self.desk.dispatch)
+                self.release_phone(extension, call_id)
+
+    def release_phone(self, extension: str, call_id: str) -> None:
+        """Put a phone out of call_id back into queue service, unless it is still in
+        another call (call waiting): then that call engages it."""
+        agent = self.acd.agents.get(extension)
+        if agent is None or agent.engaged != call_id:
+            return
+        still = [c for c in call_waiting.calls_of(self, extension) if c != call_id]
+        agent.engaged = still[0] if still else ""
+        if not agent.engaged:
+            self.reactor.call_later(0.05, self.desk.dispatch)
 
     def new_leg(self, account: pj.Account, pj_call_id: int, role: str) -> Leg:
         """Return a new leg, kept referenced until it ends."""
@@ -397,6 +435,10 @@ class Switchboard:
             self.dial_out.confirmed(session, leg)
         elif leg.role == extension_calls.ROLE:
             self.extensions.confirmed(session, leg)
+
+    def leg_transfer(self, leg: Leg, prm: pj.OnCallTransferRequestParam) -> None:
+        """Take a phone's transfer request (REFER): parking is the one transfer taken."""
+        self.parking.transfer(leg, prm)
 
     def leg_digit(self, leg: Leg, digit: str) -> None:
         """Feed a caller's DTMF digit to their flow (or to the feature a phone dialled)."""
@@ -455,6 +497,7 @@ class Switchboard:
         session.read_rtp()
         session.state, session.ended_by, session.end_reason = "ending", by, reason
         session.cancel_timers()
+        self.parking.forget(session.call_id)
         self.ivr.stop_prompt(session)
         self.desk.leave_queue(session, reason)
         self.desk.unbridge(session)
@@ -519,6 +562,7 @@ class Switchboard:
         for leg in self.legs.values():
             leg.call = None
         self.features.close()  # confirmations, voicemail listening, prompt takes
+        self.leg_prompts.close()
         self.sessions.clear()
         self.legs.clear()
 

@@ -31,6 +31,12 @@ PROMPTS: dict[str, dict[str, str]] = {
     "agent-dnd": {"en": "Do not disturb is on.", "zh": "免打扰已开启。"},
     "forward-on": {"en": "Your calls are forwarded.", "zh": "呼叫转移已开启。"},
     "forward-off": {"en": "Call forwarding is off.", "zh": "呼叫转移已取消。"},
+    # Office phone features (docs/pbx.md): the park slot's digits follow "call-parked".
+    "call-parked": {"en": "The call is parked at", "zh": "通话已停泊在"},
+    "busy-callback-on": {
+        "en": "We will call you back when the line is free.",
+        "zh": "对方空闲时，我们将为您回拨。",
+    },
     "recording-notice": {
         "en": "This call may be recorded for quality purposes.",
         "zh": "为了保证服务质量，您的通话可能会被录音。",

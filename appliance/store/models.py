@@ -87,6 +87,7 @@ class Agent(BaseModel):
     forward_busy = CharField(default="")  # ... when in a call or DND (docs/pbx.md)
     forward_no_answer = CharField(default="")  # ... when unanswered or not registered
     forward_ring_seconds = IntegerField(default=20)  # rung this long before forward_no_answer
+    call_waiting = BooleanField(default=False)  # a colleague's call rings while in a call
     created_at = DateTimeField(default=utcnow)
     # Class of service (callflow/call_class.py): the widest calls out allowed, when, how long.
     call_class = CharField(default="national")  # internal | local | national | international
@@ -565,6 +566,15 @@ class BlockedNumber(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class SpeedDial(BaseModel):
+    """A short code a phone dials as *0<code> to call a number (the box's speed-dial list)."""
+
+    code = CharField(unique=True)  # 0-99
+    number = CharField()  # an extension, a group or an outside number (as a phone dials it)
+    name = CharField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
 class RingGroup(BaseModel):
     """A number that rings several extensions at once or in order (callflow/ring_groups.py)."""
 
@@ -807,4 +817,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     BackupTarget,
     BackupSchedule,
     BackupRun,
+    SpeedDial,
 ]

@@ -129,6 +129,26 @@ def test_bad_port(tmp_path: Path, key: str, env_name: str, value: str) -> None:
         load(tmp_path / "absent.yml", env={env_name: value})
 
 
+@pytest.mark.parametrize(
+    ("key", "env_name", "value"),
+    [
+        ("pbx.park_seconds", "CALLBOX_PBX__PARK_SECONDS", "0"),
+        ("pbx.park_ring_seconds", "CALLBOX_PBX__PARK_RING_SECONDS", "-5"),
+        ("pbx.busy_callback_minutes", "CALLBOX_PBX__BUSY_CALLBACK_MINUTES", "0"),
+    ],
+)
+def test_pbx_times_must_be_positive(tmp_path: Path, key: str, env_name: str, value: str) -> None:
+    """Refuse a park time or callback lifetime of zero or less, naming the setting."""
+    with pytest.raises(ConfigError, match=rf"'{key}' must be more than 0, got {value}"):
+        load(tmp_path / "absent.yml", env={env_name: value})
+
+
+def test_pbx_times_load_from_the_environment(tmp_path: Path) -> None:
+    """Take the PBX times from CALLBOX_PBX__* (the e2e tests shorten the park time)."""
+    settings = load(tmp_path / "absent.yml", env={"CALLBOX_PBX__PARK_SECONDS": "9"})
+    assert (settings.pbx.park_seconds, settings.pbx.park_ring_seconds) == (9.0, 20)
+
+
 def test_bool_is_not_a_port(tmp_path: Path) -> None:
     """Refuse `port: true` rather than reading it as 1."""
     main = write(tmp_path / "callbox.yml", "web: {port: true}\n")

@@ -14,7 +14,12 @@ With ``--talk-ms`` the phone hangs up that long after a call is answered.
 that the caller's voice reached the agent through the bridge.  With ``--record DIR``
 the audio each call receives is written to ``DIR/call-<n>.wav`` (n from 1), for tests
 that measure which tones reached whom.  With ``--call NUMBER`` the phone dials that
-number through the edge once registered (a caller, a feature code such as ``*8``).
+number through the edge once registered (a caller, a feature code such as ``*8``);
+``--call 1002,*61002`` dials the next number half a second after the previous call
+ended.  With ``--xfer MS:NUMBER`` the phone transfers its first answered call (a blind
+transfer: REFER) to NUMBER MS milliseconds after answer, as a phone's transfer key
+does (``transfer`` events report the NOTIFYs).  ``incoming`` also carries the
+``call_info`` and ``alert_info`` headers (intercom's auto-answer request).
 With ``--dtmf MS:DIGITS`` (repeatable) the phone keys DIGITS (RFC 4733) MS
 milliseconds after a call is answered, e.g. a PIN and # into a voicemail menu.
 The process ends on SIGTERM or after ``--seconds``.
@@ -49,6 +54,7 @@ class AgentCall(pj.Call):
         self.recorder: pj.AudioMediaRecorder | None = None
         self.confirmed_at: float | None = None
         self.keys: list[tuple[float, str]] = []  # (monotonic time, digits) still to send
+        self.transfer_at: float | None = None  # monotonic time of --xfer's REFER
 
     def onCallState(self, prm: pj.OnCallStateParam) -> None:
         """Report state changes."""
@@ -58,6 +64,9 @@ class AgentCall(pj.Call):
                 self.confirmed_at = time.monotonic()
                 self.keys = [(self.confirmed_at + ms / 1000.0, digits)
                              for ms, digits in self.phone.args.dtmf]  # fmt: skip
+                if self.phone.args.xfer and not self.phone.transferred:
+                    self.phone.transferred = True
+                    self.transfer_at = self.confirmed_at + self.phone.args.xfer[0] / 1000.0
                 say("confirmed", at=time.time())
             elif info.state == pj.PJSIP_INV_STATE_DISCONNECTED:
                 self.recorder = None  # closes the WAV
@@ -95,6 +104,19 @@ class AgentCall(pj.Call):
         self.audio.startTransmit(self.recorder)
         say("recording", path=path, at=time.time())
 
+    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
+        """Report the transfer's progress (the NOTIFYs of the REFER)."""
+        say("transfer", code=prm.statusCode, final=prm.finalNotify)
+
+    def transfer(self, now: float) -> None:
+        """Send the --xfer REFER once it is due."""
+        if self.transfer_at is None or now < self.transfer_at:
+            return
+        self.transfer_at = None
+        target = f"sip:{self.phone.args.xfer[1]}@{self.phone.args.registrar}"
+        self.xfer(target, pj.CallOpParam(True))
+        say("refer", to=target, at=time.time())
+
     def send_keys(self, now: float) -> None:
         """Key the digits that are due."""
         for due, digits in [k for k in self.keys if k[0] <= now]:
@@ -125,15 +147,16 @@ class Phone(pj.Account):
         self.pending: list[tuple[float, AgentCall]] = []
         self.player: pj.AudioMediaPlayer | None = None
         self.recorded = 0  # calls recorded so far
-        self.dialled = False
+        self.to_dial = [n for n in args.call.split(",") if n]
+        self.dial_at: float | None = None  # monotonic time the next number is due
+        self.transferred = False
 
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
         """Report the registration result."""
         ok = prm.code // 100 == 2 and prm.expiration > 0
         say("registered" if ok else "registration", code=prm.code, reason=prm.reason)
-        if ok and self.args.call and not self.dialled:
-            self.dialled = True
-            self.dial(self.args.call)
+        if ok and self.to_dial and self.dial_at is None:
+            self.dial_at = time.monotonic()
 
     def dial(self, number: str) -> None:
         """Call a number through the SIP edge."""
@@ -148,8 +171,11 @@ class Phone(pj.Account):
         """Ring, and answer after the configured delay."""
         call = AgentCall(self, prm.callId)
         self.calls[prm.callId] = call
-        identity = header(prm.rdata.wholeMsg, "P-Asserted-Identity")
-        say("incoming", **{"from": call.getInfo().remoteUri, "identity": identity})
+        message = prm.rdata.wholeMsg
+        identity = header(message, "P-Asserted-Identity")
+        say("incoming", **{"from": call.getInfo().remoteUri, "identity": identity,
+                           "call_info": header(message, "Call-Info"),
+                           "alert_info": header(message, "Alert-Info")})  # fmt: skip
         ring = pj.CallOpParam()
         ring.statusCode = 180
         call.answer(ring)
@@ -164,10 +190,15 @@ class Phone(pj.Account):
         """
         self.pending = [(t, c) for t, c in self.pending if c is not call]
         self.calls = {cid: c for cid, c in self.calls.items() if c is not call}
+        if self.to_dial and self.dial_at is None and not self.calls:
+            self.dial_at = time.monotonic() + 0.5
 
     def tick(self) -> None:
         """Answer due calls, sample media, hang up after --talk-ms if asked."""
         now = time.monotonic()
+        if self.dial_at is not None and now >= self.dial_at and self.to_dial:
+            self.dial_at = None
+            self.dial(self.to_dial.pop(0))
         for due, call in [p for p in self.pending if p[0] <= now]:
             self.pending.remove((due, call))
             ok = pj.CallOpParam()
@@ -176,6 +207,7 @@ class Phone(pj.Account):
         for call in list(self.calls.values()):
             call.sample()
             call.send_keys(now)
+            call.transfer(now)
             talk = self.args.talk_ms / 1000.0
             if self.args.talk_ms > 0 and call.confirmed_at and now - call.confirmed_at > talk:
                 call.confirmed_at = None
@@ -199,6 +231,14 @@ def keys(text: str) -> tuple[int, str]:
     return int(ms), digits
 
 
+def transfer_to(text: str) -> tuple[int, str]:
+    """Return (ms, number) from MS:NUMBER."""
+    ms, _, number = text.partition(":")
+    if not ms.isdigit() or not number:
+        raise argparse.ArgumentTypeError(f"expected MS:NUMBER, got {text!r}")
+    return int(ms), number
+
+
 def parse() -> argparse.Namespace:
     """Return the command-line arguments."""
     ap = argparse.ArgumentParser()
@@ -212,7 +252,9 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--talk-ms", type=int, default=0, help="hang up after; 0: never")
     ap.add_argument("--tone", default="")
     ap.add_argument("--record", default="", help="folder for the WAV of each call received")
-    ap.add_argument("--call", default="", help="number to dial once registered")
+    ap.add_argument("--call", default="", help="numbers to dial once registered, comma-separated")
+    ap.add_argument("--xfer", type=transfer_to, default=None, metavar="MS:NUMBER",
+                    help="transfer the first call answered to NUMBER, MS ms in")  # fmt: skip
     ap.add_argument("--dtmf", type=keys, action="append", default=[], metavar="MS:DIGITS",
                     help="key DIGITS MS ms after answer (repeatable)")  # fmt: skip
     ap.add_argument("--seconds", type=float, default=120)

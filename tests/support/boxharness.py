@@ -81,6 +81,7 @@ class AgentPhone:
         call: str = "",
         talk_ms: int = 0,
         dtmf: tuple[str, ...] = (),
+        xfer: str = "",
     ) -> None:
         password = box.agent_password(extension)
         self.extension = extension
@@ -94,6 +95,8 @@ class AgentPhone:
                 "--talk-ms", str(talk_ms)]  # fmt: skip
         for keys in dtmf:
             args += ["--dtmf", keys]
+        if xfer:
+            args += ["--xfer", xfer]
         if record:
             self.recordings.mkdir(exist_ok=True)
             args += ["--record", str(self.recordings)]
@@ -247,9 +250,10 @@ class Box:
     def agent(self, extension: str, answer_ms: int = 300, **options: Any) -> Iterator[AgentPhone]:
         """Register an agent phone and wait until the engine sees it.
 
-        options: tone_hz, record (keep what each call hears), call (a number to dial),
-        talk_ms (hang up that long after answering), dtmf ("MS:DIGITS" keyed that long
-        after answer).
+        options: tone_hz, record (keep what each call hears), call (numbers to dial,
+        comma-separated, each after the previous call ended), talk_ms (hang up that long
+        after answering), dtmf ("MS:DIGITS" keyed that long after answer), xfer
+        ("MS:NUMBER": transfer the first answered call that long after answer).
         """
         phone = AgentPhone(self, extension, answer_ms, **options)
         try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 from helpers_admin import AGENT_FORM, accept_reloads, log_in_as, post_form
-from helpers_web import StandInEngine
+from helpers_i18n import assert_translated
+from helpers_web import PASSWORD, StandInEngine, login
 
-from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup
+from appliance.store.models import Agent, AuditEntry, BlockedNumber, RingGroup, SpeedDial, User
+from web.auth.services import hash_password
 
 
 @pytest.fixture
@@ -182,3 +184,63 @@ def test_inbound_rules_are_checked_line_by_line_and_kept_as_typed(admin: FlaskCl
     assert InboundNumber.get(InboundNumber.number == "88002").rules == good
     listing = admin.get("/admin/numbers/").get_data(as_text=True)
     assert "88002" in listing
+
+
+def test_call_waiting_is_off_by_default_and_saved_when_ticked(admin: FlaskClient) -> None:
+    assert post_form(admin, "/admin/agents/new", agent_form("1001")).status_code == 201
+    assert Agent.get(Agent.extension == "1001").call_waiting is False
+    form = agent_form("1002", call_waiting="on")
+    assert post_form(admin, "/admin/agents/new", form).status_code == 201
+    assert Agent.get(Agent.extension == "1002").call_waiting is True
+    page = admin.get("/admin/agents/new").get_data(as_text=True)
+    assert "Call waiting" in page and "off: busy." in page
+
+
+def test_the_call_waiting_field_reads_in_chinese(
+    client: FlaskClient, engine: StandInEngine
+) -> None:
+    accept_reloads(engine)
+    User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin",
+                language="zh_CN")  # fmt: skip
+    assert login(client, "owner", PASSWORD).status_code == 302
+    page = client.get("/admin/agents/new").get_data(as_text=True)
+    assert "呼叫等待" in page and "关闭时对方听到忙音" in page
+    assert "Call waiting" not in page
+
+
+def test_a_speed_dial_is_saved_with_its_code_as_phones_dial_it(admin: FlaskClient) -> None:
+    form = {"code": "05", "number": "13900139000", "name": "Supplier"}
+    assert post_form(admin, "/admin/speed-dials/new", form).status_code == 302
+    entry = SpeedDial.get()
+    assert (entry.code, entry.number, entry.name) == ("5", "13900139000", "Supplier")
+    again = post_form(admin, "/admin/speed-dials/new", {**form, "code": "5"})
+    assert again.status_code == 400 and "Code 5 is taken already." in again.get_data(True)
+    assert SpeedDial.select().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "error"),
+    [
+        ({"code": "100", "number": "1002"}, "A code from 0 to 99."),
+        ({"code": "x", "number": "1002"}, "A code from 0 to 99."),
+        ({"code": "3", "number": "*05"}, "A speed dial cannot call another speed dial."),
+        ({"code": "3", "number": "call me"}, "A number to dial: digits, * and #."),
+    ],
+)
+def test_bad_speed_dials_are_explained(
+    admin: FlaskClient, form: dict[str, str], error: str
+) -> None:
+    response = post_form(admin, "/admin/speed-dials/new", {"name": "", **form})
+    assert response.status_code == 400 and error in response.get_data(as_text=True)
+    assert SpeedDial.select().count() == 0
+
+
+def test_the_speed_dial_page_reads_in_chinese(client: FlaskClient, engine: StandInEngine) -> None:
+    accept_reloads(engine)
+    User.create(username="owner", password_hash=hash_password(PASSWORD), role="admin",
+                language="zh_CN")  # fmt: skip
+    assert login(client, "owner", PASSWORD).status_code == 302
+    page = client.get("/admin/speed-dials/new").get_data(as_text=True)
+    assert "快捷拨号" in page and "例如 *05" in page
+    listing = client.get("/admin/speed-dials/").get_data(as_text=True)
+    assert_translated(listing, allowed=["owner", "IVR"])  # the user, a term read as it is

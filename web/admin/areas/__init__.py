@@ -10,6 +10,7 @@ from web.admin.areas.queues import Queues
 from web.admin.areas.reasons import Reasons
 from web.admin.areas.ring_groups import RingGroups
 from web.admin.areas.routes_out import OutboundRoutes
+from web.admin.areas.speed_dials import SpeedDials
 from web.admin.areas.trunks import Numbers, Trunks
 from web.admin.areas.users import Users
 
@@ -22,6 +23,7 @@ AREAS: dict[str, Area] = {
         Trunks(),
         Numbers(),
         Blacklist(),
+        SpeedDials(),
         OutboundRoutes(),
         Hours(),
         Reasons(),

@@ -124,6 +124,8 @@ class Agents(Area):
               help=_l("Also when the phone is not registered.")),
         Field("forward_ring_seconds", _l("Ring seconds before forwarding"), kind="int",
               minimum=5, maximum=300, check=lambda value: value or DEFAULT_RING_SECONDS),
+        Field("call_waiting", _l("Call waiting"), kind="bool",
+              help=_l("A colleague's call rings while this phone is in a call; off: busy.")),
         Field("skills", _l("Skills"), max_length=500,
               help=_l("skill:level, separated by spaces, e.g. billing:3 english:1"), check=_skills),
         Field("queues", _l("Queues"), max_length=500, check=_queues,
