@@ -1,6 +1,6 @@
 """ "Back up now" in real headless Chromium: the progress bar follows the run to its end.
 
-The app is served on loopback; the backup is real (the store, 48 MB of recordings, a
+The app is served on loopback; the backup is real (the store, 144 MB of recordings, a
 folder target), run in the web process's background thread and polled by the page.
 """
 
@@ -46,9 +46,10 @@ def test_back_up_now_shows_progress_until_done(
     old = time.time() - 3600
     recordings = Path(settings.paths.recordings) / "2026/11/27"
     recordings.mkdir(parents=True)
-    for n in range(24):  # enough for the run to take a few polls
+    noise = os.urandom(6 << 20)
+    for n in range(24):  # 144 MB: a run of seconds, many of the page's 250 ms polls
         path = recordings / f"call-{n}.wav"
-        path.write_bytes(os.urandom(2 << 20))
+        path.write_bytes(noise)
         os.utime(path, (old, old))
     target = BackupTarget.create(name="disk", kind="local", created_at=old,
                                  options={"folder": str(tmp_path / "archives")})  # fmt: skip
@@ -63,7 +64,7 @@ def test_back_up_now_shows_progress_until_done(
         page.click("#backup-schedules >> button:has-text('Back up now')")
         expect(page.locator("#backup-progress")).to_be_visible()
         expect(page.locator("#backup-progress")).to_have_attribute("data-status", "ok",
-                                                                   timeout=15_000)  # fmt: skip
+                                                                   timeout=60_000)  # fmt: skip
         expect(page.locator("#backup-stage")).to_have_text("Done")
         expect(page.locator("#backup-status")).to_have_text("ok")
         seen = page.evaluate("window.seenProgress")
