@@ -12,8 +12,9 @@ it, one per line, written as the admin types them:
   ``anonymous`` (the blacklist's patterns, `blacklist.py`); left out: any caller;
 - ``open NAME`` / ``closed NAME`` — the business-hours schedule NAME is open (closed,
   holidays included) at the call's time; left out: any time;
-- ``to TYPE TARGET`` — where the call goes: ``ivr``, ``queue``, ``agent`` or ``group``
-  and the flow's name, the queue's name, the extension or the group's number.
+- ``to TYPE TARGET`` — where the call goes: ``ivr``, ``queue``, ``agent``, ``group`` or
+  ``voicemail`` and the flow's name, the queue's name, the extension, the group's
+  number or the voicemail box's name.
 
 The first rule whose conditions all hold wins; none: the number's own target.  Lines
 starting with ``#`` and blank lines are comments.  `parse` reports every bad line by
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from appliance.callflow.blacklist import clean, matching_entry, valid_entry
 
-TARGET_TYPES = ("ivr", "queue", "agent", "group")
+TARGET_TYPES = ("ivr", "queue", "agent", "group", "voicemail")
 OPEN, CLOSED = "open", "closed"
 
 

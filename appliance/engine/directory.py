@@ -40,7 +40,7 @@ class Route:
     """Where calls to one dialled number go (rules by caller and time first)."""
 
     number: str
-    target_type: str  # ivr | queue | agent | group
+    target_type: str  # ivr | queue | agent | group | voicemail
     target: str
     flow: dict[str, Any] | None = None
     flow_version: int = 0

@@ -37,6 +37,10 @@ class IvrDesk:
         if route.target_type == "agent":
             self.board.ops.direct(session, route.target)
             return
+        if route.target_type == "voicemail":  # straight to a box: greeting, beep, message
+            self.board.emit(session, "voicemail.direct", {"box": route.target})
+            self.board.desk.voicemail.record(session, route.target)
+            return
         session.state = "ivr"
         session.run = FlowRun(
             route.flow or {},

@@ -252,7 +252,7 @@ class InboundNumber(BaseModel):
 
     number = CharField(unique=True)
     trunk = ForeignKeyField(Trunk, null=True, backref="numbers", on_delete="SET NULL")
-    target_type = CharField(default="ivr")  # ivr | queue | agent | group
+    target_type = CharField(default="ivr")  # ivr | queue | agent | group | voicemail
     target = CharField()
     rules = TextField(default="")  # by caller ID and time, one per line (inbound_rules.py)
 

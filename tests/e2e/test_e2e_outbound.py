@@ -123,6 +123,7 @@ def test_a_booked_call_out_rings_the_phone_on_time_then_reaches_the_number(
     user = User.create(username="booker", password_hash="x", role="agent", extension="1004")
     too_late = time.time() - scheduled_dials.MISSED_AFTER_SECONDS - 60  # the box was down then
     late = ScheduledDial.create(user=user, extension="1004", number="901000000000", due_at=too_late)
+    wait_for(lambda: not out_box.control.call("calls")["calls"], 10, "earlier calls to end")
     with out_box.far_end(ring_ms=200) as (far, trace):
         with out_box.agent("1004", talk_ms=1000) as phone:
             due = time.time() + 1
@@ -130,7 +131,8 @@ def test_a_booked_call_out_rings_the_phone_on_time_then_reaches_the_number(
                                           due_at=due)  # fmt: skip
             assert scheduled_dials.dial_due(out_box.settings) == {late.id: "missed"}  # not due yet
             time.sleep(max(0.0, due - time.time()))
-            assert scheduled_dials.dial_due(out_box.settings) == {booked.id: "dialled"}
+            made = scheduled_dials.dial_due(out_box.settings)
+            assert made == {booked.id: "dialled"}, ScheduledDial.get_by_id(booked.id).detail
             phone.read_until("incoming", 10)  # the booker's own phone rings first
             phone.read_until("confirmed", 10)
             phone.read_until("disconnected", 15)

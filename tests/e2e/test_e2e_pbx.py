@@ -172,6 +172,21 @@ def test_an_inbound_rule_by_caller_sends_one_caller_to_an_agent_and_others_to_th
     assert (cdr["agent"], cdr["outcome"]) == ("1002", "answered")
 
 
+def test_an_inbound_rule_can_send_a_caller_straight_to_a_voicemail_box(pbx: Box) -> None:
+    since = len(pbx.cdrs())
+    InboundNumber.get_or_create(number="304", target_type="agent", target="1003",
+                                rules="from 13200* to voicemail general")  # fmt: skip
+    pbx.control.call("reload")
+    sipp = pbx.sipp("caller_voicemail_hash", number="304", caller="13200132000",
+                    greet_ms=5500, talk_ms=1500, timeout=30)  # fmt: skip
+    assert sipp.returncode == 0, sipp.stdout[-2000:]
+    cdr, events = last_call(pbx, "13200132000", since)
+    kinds = [e["kind"] for e in events]
+    assert kinds.index("call.routed_by_rule") < kinds.index("voicemail.direct")
+    left = next(e["data"] for e in events if e["kind"] == "voicemail.left")
+    assert left["box"] == "general" and cdr["outcome"] == "voicemail"
+
+
 def test_a_direct_call_in_that_rings_out_goes_to_the_no_answer_forward(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from appliance.callflow.inbound_rules import parse_all as parse_rules
 from appliance.store.models import Agent, InboundNumber, IvrFlow, Queue, RegionGroup, RoutingRule
 from web.i18n import _
 
@@ -40,6 +41,7 @@ def queue_users(name: str, queue_id: int | None = None) -> list[str]:
         (InboundNumber.target_type == "queue") & (InboundNumber.target == name)
     )
     found += [_("inbound number %(number)s", number=n.number) for n in numbers]
+    found += number_rule_users("queue", name)
     target = f"queue:{name}"
     others = Queue.select().where((Queue.overflow == target) | (Queue.exit_target == target))
     if queue_id is not None:
@@ -77,3 +79,14 @@ def flow_users(name: str) -> list[str]:
         (InboundNumber.target_type == "ivr") & (InboundNumber.target == name)
     )
     return [_("inbound number %(number)s", number=n.number) for n in numbers]
+
+
+def number_rule_users(kind: str, name: str) -> list[str]:
+    """Return the inbound numbers whose rules by caller and time send calls to kind name."""
+    numbers = InboundNumber.select().where(InboundNumber.rules != "").order_by(InboundNumber.number)
+    return [
+        _("inbound number %(number)s (rule on line %(line)s)", number=n.number, line=rule.line)
+        for n in numbers
+        for rule in parse_rules(n.rules)[0]
+        if (rule.target_type, rule.target) == (kind, name)
+    ]

@@ -15,11 +15,11 @@ from typing import Any
 
 from appliance.engine.control import ControlError, EngineUnavailable
 from appliance.store.database import db
-from appliance.store.models import Agent, Queue, VoicemailBox, VoicemailMessage
+from appliance.store.models import Agent, InboundNumber, Queue, VoicemailBox, VoicemailMessage
 from appliance.voicemail import boxes
 from web.admin import audit
 from web.admin.services import engine_call
-from web.admin.usage import active_nodes
+from web.admin.usage import active_nodes, number_rule_users
 from web.i18n import _
 
 AREA = "voicemail"
@@ -141,7 +141,8 @@ def delete(box: VoicemailBox) -> None:
 
 
 def box_users(name: str) -> list[str]:
-    """Return the active IVR nodes and the queues (overflow, exit) leaving messages in the box."""
+    """Return the active IVR nodes, queues (overflow, exit) and inbound numbers (targets,
+    rules) leaving messages in the box."""
     found = [
         _("IVR flow %(flow)s, node %(node)s", flow=flow, node=node_id)
         for flow, node_id, node in active_nodes()
@@ -152,7 +153,11 @@ def box_users(name: str) -> list[str]:
         targets = {f"voicemail:{name}"} | ({"voicemail"} if queue.name == name else set())
         if queue.overflow in targets or queue.exit_target in targets:
             found.append(_("queue %(name)s (overflow or exit)", name=queue.name))
-    return found
+    numbers = InboundNumber.select().where(
+        (InboundNumber.target_type == "voicemail") & (InboundNumber.target == name)
+    )
+    found += [_("inbound number %(number)s", number=n.number) for n in numbers]
+    return found + number_rule_users("voicemail", name)
 
 
 def _fresh(box: VoicemailBox) -> VoicemailBox:

@@ -14,6 +14,7 @@ from appliance.store.models import (
     Queue,
     RingGroup,
     Trunk,
+    VoicemailBox,
 )
 from web.admin.areas.base import Area
 from web.admin.areas.routes_out import routes_using
@@ -102,10 +103,11 @@ class Numbers(Area):
         Field("trunk", _l("Trunk"), kind="choice", choices=_trunks),
         Field("target_type", _l("Goes to"), kind="choice", required=True,
               choices=lambda: [("ivr", _("IVR flow")), ("queue", _("Queue")),
-                               ("agent", _("Agent")), ("group", _("Ring group"))]),
+                               ("agent", _("Agent")), ("group", _("Ring group")),
+                              ("voicemail", _("Voicemail box"))]),
         Field("target", _l("Target"), required=True, max_length=64,
-              help=_l("The flow's name, the queue's name, the agent's extension or the "
-                      "ring group's number.")),
+              help=_l("The flow's name, the queue's name, the agent's extension, the "
+                      "ring group's number or the voicemail box's name.")),
         Field("rules", _l("Rules by caller and time"), kind="textarea", max_length=4000,
               help=_l("Tried in order before the target, one per line: "
                       "'from 0755* to queue sales', 'closed office to ivr night', "
@@ -154,6 +156,7 @@ def target_exists(kind: str, target: str) -> bool:
         "queue": lambda: Queue.select().where(Queue.name == target).exists(),
         "agent": lambda: Agent.select().where(Agent.extension == target).exists(),
         "group": lambda: RingGroup.select().where(RingGroup.number == target).exists(),
+        "voicemail": lambda: VoicemailBox.select().where(VoicemailBox.name == target).exists(),
     }
     return kind in exists and bool(exists[kind]())
 
@@ -162,7 +165,7 @@ RULE_PROBLEMS = {
     "caller": _l("the caller must be a number, a prefix ending in * or anonymous"),
     "unexpected": _l("write from, open, closed and to in that order"),
     "shape": _l("end the rule with: to TYPE TARGET"),
-    "type": _l("the type must be ivr, queue, agent or group"),
+    "type": _l("the type must be ivr, queue, agent, group or voicemail"),
     "condition": _l("give a caller (from …) or hours (open or closed …)"),
 }
 
