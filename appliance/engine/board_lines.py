@@ -22,7 +22,7 @@ from appliance.boards.base import Port, PortEvent
 from appliance.boards.const import CallState, EventKind
 from appliance.boards.exceptions import BoardError, PortError
 from appliance.boards.hotplug import start_boards
-from appliance.boards.registry import Registry, write_status
+from appliance.boards.registry import STATUS_FILE, Registry
 from appliance.engine.frame_port import LineBridge, LinePump
 from appliance.engine.legs import Leg
 from appliance.engine.reactor import Timer
@@ -143,6 +143,9 @@ class LineDesk:
 
     def start(self, configs: Sequence[Mapping[str, Any]]) -> None:
         """Start the boards (writing <run>/boards.json) and follow their ports."""
+        self._forget_status()  # one left by an engine that died
+        if not configs:
+            return
         self.registry = start_boards(self.board.settings, list(configs))
         numbers = {
             str(c.get("name") or f"board{i + 1}"): [str(n) for n in c.get("numbers", [])]
@@ -160,14 +163,18 @@ class LineDesk:
                                                   for p in self.ports))  # fmt: skip
 
     def stop(self) -> None:
-        """Stop pumping and close every board; write their status as closed."""
+        """Stop pumping and close every board; their status goes (none started)."""
         self.pump.stop()
         if self.registry is None:
             return
         self.registry.close()
-        with contextlib.suppress(OSError):
-            write_status(self.board.settings.run_dir, [])
+        self._forget_status()
         self.registry = None
+
+    def _forget_status(self) -> None:
+        """Remove <run>/boards.json: the `boards` check then says no boards are started."""
+        with contextlib.suppress(OSError):
+            (self.board.settings.run_dir / STATUS_FILE).unlink()
 
     def _from_driver(self, event: PortEvent) -> None:
         """Hand a port's event to the engine thread (runs on the driver's thread)."""

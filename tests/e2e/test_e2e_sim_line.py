@@ -44,8 +44,7 @@ def sim_box(var: Path, prompts: Path) -> Iterator[tuple[Box, HarnessClient]]:
                 yield box, sim
             finally:
                 sim.close()
-        status = json.loads((box.settings.run_dir / "boards.json").read_text())
-        assert status == {"boards": []}  # the engine closed its boards when it stopped
+        assert not (box.settings.run_dir / "boards.json").exists()  # closed when it stopped
 
 
 def actions(sim: HarnessClient, port: str, seen: list[dict[str, Any]]) -> list[str]:
