@@ -25,6 +25,7 @@ from appliance.boards.hotplug import start_boards
 from appliance.boards.registry import STATUS_FILE, Registry
 from appliance.engine.frame_port import LineBridge, LinePump
 from appliance.engine.legs import Leg
+from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.reactor import Timer
 from appliance.engine.session import CallSession, new_call_id
 
@@ -197,6 +198,8 @@ class LineDesk:
             self.board.leg_digit(leg, str(event.data.get("digit", "")))
         elif event.kind is EventKind.ANSWERED and leg.role == OUT_ROLE:
             self._answered_out(leg)
+        elif event.kind is EventKind.ANSWERED and leg.role != "caller" and not leg.ended:
+            leg.connected()  # a call the switchboard placed on the line (a `line` trunk)
         elif event.kind is EventKind.HANGUP:
             cause = str(event.data.get("cause", "normal"))
             leg.disconnected(CAUSE_CODES.get(cause, 200), f"line hung up ({cause})")
@@ -253,6 +256,40 @@ class LineDesk:
             return session.call_id
         self.board.emit(session, "line.dialling", {"line": port.name, "number": number})
         return session.call_id
+
+    def dial_leg(
+        self, session: CallSession, peer: TrunkPeer, number: str, role: str, ring_s: float
+    ) -> Leg:
+        """Call number on the line a `line` trunk names (its host) for a call; like
+        `Switchboard.dial`, a leg that could not be dialled (line unknown or busy, the
+        port refused) comes back already ended, and an unanswered one is given up after
+        ring_s seconds."""
+        port = self.ports.get(peer.host)
+        if port is None or port.name in self.legs or port.state is not CallState.IDLE:
+            why = "no such line" if port is None else f"the line is {port.state}"
+            log.warning("call %s: trunk %s (line %s): %s", session.call_id, peer.name,
+                        peer.host, why)  # fmt: skip
+            gone = Leg(self.board, None, -1, role)
+            gone.ended, gone.call_id, gone.number, gone.trunk = (
+                True,
+                session.call_id,
+                number,
+                peer.name,
+            )
+            return gone
+        leg = self._new_leg(port, role)
+        leg.call_id, leg.number, leg.trunk = session.call_id, number, peer.name
+        try:
+            leg.dial(number)
+        except PortError as error:
+            log.error("call %s: line %s cannot dial %s: %s", session.call_id, port.name,
+                      number, error)  # fmt: skip
+            leg.ended = True
+            self.board.legs.pop(leg.leg_id, None)
+            self.released(leg)
+            return leg
+        session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
+        return leg
 
     def _answered_out(self, leg: LineLeg) -> None:
         """The far end answered a call out on a line."""

@@ -307,6 +307,8 @@ class Switchboard:
         (no trunk, the library refused) comes back already ended.
         """
         peer = peer or self.directory.outbound
+        if external and peer is not None and peer.kind == "line":  # a board line (its host)
+            return self.lines.dial_leg(session, peer, name, role, ring_s)
         account = self.edge_account
         if external:  # a registering trunk's calls out go from its own account
             account = self.trunk_accounts.account_for(peer) or self.trunk_account

@@ -21,8 +21,9 @@ import pytest
 from boxharness import Box, running_box, wait_for
 from tones import amplitude, heard
 
+from appliance import demo
 from appliance.boards.sim.harness import HarnessClient
-from appliance.store.models import InboundNumber
+from appliance.store.models import InboundNumber, OutboundRoute, Trunk
 
 pytestmark = pytest.mark.e2e
 
@@ -161,3 +162,41 @@ def test_an_agent_hanging_up_hangs_up_the_line(tmp_path: Path, prompts: Path) ->
         assert (cdr["to_number"], cdr["queue"], cdr["agent"]) == ("200", "support", "1002")
         assert cdr["outcome"] == "answered"
         assert box.events(cdr["call_id"])[-1]["data"]["by"] == "agent"
+
+
+def test_an_outbound_route_on_a_line_trunk_dials_through_the_line(
+    tmp_path: Path, prompts: Path
+) -> None:
+    with sim_box(tmp_path, prompts) as (box, sim):
+        Trunk.create(name="sim-line", kind="line", host="sim/2", port=0)
+        OutboundRoute.update(trunks=["sim-line"]).where(
+            OutboundRoute.name == demo.OUTSIDE_LINE
+        ).execute()
+        box.control.call("reload")
+        seen: list[dict[str, Any]] = []
+        with box.agent("1001", tone_hz=AGENT_HZ, call="901012345678", talk_ms=2500) as phone:
+            wait_for(lambda: "dialled" in actions(sim, "2", seen), 10, "the line dialling")
+            assert seen[0]["number"] == "01012345678"  # the route took the 9 off
+            sim.call("answer", port="2")
+            phone.read_until("confirmed", 10)
+            time.sleep(1.0)
+            sim.heard("2")
+            time.sleep(1.0)
+            line_heard = sim.heard("2")
+            phone.read_until("disconnected", 10)
+            wait_for(lambda: "hung_up" in actions(sim, "2", seen), 5, "the line hung up")
+        assert level(line_heard, AGENT_HZ) > 3000, level(line_heard, AGENT_HZ)
+        cdr = box.wait_cdr()
+        assert (cdr["direction"], cdr["outcome"], cdr["agent"]) == ("outbound", "answered", "1001")
+        kinds = box.kinds(cdr["call_id"])
+        assert kinds.index("outbound.routed") < kinds.index("outbound.answered")
+        assert sim.call("state", port="2")["state"] == "idle"
+        # the far end busy: the phone's call ends unanswered
+        seen.clear()
+        with box.agent("1001", call="901099999999") as phone:
+            wait_for(lambda: "dialled" in actions(sim, "2", seen), 10, "the second dialling")
+            sim.call("hangup", port="2", cause="busy")
+            phone.read_until("disconnected", 10)
+        busy = box.wait_cdr(2)
+        assert (busy["direction"], busy["to_number"]) == ("outbound", "901099999999")
+        assert busy["outcome"] != "answered" and not busy["talk_seconds"], busy
