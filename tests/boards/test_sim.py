@@ -139,7 +139,7 @@ def test_a_wav_is_played(board: SimBoard, far: HarnessClient, tmp_path: Path) ->
     [
         ({"cmd": "fly", "port": "1"}, "unknown cmd"),
         ({"cmd": "ring", "port": "7", "number": "1"}, "no port '7' on board sim"),
-        ({"cmd": "ring", "port": "1"}, "number"),
+        ({"cmd": "hangup", "port": "1"}, "no call to hang up"),
         ({"cmd": "dtmf", "port": "1", "digits": "2"}, "no call to press keys on"),
         ({"cmd": "answer", "port": "1"}, "is idle: cannot answer"),
         ({"cmd": "play", "port": "1"}, "play needs pcm, tone_hz or wav"),
@@ -205,7 +205,8 @@ def test_a_sim_board_without_a_socket_runs_in_process() -> None:
     board = registry.boards["demo"]
     assert status.state is BoardState.READY and isinstance(board, SimBoard)
     assert board.harness is None and [h.ok for h in status.health] == [True]
-    board.sim_port("1").far_ring("1")
+    board.sim_port("1").far_ring("")
+    assert [e.kind for e in events_of(board.sim_port("1"))] == [EventKind.RING]  # no caller ID
     registry.close()  # closing hangs up the line
     assert board.sim_port("1").state is CallState.IDLE
     samples = array.array("h", tone(1000, 0.01))

@@ -2,7 +2,7 @@
 
 Requests (`port` is "board/line" or the line number)::
 
-    {"cmd": "ring", "port": "1", "number": "13800138000", "name": ""}
+    {"cmd": "ring", "port": "1", "number": "13800138000", "name": ""}   (no number: no caller ID)
     {"cmd": "dtmf", "port": "1", "digits": "2"}
     {"cmd": "play", "port": "1", "tone_hz": 1000, "seconds": 2.0, "level": 0.3}
     {"cmd": "play", "port": "1", "pcm": "<base64 16-bit 8 kHz mono>"}
@@ -134,7 +134,7 @@ class HarnessServer:
         cmd = request.get("cmd")
         port = self._port(request)
         if cmd == "ring":
-            port.far_ring(str(request["number"]), str(request.get("name", "")))
+            port.far_ring(str(request.get("number", "")), str(request.get("name", "")))
         elif cmd == "dtmf":
             port.far_dtmf(str(request["digits"]))
         elif cmd == "play":

@@ -124,10 +124,11 @@ class SimPort(Port):
     # --- the far side (the harness) ------------------------------------------------------
 
     def far_ring(self, number: str, name: str = "") -> None:
-        """Ring the line from number (the caller ID)."""
+        """Ring the line from number (the caller ID; "" rings with none, as a withheld one)."""
         self._move((CallState.IDLE,), CallState.RINGING, "ring")
         self.emit(EventKind.RING)
-        self.emit(EventKind.CALLER_ID, number=number, name=name)
+        if number:
+            self.emit(EventKind.CALLER_ID, number=number, name=name)
 
     def far_answer(self) -> None:
         """Answer the call the box placed."""
