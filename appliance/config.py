@@ -240,6 +240,7 @@ class Settings:
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP
+    boards: list[dict[str, Any]] = field(default_factory=list)  # line boards (docs/boards.md)
 
     @property
     def web_https(self) -> bool:
@@ -333,7 +334,9 @@ def _build(cls: Any, data: dict[str, Any], prefix: str) -> Any:
         f = fields[name]
         default = getattr(instance, name)
         key = prefix + name
-        if dataclasses.is_dataclass(default):
+        if key == "boards":
+            setattr(instance, name, _boards(value))
+        elif dataclasses.is_dataclass(default):
             if not isinstance(value, dict):
                 raise ConfigError(f"setting '{key}' must be a section (a mapping of settings)")
             setattr(instance, name, _build(type(default), value, key + "."))
@@ -356,6 +359,23 @@ def _coerce(key: str, value: Any, kind: type, f: dataclasses.Field[Any]) -> Any:
         wanted = {bool: "true or false", int: "a whole number", float: "a number"}
         what = wanted.get(kind, "a list" if kind is list else "text")
         raise ConfigError(f"setting '{key}' must be {what}, got {value!r}") from None
+
+
+def _boards(value: Any) -> list[dict[str, Any]]:
+    """Return the line boards: a YAML list of mappings (a string, from the environment, is YAML).
+
+    Each board's own keys are checked by its driver when the engine starts it.
+    """
+    if isinstance(value, str):
+        try:
+            value = yaml.safe_load(value) or []
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"setting 'boards' is not valid YAML: {exc}") from None
+    if not isinstance(value, list) or not all(isinstance(b, dict) for b in value):
+        raise ConfigError(
+            f"setting 'boards' must be a list of boards (- name: … type: …), got {value!r}"
+        )
+    return [dict(b) for b in value]
 
 
 def _to_bool(value: Any) -> bool:

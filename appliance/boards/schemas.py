@@ -14,7 +14,7 @@ from typing import Any
 from appliance.boards.exceptions import BoardConfigError
 
 REQUIRED = object()  # a Field default meaning "must be given"
-COMMON_KEYS = ("name", "type")
+COMMON_KEYS = ("name", "type", "numbers")  # numbers: each port's inbound number, in order
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,14 @@ def validate(raw: Mapping[str, Any], fields: tuple[Field, ...], board: str) -> d
     if unknown:
         raise BoardConfigError(
             f"board {board}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    numbers = raw.get("numbers", [])
+    if not isinstance(numbers, list) or not all(
+        isinstance(n, str | int) and not isinstance(n, bool) and str(n).strip() for n in numbers
+    ):
+        raise BoardConfigError(
+            f"board {board}: numbers must be a list of inbound numbers, one per port, "
+            f"got {numbers!r}"
         )
     return {f.key: _value(raw, f, board) for f in fields}
 

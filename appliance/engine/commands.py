@@ -51,6 +51,8 @@ class Commands:
             "agent.state": self.agent_state,
             "agent.queues": self.agent_queues,
             "agent.dial": self.agent_dial,
+            "lines": self.lines,
+            "line.dial": self.line_dial,
             **CallCommands(engine).table,
             **FlowCommands(engine.board.prompts, self.reload).table,
             **PromptCommands(PromptLibrary(engine.settings.paths.prompts)).table,
@@ -171,6 +173,24 @@ class Commands:
     def agent_dial(self, extension: str = "", number: str = "") -> dict[str, Any]:
         """Click-to-dial: ring the agent's phone, then call number and bridge them."""
         return dict(self._on_engine(lambda: self.engine.board.clicks.start(extension, number)))
+
+    def lines(self) -> dict[str, Any]:
+        """List the board lines: state, inbound number, call."""
+        return {"lines": self._on_engine(self.engine.board.lines.status)}
+
+    def line_dial(self, port: str = "", number: str = "") -> dict[str, Any]:
+        """Call a number out on a board line (docs/boards.md); return the call id."""
+        if not isinstance(number, str) or not number or len(number) > 32:
+            raise CommandError("bad-number", "number must be the digits to dial")
+
+        def dial() -> str:
+            """Dial on the engine thread; a busy or unknown line is refused."""
+            try:
+                return self.engine.board.lines.dial(str(port), number)
+            except ValueError as error:
+                raise CommandError("bad-line", str(error)) from None
+
+        return {"call_id": self._on_engine(dial)}
 
     def agent_state(self, extension: str = "", state: str = "", reason: str = "") -> dict[str, Any]:
         """Set an agent ready, not ready (with a reason code) or logged out; kept in the store."""

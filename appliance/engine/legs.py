@@ -101,10 +101,13 @@ class SipCall(pj.Call):
 class Leg:
     """One SIP dialog of a call, caller or agent side, as the switchboard sees it."""
 
-    def __init__(self, board: Switchboard, account: pj.Account, call_id: int, role: str) -> None:
+    def __init__(
+        self, board: Switchboard, account: pj.Account | None, call_id: int, role: str
+    ) -> None:
+        """A leg of a SIP dialog on account (None: a leg with no dialog, e.g. a board line)."""
         self.board = board
         self.role = role
-        self.call: SipCall | None = SipCall(self, account, call_id)
+        self.call: SipCall | None = SipCall(self, account, call_id) if account else None
         self.leg_id = ""
         self.call_id = ""  # the callbox call this leg belongs to
         self.audio: pj.AudioMedia | None = None

@@ -101,6 +101,7 @@ class Engine:
             raise
         self.board.open_accounts()
         self.board.configure(load_directory())
+        self.board.lines.start(self.settings.boards)
         self.board.qualifier = TrunkQualifier(self.board, self.stopping)
         self.board.qualifier.start()
         self.control = ControlServer(self.settings.engine.control_socket, self._dispatch)
@@ -127,6 +128,7 @@ class Engine:
         self.stopping.set()
         if self.board.hang_up_all():
             self.reactor.drain(0.5)  # BYEs out, their answers in
+        self.board.lines.stop()  # line ports leave the bridge before the library goes
         if self.control is not None:
             self.control.stop()
         self.writer.flush(5.0)

@@ -21,6 +21,7 @@ from appliance.callflow.features import park_slot
 from appliance.callflow.features import parse as parse_feature
 from appliance.config import Settings
 from appliance.engine import call_waiting, dial_out, extension_calls
+from appliance.engine.board_lines import LineDesk
 from appliance.engine.busy_callbacks import BusyCallbackDesk
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
@@ -100,6 +101,7 @@ class Switchboard:
         self.leg_prompts = LegPrompts(self)
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
         self.qualifier: TrunkQualifier | None = None  # IP peers' OPTIONS (set by the manager)
+        self.lines = LineDesk(self)  # board lines (started by the manager)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -193,11 +195,13 @@ class Switchboard:
         if feature:
             self.features.dialled(leg, uri_user(info.remoteUri), feature)
             return
-        session = CallSession(
-            new_call_id(), leg, uri_user(info.remoteUri), dialled, started_at=time.time()
-        )
-        out = account.kind == "edge" and self.dial_out.is_call_out(session.to_number)
-        internal = account.kind == "edge" and self._to_extension(session.to_number)
+        self.take_call(leg, account.kind, uri_user(info.remoteUri), dialled, source)
+
+    def take_call(self, leg: Leg, via: str, from_number: str, to_number: str, source: str) -> None:
+        """Start a call in on leg: via "edge" (a phone), "trunk" or "line" (a board port)."""
+        session = CallSession(new_call_id(), leg, from_number, to_number, started_at=time.time())
+        out = via == "edge" and self.dial_out.is_call_out(session.to_number)
+        internal = via == "edge" and self._to_extension(session.to_number)
         edge = "outbound" if out else "internal"
         leg.call_id = session.call_id
         self.sessions[session.call_id] = session
@@ -207,8 +211,8 @@ class Switchboard:
             {
                 "from": session.from_number,
                 "to": session.to_number,
-                "direction": edge if account.kind == "edge" else "inbound",
-                "via": account.kind,
+                "direction": edge if via == "edge" else "inbound",
+                "via": via,
                 "source": source,
             },
             leg.leg_id,
@@ -219,9 +223,9 @@ class Switchboard:
         if internal:
             self.extensions.start(session)
             return
-        if account.kind == "trunk" and self._blocked(session):
+        if via in ("trunk", "line") and self._blocked(session):
             return
-        refusal = self._refusal(account, source, session)
+        refusal = self._refusal(via, source, session)
         if refusal:
             code, reason = refusal
             log.warning(
@@ -242,7 +246,7 @@ class Switchboard:
         if session.route is not None and session.route.target_type == "group":
             self.extensions.start(session, session.route.target)  # answered when a member does
             return
-        self.engage(session.from_number if account.kind == "edge" else "", session.call_id)
+        self.engage(session.from_number if via == "edge" else "", session.call_id)
         leg.answer(200)
 
     def _inbound_route(self, session: CallSession) -> Route | None:
@@ -300,18 +304,18 @@ class Switchboard:
                 usage.setdefault(leg.trunk, {"in": 0, "out": 0})[way] += 1
         return usage
 
-    def _refusal(
-        self, account: IncomingAccount, source: str, session: CallSession
-    ) -> tuple[int, str] | None:
+    def _refusal(self, via: str, source: str, session: CallSession) -> tuple[int, str] | None:
         """Return (SIP code, reason) if the call must be refused, else None."""
         host = source_host(source)
-        if account.kind == "trunk" and host not in self.directory.trunk_peers:
+        if via == "trunk" and host not in self.directory.trunk_peers:
             return 403, f"source {host} is not a trunk peer"
         peer = self.directory.trunks.get(session.caller.trunk)
         in_use = sum(self.trunk_usage()[peer.name].values()) if peer else 0
         if peer and peer.max_channels and in_use > peer.max_channels:  # this call counts
             return 503, f"trunk {peer.name} carries its {peer.max_channels} calls already"
         route = self._inbound_route(session)
+        if route is None and via == "line" and not session.to_number:
+            return 404, f"line {source} has no inbound number: set numbers: in its board's config"
         if route is None:
             return 404, f"unknown number {session.to_number!r}: add it under inbound numbers"
         if route.target_type == "ivr" and route.flow is None:
@@ -335,6 +339,8 @@ class Switchboard:
         (no trunk, the library refused) comes back already ended.
         """
         peer = peer or self.directory.outbound
+        if external and peer is not None and peer.kind == "line":  # a board line (its host)
+            return self.lines.dial_leg(session, peer, name, role, ring_s)
         account = self.edge_account
         if external:  # a registering trunk's calls out go from its own account
             account = self.trunk_accounts.account_for(peer) or self.trunk_account
@@ -389,9 +395,12 @@ class Switchboard:
 
     def new_leg(self, account: pj.Account, pj_call_id: int, role: str) -> Leg:
         """Return a new leg, kept referenced until it ends."""
-        leg = Leg(self, account, pj_call_id, role)
+        return self.add_leg(Leg(self, account, pj_call_id, role))
+
+    def add_leg(self, leg: Leg) -> Leg:
+        """Give a leg its id and keep it referenced until it ends (a SIP or a line leg)."""
         self._leg_seq += 1
-        leg.leg_id = f"{role[0]}{self._leg_seq}"
+        leg.leg_id = f"{leg.role[0]}{self._leg_seq}"
         self.legs[leg.leg_id] = leg
         return leg
 

@@ -213,7 +213,7 @@ class Trunk(BaseModel):
     """A carrier connection: an IP-authenticated peer or a registration."""
 
     name = CharField(unique=True)
-    kind = CharField(default="peer")  # peer | register
+    kind = CharField(default="peer")  # peer | register | line (a board port: host)
     host = CharField()
     port = IntegerField(default=5060)
     username = CharField(default="")

@@ -1,0 +1,66 @@
+"""The `sim` driver: a loopback board for tests and demos, driven from its far side.
+
+Config (docs/boards.md)::
+
+    - name: sim
+      type: sim
+      ports: 2                  # lines sim/1, sim/2
+      socket: /run/callbox/sim.sock   # the harness socket; "" for none (in-process only)
+      numbers: ["100", "101"]   # each line's inbound number (any board type)
+
+A test (or a person with `socat`) rings a line, presses keys, plays audio, reads what
+the box said, and answers or hangs up the box's calls through the socket
+(`appliance/boards/sim/harness.py`, JSON lines).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from appliance.boards.base import Board
+from appliance.boards.schemas import Field, at_least
+from appliance.boards.sim.harness import HarnessServer
+from appliance.boards.sim.port import SimPort
+
+
+def _at_most_64(value: Any) -> str:
+    """Return an error if more than 64 ports are asked for."""
+    return "" if value <= 64 else f"must be at most 64, got {value!r}"
+
+
+class SimBoard(Board):
+    """N loopback lines, with a harness socket for the far side."""
+
+    type_key: ClassVar[str] = "sim"
+    SCHEMA: ClassVar[tuple[Field, ...]] = (
+        Field("ports", int, 1, lambda v: at_least(1)(v) or _at_most_64(v)),
+        Field("socket", str, "", help="the harness's unix socket ('' for none)"),
+    )
+
+    def __init__(self, name: str, config: dict[str, Any]) -> None:
+        """Make the lines; the socket opens with the board."""
+        super().__init__(name, config)
+        self.ports = [SimPort(f"{name}/{n}") for n in range(1, config["ports"] + 1)]
+        self.harness: HarnessServer | None = None
+
+    def sim_port(self, name: str) -> SimPort:
+        """Return a line by name (board/line or line), typed."""
+        port = self.port(name)
+        assert isinstance(port, SimPort)
+        return port
+
+    def open(self) -> None:
+        """Open the harness socket, if one is configured."""
+        if self.config["socket"]:
+            self.harness = HarnessServer(Path(self.config["socket"]), self)
+            self.harness.start()
+
+    def close(self) -> None:
+        """Close the harness socket; hang up every line; never raises."""
+        if self.harness is not None:
+            self.harness.stop()
+            self.harness = None
+        for port in self.ports:
+            assert isinstance(port, SimPort)
+            port.hangup()

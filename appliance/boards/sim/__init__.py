@@ -1,0 +1,1 @@
+"""The `sim` loopback board: ports a test or a demo drives from the far side."""

@@ -1,0 +1,325 @@
+"""Board lines as call legs: a port's call in or out is a CallSession like a trunk's.
+
+`LineDesk` starts the configured boards (`boards:` setting), follows each port's events
+on the engine thread and gives every call on a line a `LineLeg`: a `Leg` whose audio is
+the line's `LineBridge` port in the conference bridge and whose answer, hangup and
+dial go to the board port.  The rest of the switchboard (IVR, queues, agents, bridge,
+recording, CDR) sees a leg like any other.  A call in goes to the port's configured
+inbound number (`numbers:` of its board) as if a trunk had delivered it there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from appliance.boards.audio import AudioStream
+from appliance.boards.base import Port, PortEvent
+from appliance.boards.const import CallState, EventKind
+from appliance.boards.exceptions import BoardError, PortError
+from appliance.boards.hotplug import start_boards
+from appliance.boards.registry import STATUS_FILE, Registry
+from appliance.engine.frame_port import LineBridge, LinePump
+from appliance.engine.legs import Leg
+from appliance.engine.queue_store import TrunkPeer
+from appliance.engine.reactor import Timer
+from appliance.engine.session import CallSession, new_call_id
+
+if TYPE_CHECKING:
+    import pjsua2 as pj
+
+    from appliance.engine.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+RING_WAIT_SECONDS = 1.0  # a ring with no caller ID yet: wait this long for one
+FORMATS = {"pcm16": "slin16", "ulaw": "ulaw", "alaw": "alaw"}
+CAUSE_CODES = {"normal": 200, "busy": 486, "no_answer": 480, "failed": 503, "abandoned": 487}
+OUT_ROLE = "line_out"
+MAX_FRAMES_PER_TICK = 50
+
+
+class PortAudio:
+    """A port's `AudioStream` as the pump's `LineAudio`: whole frames in and out."""
+
+    def __init__(self, stream: AudioStream) -> None:
+        """Wrap the port's stream."""
+        self.stream = stream
+
+    def receive_audio(self) -> bytes:
+        """Return every frame the line has ready now."""
+        frames: list[bytes] = []
+        while len(frames) < MAX_FRAMES_PER_TICK:
+            frame = self.stream.read_frame(0)
+            if frame is None:
+                break
+            frames.append(frame)
+        return b"".join(frames)
+
+    def send_audio(self, data: bytes) -> None:
+        """Send whole frames to the line."""
+        size = self.stream.format.frame_bytes
+        for i in range(0, len(data) - size + 1, size):
+            self.stream.write_frame(data[i : i + size])
+
+
+class LineLeg(Leg):
+    """A call on a board port, as a leg: answer, end and dial act on the port."""
+
+    def __init__(self, desk: LineDesk, port: Port, bridge: LineBridge, role: str) -> None:
+        """A leg with no SIP dialog; its audio is the line's bridge port once answered."""
+        super().__init__(desk.board, None, -1, role)
+        self.desk = desk
+        self.port = port
+        self.bridge = bridge
+
+    def info(self) -> pj.CallInfo:
+        """A line has no SIP dialog."""
+        raise BoardError(f"line {self.port.name} has no SIP call info")
+
+    def answer(self, code: int = 200) -> None:
+        """Take the call on the line (2xx); a refusal (3xx and up) hangs it up."""
+        if code < 200 or self.ended or self.answered_at is not None:
+            return  # a line has no provisional answer: it keeps ringing
+        if code >= 300:
+            self.end(code)
+            return
+        try:
+            self.port.answer()
+        except PortError as error:
+            log.error("line %s: cannot answer: %s", self.port.name, error)
+            self.end(503)
+            return
+        self.connected()
+
+    def connected(self) -> None:
+        """The line's call is up: tell the switchboard, and let its audio into the bridge."""
+        self.board.leg_confirmed(self)
+        self.media_active(self.bridge.media)
+
+    def dial(self, uri: str, headers: dict[str, str] | None = None) -> None:
+        """Dial the number on the line (uri is the number; PortError ends the leg)."""
+        self.port.dial(uri)
+
+    def read_rtp(self) -> dict[str, int]:
+        """A line has no RTP."""
+        return self.rtp
+
+    def end(self, code: int = 200, reason: str = "") -> None:
+        """Hang up the line; the leg ends on the engine thread's next turn."""
+        if self.ended:
+            return
+        try:
+            self.port.hangup()
+        except PortError as error:
+            log.warning("line %s: hangup: %s", self.port.name, error)
+        why = reason or "hung up by the box"
+        self.desk.reactor.call_later(0, functools.partial(self.disconnected, code, why))
+
+    def disconnected(self, code: int, reason: str) -> None:
+        """End the leg, then take the line's port out of the bridge."""
+        first = not self.ended
+        super().disconnected(code, reason)
+        if first:
+            self.desk.released(self)
+
+
+class LineDesk:
+    """The boards the engine runs and the calls on their lines."""
+
+    def __init__(self, board: Switchboard) -> None:
+        """No boards yet: `start` loads them."""
+        self.board = board
+        self.reactor = board.reactor
+        self.registry: Registry | None = None
+        self.pump = LinePump(self.reactor.call_later)
+        self.ports: dict[str, Port] = {}
+        self.numbers: dict[str, str] = {}  # port -> its inbound number
+        self.legs: dict[str, LineLeg] = {}  # port -> the leg of its call
+        self._waiting: dict[str, Timer] = {}  # port rung, caller ID awaited
+        self._seq = 0
+
+    def start(self, configs: Sequence[Mapping[str, Any]]) -> None:
+        """Start the boards (writing <run>/boards.json) and follow their ports."""
+        self._forget_status()  # one left by an engine that died
+        if not configs:
+            return
+        self.registry = start_boards(self.board.settings, list(configs))
+        numbers = {
+            str(c.get("name") or f"board{i + 1}"): [str(n) for n in c.get("numbers", [])]
+            for i, c in enumerate(configs)
+            if isinstance(c, Mapping)
+        }
+        for name, hardware in self.registry.boards.items():
+            for index, port in enumerate(hardware.ports):
+                self.ports[port.name] = port
+                if index < len(numbers.get(name, [])):
+                    self.numbers[port.name] = numbers[name][index]
+                port.subscribe(self._from_driver)
+        if self.ports:
+            log.info("line ports: %s", ", ".join(f"{p}={self.numbers.get(p, '-')}"
+                                                  for p in self.ports))  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop pumping and close every board; their status goes (none started)."""
+        self.pump.stop()
+        if self.registry is None:
+            return
+        self.registry.close()
+        self._forget_status()
+        self.registry = None
+
+    def _forget_status(self) -> None:
+        """Remove <run>/boards.json: the `boards` check then says no boards are started."""
+        with contextlib.suppress(OSError):
+            (self.board.settings.run_dir / STATUS_FILE).unlink()
+
+    def _from_driver(self, event: PortEvent) -> None:
+        """Hand a port's event to the engine thread (runs on the driver's thread)."""
+        self.reactor.submit(functools.partial(self.on_event, event))
+
+    def on_event(self, event: PortEvent) -> None:
+        """Act on one port event (engine thread)."""
+        port = self.ports.get(event.port)
+        if port is None:
+            return
+        leg = self.legs.get(port.name)
+        if event.kind is EventKind.CALLER_ID and leg is None:
+            self._call_in(port, str(event.data.get("number", "")))
+        elif event.kind is EventKind.RING and leg is None and port.name not in self._waiting:
+            call_in = functools.partial(self._call_in, port, "")
+            self._waiting[port.name] = self.reactor.call_later(RING_WAIT_SECONDS, call_in)
+        elif leg is None:
+            self._cancel_wait(port.name)
+        elif event.kind is EventKind.DTMF:
+            self.board.leg_digit(leg, str(event.data.get("digit", "")))
+        elif event.kind is EventKind.ANSWERED and leg.role == OUT_ROLE:
+            self._answered_out(leg)
+        elif event.kind is EventKind.ANSWERED and leg.role != "caller" and not leg.ended:
+            leg.connected()  # a call the switchboard placed on the line (a `line` trunk)
+        elif event.kind is EventKind.HANGUP:
+            cause = str(event.data.get("cause", "normal"))
+            leg.disconnected(CAUSE_CODES.get(cause, 200), f"line hung up ({cause})")
+
+    def _cancel_wait(self, port: str) -> None:
+        """Forget a ring that waited for its caller ID."""
+        timer = self._waiting.pop(port, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _new_leg(self, port: Port, role: str) -> LineLeg:
+        """Return a leg for a call on port, its audio in the bridge and pumped."""
+        self._seq += 1
+        fmt = FORMATS[port.audio.format.encoding]
+        bridge = LineBridge(f"line-{self._seq}-{port.name}", fmt)
+        leg = LineLeg(self, port, bridge, role)
+        self.board.add_leg(leg)
+        self.legs[port.name] = leg
+        self.pump.add(bridge, PortAudio(port.audio))
+        return leg
+
+    def _call_in(self, port: Port, number: str) -> None:
+        """A call rang on a line: it goes to the port's inbound number like a trunk's call."""
+        self._cancel_wait(port.name)
+        if port.name in self.legs or port.state is not CallState.RINGING:
+            return
+        leg = self._new_leg(port, "caller")
+        to = self.numbers.get(port.name, "")
+        self.board.take_call(leg, "line", number, to, port.name)
+
+    def dial(self, port_name: str, number: str) -> str:
+        """Call number out on a line; return the call id (ValueError if the line is busy)."""
+        port = self.ports.get(port_name)
+        if port is None:
+            known = ", ".join(sorted(self.ports)) or "none"
+            raise ValueError(f"no line port {port_name!r} (lines: {known})")
+        if port.name in self.legs or port.state is not CallState.IDLE:
+            raise ValueError(f"line {port.name} is busy ({port.state})")
+        leg = self._new_leg(port, OUT_ROLE)
+        leg.number = number
+        session = CallSession(new_call_id(), leg, self.numbers.get(port.name, port.name),
+                              number, direction="outbound", started_at=time.time())  # fmt: skip
+        session.state = "dialing"
+        leg.call_id = session.call_id
+        self.board.sessions[session.call_id] = session
+        data = {"from": session.from_number, "to": number, "direction": "outbound",
+                "via": "line", "source": port.name}  # fmt: skip
+        self.board.emit(session, "call.started", data, leg.leg_id)
+        try:
+            leg.dial(number)
+        except PortError as error:
+            self.board.emit(session, "line.failed", {"line": port.name, "error": str(error)})
+            self.board.end_call(session, "system", f"cannot dial on {port.name}: {error}", 503)
+            return session.call_id
+        self.board.emit(session, "line.dialling", {"line": port.name, "number": number})
+        return session.call_id
+
+    def dial_leg(
+        self, session: CallSession, peer: TrunkPeer, number: str, role: str, ring_s: float
+    ) -> Leg:
+        """Call number on the line a `line` trunk names (its host) for a call; like
+        `Switchboard.dial`, a leg that could not be dialled (line unknown or busy, the
+        port refused) comes back already ended, and an unanswered one is given up after
+        ring_s seconds."""
+        port = self.ports.get(peer.host)
+        if port is None or port.name in self.legs or port.state is not CallState.IDLE:
+            why = "no such line" if port is None else f"the line is {port.state}"
+            log.warning("call %s: trunk %s (line %s): %s", session.call_id, peer.name,
+                        peer.host, why)  # fmt: skip
+            gone = Leg(self.board, None, -1, role)
+            gone.ended, gone.call_id, gone.number, gone.trunk = (
+                True,
+                session.call_id,
+                number,
+                peer.name,
+            )
+            return gone
+        leg = self._new_leg(port, role)
+        leg.call_id, leg.number, leg.trunk = session.call_id, number, peer.name
+        try:
+            leg.dial(number)
+        except PortError as error:
+            log.error("call %s: line %s cannot dial %s: %s", session.call_id, port.name,
+                      number, error)  # fmt: skip
+            leg.ended = True
+            self.board.legs.pop(leg.leg_id, None)
+            self.released(leg)
+            return leg
+        session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
+        return leg
+
+    def _answered_out(self, leg: LineLeg) -> None:
+        """The far end answered a call out on a line."""
+        session = self.board.sessions.get(leg.call_id)
+        leg.answered_at = time.time()
+        if session is None:
+            return
+        session.state = "talking"
+        data = {"number": leg.number, "agent": None, "line": leg.port.name}
+        self.board.emit(session, "outbound.answered", data, leg.leg_id)
+        leg.audio = leg.bridge.media
+
+    def released(self, leg: LineLeg) -> None:
+        """A line's call ended: its port leaves the pump and the bridge."""
+        if self.legs.get(leg.port.name) is leg:
+            del self.legs[leg.port.name]
+        self.pump.remove(leg.bridge.name)
+        try:
+            leg.bridge.close()
+        except Exception:  # the port is gone with the library at shutdown
+            log.exception("line %s: closing its bridge port failed", leg.port.name)
+
+    def status(self) -> list[dict[str, Any]]:
+        """Return each line: its state, number and call (the `lines` command)."""
+        return [
+            {
+                "port": name,
+                "state": port.state.value,
+                "number": self.numbers.get(name, ""),
+                "call_id": self.legs[name].call_id if name in self.legs else None,
+            }
+            for name, port in sorted(self.ports.items())
+        ]
