@@ -14,7 +14,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from boxharness import free_port
+
 from appliance.config import Settings, load
 from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
 from appliance.health.checks import discover
@@ -33,20 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CALLER = str(ROOT / "tests" / "scenarios" / "crash_caller.xml")
 PREFIX = "1390"  # callers are 1390<N>, N = SIPp's call number
 SERVICES = ("engine", "kamailio", "web", "scheduler")
-
-
-def _free_port() -> int:
-    """Return a loopback port free for TCP and UDP now."""
-    while True:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-                return port
 
 
 @dataclass
@@ -65,7 +52,7 @@ class SupervisedBox:
                 "CALLBOX_ENGINE__RTP_PORT": str(random.randrange(30000, 50000, 2)),
                 "CALLBOX_ENGINE__RTP_PORT_RANGE": "400"}  # fmt: skip
         for name in ("WEB__PORT", "SIP__PORT", "ENGINE__PORT", "ENGINE__TRUNK_PORT"):
-            env[f"CALLBOX_{name}"] = str(_free_port())
+            env[f"CALLBOX_{name}"] = str(free_port())
         self.env = env
 
     @property
@@ -202,7 +189,7 @@ class CallerLoad:
         trunk = box.settings.engine.trunk_port
         args = ["sipp", f"127.0.0.1:{trunk}", "-sf", CALLER, "-s", "100",
                 "-key", "caller", PREFIX, "-set", "hold_ms", str(hold_ms),
-                "-i", "127.0.0.1", "-p", str(_free_port()), "-mp", str(_free_port() // 2 * 2),
+                "-i", "127.0.0.1", "-p", str(free_port()), "-mp", str(free_port() // 2 * 2),
                 "-r", f"{rate:g}", "-m", str(calls), "-l", str(calls), "-nostdin",
                 "-recv_timeout", "6000", "-timeout", f"{int(calls / rate + 25)}s",
                 "-trace_logs", "-log_file", str(self.log)]  # fmt: skip

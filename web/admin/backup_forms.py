@@ -211,13 +211,3 @@ def name_taken(model: type[BackupTarget] | type[BackupSchedule], name: str, obj:
     if obj is not None:
         query = query.where(model.id != obj.id)
     return bool(query.exists())
-
-
-def summary_of(schedule: BackupSchedule) -> str:
-    """Return when a schedule runs, as the list shows it."""
-    when = str(FREQUENCIES.get(schedule.frequency, schedule.frequency))
-    if schedule.frequency == "weekly":
-        when += f" ({WEEKDAYS[schedule.weekday % 7]})"
-    elif schedule.frequency == "monthly":
-        when += f" ({schedule.day_of_month})"
-    return f"{when} {schedule.at}"

@@ -21,6 +21,7 @@ from web.auth.guards import role_required
 from web.auth.services import csrf_valid
 from web.context import current_settings, current_store
 from web.i18n import _
+from web.reports.schedule_form import summary_of
 
 Page = str | Response | tuple[str, int]
 
@@ -53,7 +54,7 @@ def _overview(message: str = "") -> str:
         targets=BackupTarget.select().order_by(BackupTarget.name),
         schedules=BackupSchedule.select().order_by(BackupSchedule.name),
         runs=runlog.recent(), when=lambda t: _when(t, zone), kinds=forms.KINDS,
-        summary_of=forms.summary_of, watch=request.args.get("run", type=int), message=message,
+        summary_of=summary_of, watch=request.args.get("run", type=int), message=message,
     )  # fmt: skip
 
 

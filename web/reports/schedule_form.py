@@ -111,8 +111,9 @@ def name_taken(name: str, schedule: ReportSchedule | None) -> bool:
     return bool(query.exists())
 
 
-def summary_of(schedule: ReportSchedule) -> str:
-    """Return when a schedule runs, as the list shows it."""
+def summary_of(schedule: Any) -> str:
+    """Return when a schedule runs, as the list shows it (a report's or a backup's: both
+    have frequency, weekday, day_of_month and at)."""
     when = str(FREQUENCIES.get(schedule.frequency, schedule.frequency))
     if schedule.frequency == "weekly":
         when += f" ({WEEKDAYS[schedule.weekday % 7]})"
