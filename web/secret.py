@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from appliance.config import Settings
+from appliance.supervisor.statefile import fsync_dir
 
 SECRET_FILE = "secret_key"
 
@@ -39,15 +40,6 @@ def _create_key_file(path: Path) -> None:
         # worker then reads the same key, where rename() would let the last one win.
         with contextlib.suppress(FileExistsError):
             os.link(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the new directory entry durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

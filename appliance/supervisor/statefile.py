@@ -30,6 +30,15 @@ def write_atomic(path: Path | str, data: bytes | str, mode: int = 0o600) -> Path
     return path
 
 
+def fsync_dir(folder: Path | str) -> None:
+    """Make a rename, a new entry or an unlink in folder durable (its own fsync)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_json_atomic(path: Path | str, document: Any, mode: int = 0o600) -> Path:
     """Replace path with document as indented JSON."""
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from appliance.supervisor.statefile import fsync_dir
 from appliance.upgrade import bundle
 from appliance.upgrade.bundle import Manifest
 from appliance.upgrade.const import CURRENT_LINK, ENTRY_POINT, RELEASES_DIR
@@ -69,13 +70,4 @@ class Releases:
         temporary.unlink(missing_ok=True)
         os.symlink(Path(RELEASES_DIR) / version, temporary)  # relative: the prefix may move
         os.replace(temporary, self.link)
-        _fsync_dir(self.prefix)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in folder durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_dir(self.prefix)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from appliance.backup.targets.base import Target, TargetUnavailable, check_name, is_archive_name
+from appliance.supervisor.statefile import fsync_dir
 
 
 class FolderTarget(Target):
@@ -31,7 +32,7 @@ class FolderTarget(Target):
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(tmp, final)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
@@ -53,16 +54,7 @@ class FolderTarget(Target):
     def delete(self, name: str) -> None:
         """Remove an archive from the folder."""
         (self.folder() / check_name(name)).unlink(missing_ok=True)
-        _fsync_dir(self.folder())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename or unlink in folder durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_dir(self.folder())
 
 
 class LocalTarget(FolderTarget):
