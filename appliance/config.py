@@ -150,6 +150,7 @@ class PbxSettings:
     park_seconds: float = 60.0  # a parked call waits this long, then rings the parker back
     park_ring_seconds: int = 20  # how long the parker is rung back (then their no-answer forward)
     busy_callback_minutes: float = 30.0  # a callback on busy is dropped after this long
+    operator: str = ""  # the operator / reception: an extension or ring group phones dial 0 for
 
 
 @dataclass

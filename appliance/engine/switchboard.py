@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from appliance.engine.trunk_qualify import TrunkQualifier
 
 log = logging.getLogger(__name__)
+OPERATOR_CODE = "0"  # what a phone dials for the operator / reception (pbx.operator)
 BRIDGED_ON_MEDIA = (
     *OUTBOUND_ROLES,
     *CLICK_ROLES,
@@ -190,7 +191,7 @@ class Switchboard:
         if account.kind == "trunk":
             leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
-        dialled = self._speed_dial(account, uri_user(info.localUri))
+        dialled = self._operator(account, self._speed_dial(account, uri_user(info.localUri)))
         feature = self._feature_code(account, dialled)
         if feature:
             self.features.dialled(leg, uri_user(info.remoteUri), feature)
@@ -260,6 +261,13 @@ class Switchboard:
         if feature is None or feature.action != "speed_dial":
             return dialled
         return self.directory.speed_dials.get(feature.argument, dialled)
+
+    def _operator(self, account: IncomingAccount, dialled: str) -> str:
+        """Return the operator's extension (or group) for a phone that dialled 0, when set."""
+        operator = self.settings.pbx.operator
+        if account.kind == "edge" and dialled == OPERATOR_CODE and operator:
+            return operator
+        return dialled
 
     def _feature_code(self, account: IncomingAccount, dialled: str) -> str:
         """Return the feature code a phone dialled ("" if none): a park slot's number

@@ -25,7 +25,7 @@ NO_FORWARD = {"forward_to": "", "forward_busy": "", "forward_no_answer": ""}
 @pytest.fixture(scope="module")
 def pbx(tmp_path_factory: pytest.TempPathFactory, prompts: Path) -> Iterator[Box]:
     """Return one running box for the module."""
-    with running_box(tmp_path_factory.mktemp("pbx"), prompts) as box:
+    with running_box(tmp_path_factory.mktemp("pbx"), prompts, CALLBOX_PBX__OPERATOR="1002") as box:
         yield box
 
 
@@ -69,6 +69,18 @@ def test_an_extension_rings_a_colleague_with_the_callers_name(
     assert 0.6 < cdr["talk_seconds"] < 4
     kinds = [e["kind"] for e in events]
     assert kinds.index("internal.ringing") < kinds.index("internal.answered")
+
+
+def test_a_phone_dialling_0_reaches_the_operator(pbx: Box, phones: dict[str, AgentPhone]) -> None:
+    since = len(pbx.cdrs())
+    forwarding(pbx, "1002")
+    with pbx.agent("1001", call="0", talk_ms=600) as caller:
+        phones["1002"].read_until("incoming", 10)
+        caller.read_until("confirmed", 10)
+        caller.read_until("disconnected", 10)
+    phones["1002"].read_until("disconnected", 10)
+    cdr, _ = last_call(pbx, "1001", since)
+    assert (cdr["direction"], cdr["to_number"], cdr["agent"]) == ("internal", "1002", "1002")
 
 
 def test_no_answer_forwards_out_under_the_forwarders_class(
