@@ -8,6 +8,7 @@
 | `*72<number>` / `*73` | forward my direct calls to a number / stop forwarding |
 | `*90<number>` / `*91` | forward them when I am busy or in DND / stop |
 | `*52<number>` / `*53` | forward them when I do not answer / stop |
+| `*72*97`, `*90*97`, `*52*97` | forward them to my voicemail box (always / busy / no answer) |
 | `*8` | pick up a call ringing for a colleague in one of my queues (group pickup) |
 | `**<ext>` | pick up the call ringing at extension ext (directed pickup) |
 | `*700` | park the call (a phone's transfer key to `*700`); the box says the slot |
@@ -25,6 +26,8 @@ import re
 from dataclasses import dataclass
 
 from appliance.callflow.const import AgentState
+
+VOICEMAIL_FORWARD = "*97"  # as a forward target: the forwarding extension's own voicemail box
 
 CODES = {
     "*45": "login",
@@ -74,7 +77,8 @@ def parse(dialled: str) -> Feature | None:
     if dialled in CODES:
         return Feature(CODES[dialled], column=FORWARD_COLUMNS.get(dialled, ""))
     code, number = dialled[:3], dialled[3:]
-    if code in FORWARD_COLUMNS and CODES.get(code) != "unforward" and number.lstrip("+").isdigit():
+    forwardable = number.lstrip("+").isdigit() or number == VOICEMAIL_FORWARD
+    if code in FORWARD_COLUMNS and CODES.get(code) != "unforward" and forwardable:
         return Feature("forward", number, FORWARD_COLUMNS[code])
     digits = dialled.removeprefix(RECORD_PROMPT)
     if dialled.startswith(RECORD_PROMPT) and digits.isdigit() and len(digits) <= MAX_PROMPT_DIGITS:

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 
 from appliance.callflow.const import AgentState
 from appliance.callflow.extensions import Callee, Step, after_ring, first_step, stop_reason
+from appliance.callflow.features import VOICEMAIL_FORWARD
 from appliance.callflow.outbound_plan import Refused
 from appliance.callflow.ring_groups import RingGroup, next_wave, waves
 from appliance.engine import call_waiting, dial_out
+from appliance.engine.directory import Route
 from appliance.engine.legs import Leg
 from appliance.engine.session import CallSession
 
@@ -209,6 +211,11 @@ class ExtensionDesk:
         """Send the call on to the forward target: an extension, or out on a trunk."""
         data = {"agent": extension, "to": step.target, "reason": step.reason}
         self.board.emit(session, "call.forwarded", data)
+        if step.target == VOICEMAIL_FORWARD:  # the caller is answered, then greeted by the box
+            session.route = Route(session.to_number, "voicemail", extension)
+            session.state = "new"  # media ready → start_route → the box
+            session.caller.answer(200)
+            return
         if self.is_extension(step.target):
             self.reach(session, step.target)
             return

@@ -74,3 +74,12 @@ def test_call_target(text: str, target: tuple[str, str]) -> None:
 def test_call_target_refuses(text: str) -> None:
     with pytest.raises(KeyError):
         call_target(text)
+
+
+def test_a_forward_to_my_own_voicemail_is_spelt_with_its_listening_code() -> None:
+    from appliance.callflow.features import VOICEMAIL_FORWARD, parse
+
+    feature = parse("*90" + VOICEMAIL_FORWARD)
+    assert feature is not None
+    assert (feature.action, feature.argument, feature.column) == ("forward", "*97", "forward_busy")
+    assert parse("*90*8") is None  # another code is not a forward target

@@ -83,6 +83,26 @@ def test_a_phone_dialling_0_reaches_the_operator(pbx: Box, phones: dict[str, Age
     assert (cdr["direction"], cdr["to_number"], cdr["agent"]) == ("internal", "1002", "1002")
 
 
+def test_no_answer_forwards_to_the_extensions_own_voicemail(
+    pbx: Box, phones: dict[str, AgentPhone]
+) -> None:
+    since = len(pbx.cdrs())
+    forwarding(pbx, "1003", forward_no_answer="*97", forward_ring_seconds=1)
+    try:  # the greeting naming box 1003 and the beep (≈ 9 s), then ≈ 3 s of message
+        with pbx.agent("1001", call="1003", talk_ms=12500) as caller:
+            phones["1003"].read_until("incoming", 10)  # rang for a second, never answered
+            caller.read_until("confirmed", 10)  # answered by the box, for the message
+            caller.read_until("disconnected", 20)
+    finally:
+        forwarding(pbx, "1003")
+    cdr, events = last_call(pbx, "1001", since)
+    forwarded = next(e["data"] for e in events if e["kind"] == "call.forwarded")
+    assert forwarded == {"agent": "1003", "to": "*97", "reason": "no_answer"}
+    left = next(e["data"] for e in events if e["kind"] == "voicemail.left")
+    assert left["box"] == "1003" and left["seconds"] >= 1
+    assert cdr["outcome"] == "voicemail"
+
+
 def test_no_answer_forwards_out_under_the_forwarders_class(
     pbx: Box, phones: dict[str, AgentPhone]
 ) -> None:
