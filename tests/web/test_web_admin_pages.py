@@ -16,6 +16,7 @@ from appliance.store.models import (
     ReasonCode,
     RegionGroup,
     RoutingRule,
+    Trunk,
     User,
 )
 
@@ -245,6 +246,19 @@ def test_trunks_and_numbers(admin: FlaskClient) -> None:
     assert "Number 4008001000 is taken." in page
     entry = AuditEntry.get(AuditEntry.area == "trunks")
     assert entry.after["password"] == "********" and "carrier-secret" not in str(entry.after)
+
+
+def test_a_board_line_is_a_trunk_named_board_slash_port(admin: FlaskClient) -> None:
+    line = {"name": "gsm-out", "kind": "line", "host": "10.0.0.9", "port": "1",
+            "username": "", "password": "", "max_channels": "1", "enabled": "on"}  # fmt: skip
+    page = post_form(admin, "/admin/trunks/new", line).get_data(as_text=True)
+    assert "A board line is named board/port." in page
+    peer = {**line, "name": "carrier", "kind": "peer", "host": "gsm1/1"}
+    assert "A host name or IP address." in post_form(admin, "/admin/trunks/new", peer).get_data(
+        as_text=True
+    )
+    assert post_form(admin, "/admin/trunks/new", {**line, "host": "gsm1/1"}).status_code == 302
+    assert (Trunk.get(Trunk.name == "gsm-out").kind, Trunk.get().host) == ("line", "gsm1/1")
 
 
 def test_a_queue_another_queues_routing_names_is_not_deleted(admin: FlaskClient) -> None:

@@ -23,6 +23,7 @@ from web.i18n import _
 from web.i18n import lazy_gettext as _l
 
 HOST = re.compile(r"^[A-Za-z0-9.:\[\]-]+$")
+LINE = re.compile(r"^[a-z0-9_-]+/[0-9]+$")  # a board's port, as the boards name it: gsm1/1
 TARGET_TYPES = ("ivr", "queue", "agent", "group")
 
 
@@ -37,11 +38,12 @@ class Trunks(Area):
         Field("name", _l("Name"), required=True, pattern=NAME,
               pattern_message=_l("Lowercase letters, digits, - and _.")),
         Field("kind", _l("Kind"), kind="choice", required=True,
-              choices=lambda: [("peer", _("IP peer")), ("register", _("Registration"))],
+              choices=lambda: [("peer", _("IP peer")), ("register", _("Registration")),
+                               ("line", _("Board line"))],
               help=_l("Registration: the box registers to host:port with the user name and "
                       "password, and its calls out on this trunk use them.")),
-        Field("host", _l("Host"), required=True, max_length=255, pattern=HOST,
-              pattern_message=_l("A host name or IP address.")),
+        Field("host", _l("Host"), required=True, max_length=255,
+              help=_l("A board line's host is the line, as board/port.")),
         Field("port", _l("Port"), kind="int", required=True, minimum=1, maximum=65535),
         Field("username", _l("User name"), max_length=64),
         Field("password", _l("Password"), kind="password", max_length=64,
@@ -70,6 +72,12 @@ class Trunks(Area):
                 "Renaming is refused while something uses the trunk: %(users)s.", users=users
             )
             result.errors.setdefault("name", message)
+        host = str(values.get("host") or "")
+        if values.get("kind") == "line":
+            if host and not LINE.fullmatch(host):
+                result.errors.setdefault("host", _("A board line is named board/port."))
+        elif host and not HOST.fullmatch(host):
+            result.errors.setdefault("host", _("A host name or IP address."))
         if values.get("kind") == "register":
             if not values.get("username"):
                 result.errors.setdefault("username", _("A registration needs a user name."))
