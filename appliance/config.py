@@ -154,6 +154,31 @@ class PbxSettings:
 
 
 @dataclass
+class FeatureCodeSettings:
+    """The codes phones dial for each feature (appliance/callflow/features.py, docs/pbx.md)."""
+
+    login: str = "*45"  # log in / out, toggled
+    ready: str = "*46"  # ready / not ready, toggled
+    dnd_on: str = "*78"
+    dnd_off: str = "*79"
+    forward_always: str = "*72"  # followed by the number (or the voicemail_own code)
+    unforward_always: str = "*73"
+    forward_busy: str = "*90"
+    unforward_busy: str = "*91"
+    forward_no_answer: str = "*52"
+    unforward_no_answer: str = "*53"
+    pickup: str = "*8"  # a call ringing for my queues or a colleague sharing one
+    directed_pickup: str = "**"  # followed by the extension
+    intercom: str = "*80"  # followed by the extension
+    callback_busy: str = "*6"  # followed by the busy extension
+    speed_dial: str = "*0"  # followed by the list's index
+    park: str = "*700"  # a transfer to it parks the call
+    record_prompt: str = "*77"  # followed by digits: record custom prompt phone-<digits>
+    voicemail_own: str = "*97"  # listen to my box; as a forward target: my box
+    voicemail_any: str = "*98"
+
+
+@dataclass
 class SupervisorSettings:
     """`callbox run`: how children are restarted."""
 
@@ -238,6 +263,7 @@ class Settings:
     upgrade: UpgradeSettings = field(default_factory=UpgradeSettings)
     provisioning: ProvisioningSettings = field(default_factory=ProvisioningSettings)
     pbx: PbxSettings = field(default_factory=PbxSettings)
+    features: FeatureCodeSettings = field(default_factory=FeatureCodeSettings)
     language: str = "en"
     timezone: str = "UTC"
     demo: bool = False  # a developer's or trial box: the web serves plain HTTP
@@ -442,6 +468,7 @@ def _derive(settings: Settings) -> None:
             f"{d.alert_volume_factor}"
         )
     _check_positive(settings)
+    _check_feature_codes(settings)
 
 
 def _check_positive(settings: Settings) -> None:
@@ -454,3 +481,12 @@ def _check_positive(settings: Settings) -> None:
     ):
         if value <= 0:
             raise ConfigError(f"setting '{key}' must be more than 0, got {value}")
+
+
+def _check_feature_codes(settings: Settings) -> None:
+    """Refuse feature codes a phone could not dial or the box could not tell apart."""
+    from appliance.callflow.features import FeatureCodes  # pure: no engine, web or store
+
+    problems = FeatureCodes.of(settings.features).problems()
+    if problems:
+        raise ConfigError(f"settings 'features': {problems[0]}")

@@ -1,5 +1,8 @@
 """Phone feature codes: what an agent dials on their phone to change their state.
 
+The table gives the defaults (`FeatureCodes`); every code can be changed under
+`features:` in the settings, checked at start (`FeatureCodes.problems`).
+
 | code | what it does |
 |---|---|
 | `*45` | log in (ready) / log out, toggled |
@@ -23,43 +26,88 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from appliance.callflow.const import AgentState
 
-VOICEMAIL_FORWARD = "*97"  # as a forward target: the forwarding extension's own voicemail box
-
-CODES = {
-    "*45": "login",
-    "*46": "ready",
-    "*78": "dnd_on",
-    "*79": "dnd_off",
-    "*73": "unforward",
-    "*91": "unforward",
-    "*53": "unforward",
-    "*8": "pickup",
-    "*97": "voicemail_own",
-    "*98": "voicemail_any",
-}
-FORWARD = "*72"
-# The agent column each forward code sets (the off codes clear it).
-FORWARD_COLUMNS = {
-    "*72": "forward_to",
-    "*73": "forward_to",
-    "*90": "forward_busy",
-    "*91": "forward_busy",
-    "*52": "forward_no_answer",
-    "*53": "forward_no_answer",
-}
-RECORD_PROMPT = "*77"
-MAX_PROMPT_DIGITS = 10
-PARK = "*700"
 PARK_SLOTS = tuple(str(n) for n in range(701, 720))  # "701" … "719" (*720 is *72 0)
-# Codes followed by an extension: the action they ask for, longest code first.
-EXTENSION_CODES = (("*80", "intercom"), ("**", "directed_pickup"), ("*6", "callback_busy"))
+MAX_PROMPT_DIGITS = 10
 MAX_EXTENSION_DIGITS = 10
-SPEED_DIAL = "*0"
 SPEED_DIAL_CODE = re.compile(r"0?[0-9]{1,2}")
+# What a feature code may look like: a star first (the SIP edge and the engine tell codes
+# from numbers by it), then up to 5 digits or stars (# is %23 in a SIP URI: left out).
+CODE = re.compile(r"\*[0-9*]{1,5}")
+
+
+@dataclass(frozen=True)
+class FeatureCodes:
+    """The codes phones dial, by feature: the defaults below, changed under `features:` in
+    the settings (docs/pbx.md).  Exact codes are dialled alone; the prefix codes
+    (PREFIXED) are followed by a number, an extension, digits or a speed-dial index."""
+
+    login: str = "*45"
+    ready: str = "*46"
+    dnd_on: str = "*78"
+    dnd_off: str = "*79"
+    forward_always: str = "*72"
+    unforward_always: str = "*73"
+    forward_busy: str = "*90"
+    unforward_busy: str = "*91"
+    forward_no_answer: str = "*52"
+    unforward_no_answer: str = "*53"
+    pickup: str = "*8"
+    directed_pickup: str = "**"
+    intercom: str = "*80"
+    callback_busy: str = "*6"
+    speed_dial: str = "*0"
+    park: str = "*700"
+    record_prompt: str = "*77"
+    voicemail_own: str = "*97"
+    voicemail_any: str = "*98"
+
+    @classmethod
+    def of(cls, settings: object) -> FeatureCodes:
+        """Return the codes a settings section (same field names) holds."""
+        return cls(**{f.name: str(getattr(settings, f.name)) for f in fields(cls)})
+
+    def problems(self) -> list[str]:
+        """Return what makes these codes unusable (bad shape, twice, ambiguous), if anything."""
+        found = [f"{name} {code!r} is not * and up to 5 digits or stars"
+                 for name, code in self.items() if not CODE.fullmatch(code)]  # fmt: skip
+        seen: dict[str, str] = {}
+        for name, code in self.items():
+            if code in seen:
+                found.append(f"{name} and {seen[code]} are both {code!r}")
+            seen.setdefault(code, name)
+        for name in PREFIXED:
+            prefix = getattr(self, name)
+            found += [f"{other} {code!r} starts with {name} {prefix!r}"
+                      for other, code in self.items()
+                      if other != name and code != prefix and code.startswith(prefix)]  # fmt: skip
+        return found
+
+    def items(self) -> list[tuple[str, str]]:
+        """Return (feature, code) pairs."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+
+PREFIXED = ("forward_always", "forward_busy", "forward_no_answer", "directed_pickup", "intercom",
+            "callback_busy", "speed_dial", "record_prompt")  # fmt: skip
+DEFAULT_CODES = FeatureCodes()
+# The exact codes and the action each asks for (state toggles, pickup, voicemail).
+EXACT = {"login": "login", "ready": "ready", "dnd_on": "dnd_on", "dnd_off": "dnd_off",
+         "unforward_always": "unforward", "unforward_busy": "unforward",
+         "unforward_no_answer": "unforward", "pickup": "pickup", "voicemail_own": "voicemail_own",
+         "voicemail_any": "voicemail_any"}  # fmt: skip
+# The agent column each forward code sets (the off codes clear it).
+COLUMNS = {"forward_always": "forward_to", "unforward_always": "forward_to",
+           "forward_busy": "forward_busy", "unforward_busy": "forward_busy",
+           "forward_no_answer": "forward_no_answer",
+           "unforward_no_answer": "forward_no_answer"}  # fmt: skip
+FORWARDS = ("forward_always", "forward_busy", "forward_no_answer")
+# Codes followed by an extension, longest code first when one is a prefix of another.
+EXTENSION_ACTIONS = (("intercom", "intercom"), ("directed_pickup", "directed_pickup"),
+                     ("callback_busy", "callback_busy"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -72,35 +120,44 @@ class Feature:
     column: str = ""
 
 
-def parse(dialled: str) -> Feature | None:
+def parse(dialled: str, codes: FeatureCodes = DEFAULT_CODES) -> Feature | None:
     """Return the feature a dialled string asks for, or None if it is not one."""
-    if dialled in CODES:
-        return Feature(CODES[dialled], column=FORWARD_COLUMNS.get(dialled, ""))
-    code, number = dialled[:3], dialled[3:]
-    forwardable = number.lstrip("+").isdigit() or number == VOICEMAIL_FORWARD
-    if code in FORWARD_COLUMNS and CODES.get(code) != "unforward" and forwardable:
-        return Feature("forward", number, FORWARD_COLUMNS[code])
-    digits = dialled.removeprefix(RECORD_PROMPT)
-    if dialled.startswith(RECORD_PROMPT) and digits.isdigit() and len(digits) <= MAX_PROMPT_DIGITS:
+    for name, action in EXACT.items():
+        if dialled == getattr(codes, name):
+            return Feature(action, column=COLUMNS.get(name, ""))
+    for name in FORWARDS:
+        code = getattr(codes, name)
+        number = dialled.removeprefix(code)
+        forwardable = number.lstrip("+").isdigit() or number == codes.voicemail_own
+        if dialled.startswith(code) and forwardable:
+            return Feature("forward", number, COLUMNS[name])
+    digits = dialled.removeprefix(codes.record_prompt)
+    if (
+        dialled.startswith(codes.record_prompt)
+        and digits.isdigit()
+        and len(digits) <= MAX_PROMPT_DIGITS
+    ):
         return Feature("record_prompt", f"phone-{digits}")
-    code = dialled.removeprefix(SPEED_DIAL)
-    if dialled.startswith(SPEED_DIAL) and SPEED_DIAL_CODE.fullmatch(code):
-        return Feature("speed_dial", str(int(code)))  # *05 and *005… are code 5
-    return _park(dialled) or _with_extension(dialled)
+    index = dialled.removeprefix(codes.speed_dial)
+    if dialled.startswith(codes.speed_dial) and SPEED_DIAL_CODE.fullmatch(index):
+        return Feature("speed_dial", str(int(index)))  # *05 and *005… are code 5
+    return _park(dialled, codes) or _with_extension(dialled, codes)
 
 
-def _park(dialled: str) -> Feature | None:
+def _park(dialled: str, codes: FeatureCodes) -> Feature | None:
     """Return the park or retrieve feature dialled, or None."""
-    if dialled == PARK:
+    if dialled == codes.park:
         return Feature("park")
     if dialled.startswith("*") and dialled[1:] in PARK_SLOTS:
         return Feature("retrieve", dialled[1:])
     return None
 
 
-def _with_extension(dialled: str) -> Feature | None:
+def _with_extension(dialled: str, codes: FeatureCodes) -> Feature | None:
     """Return a feature whose code is followed by an extension (`*80` 1002), or None."""
-    for code, action in EXTENSION_CODES:
+    ordered = sorted(EXTENSION_ACTIONS, key=lambda pair: -len(getattr(codes, pair[0])))
+    for name, action in ordered:
+        code = getattr(codes, name)
         extension = dialled.removeprefix(code)
         if dialled.startswith(code) and extension.isdigit():
             return Feature(action, extension) if len(extension) <= MAX_EXTENSION_DIGITS else None

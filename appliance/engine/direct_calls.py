@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from appliance.callflow.features import VOICEMAIL_FORWARD
 from appliance.callflow.outbound_plan import Refused
 from appliance.engine.control import CommandError
 from appliance.engine.session import CallSession
@@ -61,7 +60,7 @@ class DirectCalls:
         """Ring where an agent forwards: a colleague, or a number out under their class."""
         data = {"agent": extension, "to": target, "reason": reason}
         self.board.emit(session, "call.forwarded", data)
-        if target == VOICEMAIL_FORWARD:  # the caller (answered already) leaves a message
+        if target == self.board.codes.voicemail_own:  # the caller leaves a message
             self.board.desk.voicemail.record(session, extension)
             return
         if target in self.board.acd.agents:

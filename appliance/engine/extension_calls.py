@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 from appliance.callflow.const import AgentState
 from appliance.callflow.extensions import Callee, Step, after_ring, first_step, stop_reason
-from appliance.callflow.features import VOICEMAIL_FORWARD
 from appliance.callflow.outbound_plan import Refused
 from appliance.callflow.ring_groups import RingGroup, next_wave, waves
 from appliance.engine import call_waiting, dial_out
@@ -211,7 +210,7 @@ class ExtensionDesk:
         """Send the call on to the forward target: an extension, or out on a trunk."""
         data = {"agent": extension, "to": step.target, "reason": step.reason}
         self.board.emit(session, "call.forwarded", data)
-        if step.target == VOICEMAIL_FORWARD:  # the caller is answered, then greeted by the box
+        if step.target == self.board.codes.voicemail_own:  # answered, then the box greets
             session.route = Route(session.to_number, "voicemail", extension)
             session.state = "new"  # media ready → start_route → the box
             session.caller.answer(200)

@@ -50,7 +50,7 @@ class FeatureDesk:
 
     def dialled(self, leg: Leg, extension: str, code: str) -> None:
         """Carry out the feature a phone dialled, or refuse it."""
-        feature = parse(code)
+        feature = parse(code, self.board.codes)
         agent = self.board.acd.agents.get(extension)
         if extension == ENGINE_USER and feature is not None and feature.action == "park":
             self.board.parking.transfer_reached(leg)

@@ -50,9 +50,10 @@ class ParkDesk:
     def transfer(self, leg: Leg, prm: pj.OnCallTransferRequestParam) -> None:
         """Accept a phone's transfer to the park code (202), else leave it refused."""
         session = self.board.sessions.get(leg.call_id)
-        feature = parse(uri_user(prm.dstUri))
+        feature = parse(uri_user(prm.dstUri), self.board.codes)
         if session is None or feature is None or feature.action != "park":
-            log.info("transfer to %s refused: only parking (*700) is taken", prm.dstUri)
+            log.info("transfer to %s refused: only parking (%s) is taken", prm.dstUri,
+                     self.board.codes.park)  # fmt: skip
             return
         parker, parked = self._parties(session, leg)
         if parked is None:

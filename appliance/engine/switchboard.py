@@ -17,7 +17,7 @@ import pjsua2 as pj
 from appliance.callflow.acd import Acd
 from appliance.callflow.blacklist import matching_entry
 from appliance.callflow.cdr import derive_cdr
-from appliance.callflow.features import park_slot
+from appliance.callflow.features import FeatureCodes, park_slot
 from appliance.callflow.features import parse as parse_feature
 from appliance.config import Settings
 from appliance.engine import call_waiting, dial_out, extension_calls
@@ -72,6 +72,7 @@ class Switchboard:
 
     def __init__(self, settings: Settings, reactor: Reactor, writer: EventWriter) -> None:
         self.settings = settings
+        self.codes = FeatureCodes.of(settings.features)  # what phones dial (docs/pbx.md)
         self.reactor = reactor
         self.writer = writer
         self.prompts = Prompts(settings.paths.prompts)
@@ -257,7 +258,7 @@ class Switchboard:
     def _speed_dial(self, account: IncomingAccount, dialled: str) -> str:
         """Return the number a phone's speed-dial code stands for (else dialled as it is:
         an unknown code then goes to the feature desk, which refuses it)."""
-        feature = parse_feature(dialled) if account.kind == "edge" else None
+        feature = parse_feature(dialled, self.codes) if account.kind == "edge" else None
         if feature is None or feature.action != "speed_dial":
             return dialled
         return self.directory.speed_dials.get(feature.argument, dialled)

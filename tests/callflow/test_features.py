@@ -77,9 +77,43 @@ def test_call_target_refuses(text: str) -> None:
 
 
 def test_a_forward_to_my_own_voicemail_is_spelt_with_its_listening_code() -> None:
-    from appliance.callflow.features import VOICEMAIL_FORWARD, parse
+    from appliance.callflow.features import DEFAULT_CODES, parse
 
-    feature = parse("*90" + VOICEMAIL_FORWARD)
+    feature = parse("*90" + DEFAULT_CODES.voicemail_own)
     assert feature is not None
     assert (feature.action, feature.argument, feature.column) == ("forward", "*97", "forward_busy")
     assert parse("*90*8") is None  # another code is not a forward target
+
+
+def test_codes_changed_in_the_settings_are_the_ones_recognised() -> None:
+    from appliance.callflow.features import FeatureCodes, parse
+
+    codes = FeatureCodes(dnd_on="*55", park="*500", intercom="*81")
+    assert parse("*55", codes) is not None and parse("*55", codes).action == "dnd_on"
+    assert parse("*78", codes) is None  # the old code is free again
+    assert parse("*500", codes).action == "park"  # type: ignore[union-attr]
+    assert parse("*811002", codes).argument == "1002"  # type: ignore[union-attr]
+    assert codes.problems() == []
+
+
+def test_codes_a_phone_cannot_dial_or_the_box_cannot_tell_apart_are_refused(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from appliance.callflow.features import FeatureCodes
+    from appliance.config import ConfigError, load
+
+    assert FeatureCodes(login="45").problems() == [
+        "login '45' is not * and up to 5 digits or stars"
+    ]
+    assert FeatureCodes(ready="*45").problems() == ["ready and login are both '*45'"]
+    assert FeatureCodes(intercom="*4").problems() == [
+        "login '*45' starts with intercom '*4'",
+        "ready '*46' starts with intercom '*4'",
+    ]
+    env = {"CALLBOX_PATHS__VAR": str(tmp_path), "CALLBOX_FEATURES__PARK": "*8"}
+    with pytest.raises(ConfigError, match="settings 'features': park and pickup are both"):
+        load(Path(str(tmp_path)) / "absent.yml", env=env)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from boxharness import Box, wait_for
+from boxharness import Box, running_box, wait_for
 
 from appliance.store.models import Agent, InboundNumber
 
@@ -93,3 +95,16 @@ def test_forward_set_from_the_phone_sends_direct_calls_out_on_the_trunk(box: Box
     assert (cdr["agent"], cdr["outcome"]) == ("13900139000", "answered")
     forwarded = next(e for e in box.events(cdr["call_id"]) if e["kind"] == "call.forwarded")
     assert forwarded["data"] == {"agent": "1002", "to": "13900139000", "reason": "always"}
+
+
+def test_feature_codes_changed_in_the_settings_are_the_ones_phones_dial(
+    tmp_path: Path, prompts: Path
+) -> None:
+    codes = {"CALLBOX_FEATURES__DND_ON": "*55", "CALLBOX_FEATURES__DND_OFF": "*56"}
+    with running_box(tmp_path, prompts, **codes) as box, box.agent("1001"):
+        wait_for(lambda: box.agent_status("1001")["state"] == "ready", 10, "ready")
+        assert dial(box, "1001", "*78")["code"] == 404  # the default is free again
+        assert dial(box, "1001", "*55")["max_rx_level"]  # the confirmation is heard
+        assert box.agent_status("1001")["state"] == "dnd"
+        dial(box, "1001", "*56")
+        assert box.agent_status("1001")["state"] == "ready"

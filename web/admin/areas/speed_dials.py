@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from appliance.callflow.features import SPEED_DIAL, SPEED_DIAL_CODE
+from appliance.callflow.features import SPEED_DIAL_CODE, FeatureCodes
 from appliance.store.models import SpeedDial
 from web.admin.areas.base import Area
 from web.admin.schemas import DIALLABLE, Field, FieldError, FormResult
+from web.context import current_settings
 from web.i18n import _
 from web.i18n import lazy_gettext as _l
 
@@ -21,7 +22,7 @@ def _code(value: str) -> str:
 
 def _number(value: str) -> str:
     """Return the number a code calls, unless it is itself a speed-dial code."""
-    if value.startswith(SPEED_DIAL):
+    if value.startswith(FeatureCodes.of(current_settings().features).speed_dial):
         raise FieldError(_("A speed dial cannot call another speed dial."))
     return value
 
