@@ -176,6 +176,7 @@ class FeatureCodeSettings:
     record_prompt: str = "*77"  # followed by digits: record custom prompt phone-<digits>
     voicemail_own: str = "*97"  # listen to my box; as a forward target: my box
     voicemail_any: str = "*98"
+    book_call: str = "*35"  # followed by HHMM and the number: a booked call out
 
 
 @dataclass

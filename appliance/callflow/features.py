@@ -21,6 +21,7 @@ The table gives the defaults (`FeatureCodes`); every code can be changed under
 | `*0<n>` | speed dial: call the number the box's list has under n (0–99) |
 | `*77<digits>` | record custom prompt `phone-<digits>` after the beep (docs/prompts.md) |
 | `*97` / `*98` | listen to my voicemail box / to any box (box number, then PIN) |
+| `*35<HHMM><number>` | book a call out: at HH:MM (next time it comes) ring me, then the number |
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class FeatureCodes:
     record_prompt: str = "*77"
     voicemail_own: str = "*97"
     voicemail_any: str = "*98"
+    book_call: str = "*35"
 
     @classmethod
     def of(cls, settings: object) -> FeatureCodes:
@@ -92,7 +94,8 @@ class FeatureCodes:
 
 
 PREFIXED = ("forward_always", "forward_busy", "forward_no_answer", "directed_pickup", "intercom",
-            "callback_busy", "speed_dial", "record_prompt")  # fmt: skip
+            "callback_busy", "speed_dial", "record_prompt", "book_call")  # fmt: skip
+BOOKING = re.compile(r"([01][0-9]|2[0-3])([0-5][0-9])([0-9]{2,24})")  # HHMM, then the number
 DEFAULT_CODES = FeatureCodes()
 # The exact codes and the action each asks for (state toggles, pickup, voicemail).
 EXACT = {"login": "login", "ready": "ready", "dnd_on": "dnd_on", "dnd_off": "dnd_off",
@@ -138,6 +141,9 @@ def parse(dialled: str, codes: FeatureCodes = DEFAULT_CODES) -> Feature | None:
         and len(digits) <= MAX_PROMPT_DIGITS
     ):
         return Feature("record_prompt", f"phone-{digits}")
+    booked = BOOKING.fullmatch(dialled.removeprefix(codes.book_call))
+    if dialled.startswith(codes.book_call) and booked:
+        return Feature("book_call", f"{booked[1]}:{booked[2]} {booked[3]}")
     index = dialled.removeprefix(codes.speed_dial)
     if dialled.startswith(codes.speed_dial) and SPEED_DIAL_CODE.fullmatch(index):
         return Feature("speed_dial", str(int(index)))  # *05 and *005… are code 5

@@ -23,6 +23,8 @@ from appliance.engine.legs import Leg
 from appliance.engine.media import Player, PromptMissing
 from appliance.engine.parking import ENGINE_USER
 from appliance.engine.prompt_recording import PromptRecorder
+from appliance.engine.scheduled_calls import book_call, next_time
+from appliance.engine.store_reads import StoreReads
 from appliance.engine.voicemail_listen import ListeningDesk
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class FeatureDesk:
         self._players: dict[str, Player] = {}  # leg id -> confirmation playing
         self.recording = PromptRecorder(board)
         self.listening = ListeningDesk(board)  # *97 / *98
+        self.bookings = StoreReads(board.reactor, "feature-bookings")  # *35 writes a booking
 
     def dialled(self, leg: Leg, extension: str, code: str) -> None:
         """Carry out the feature a phone dialled, or refuse it."""
@@ -66,8 +69,26 @@ class FeatureDesk:
             self.listening.start(leg, extension, own_box=feature.action == "voicemail_own")
         elif feature.action == "callback_busy":
             self._confirm(leg, self.board.busy_callbacks.ask(extension, feature.argument))
+        elif feature.action == "book_call":
+            self._book(leg, extension, feature.argument)
         else:
             self._confirm(leg, self._apply(extension, feature))
+
+    def _book(self, leg: Leg, extension: str, argument: str) -> None:
+        """Book a call out (撥出預約) for the next HH:MM, written off the engine thread."""
+        at, number = argument.split(" ")
+        due = next_time(at, self.board.settings.timezone, time.time())
+
+        def booked(done: object) -> None:
+            """Confirm, or refuse (404) when the extension has no user to book for."""
+            if leg.ended:
+                return
+            if done:
+                self._confirm(leg, "call-booked")
+            else:
+                leg.end(403, "No user works at this extension")
+
+        self.bookings.run(lambda: book_call(extension, number, due), booked)
 
     def _confirm(self, leg: Leg, prompt: str) -> None:
         """Answer a feature call to play its confirmation (no prompt: refuse it, 404)."""

@@ -33,6 +33,7 @@ PROMPTS: dict[str, dict[str, str]] = {
     "forward-off": {"en": "Call forwarding is off.", "zh": "呼叫转移已取消。"},
     # Office phone features (docs/pbx.md): the park slot's digits follow "call-parked".
     "call-parked": {"en": "The call is parked at", "zh": "通话已停泊在"},
+    "call-booked": {"en": "Your call is booked.", "zh": "外呼已预约。"},
     "busy-callback-on": {
         "en": "We will call you back when the line is free.",
         "zh": "对方空闲时，我们将为您回拨。",

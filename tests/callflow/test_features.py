@@ -117,3 +117,30 @@ def test_codes_a_phone_cannot_dial_or_the_box_cannot_tell_apart_are_refused(
     env = {"CALLBOX_PATHS__VAR": str(tmp_path), "CALLBOX_FEATURES__PARK": "*8"}
     with pytest.raises(ConfigError, match="settings 'features': park and pickup are both"):
         load(Path(str(tmp_path)) / "absent.yml", env=env)
+
+
+def test_a_call_out_is_booked_with_a_time_and_a_number() -> None:
+    from appliance.callflow.features import parse
+
+    booked = parse("*3514300138000")
+    assert booked is not None and (booked.action, booked.argument) == ("book_call", "14:30 0138000")
+    assert parse("*352530013800") is None  # no 25:30
+    assert parse("*351430") is None  # no number
+
+
+def test_a_booking_by_phone_is_for_the_next_time_that_hour_comes() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from appliance.engine.scheduled_calls import next_time
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    noon = datetime(2026, 11, 28, 12, 0, tzinfo=shanghai).timestamp()
+    assert (
+        next_time("14:30", "Asia/Shanghai", noon)
+        == datetime(2026, 11, 28, 14, 30, tzinfo=shanghai).timestamp()
+    )
+    assert (
+        next_time("09:00", "Asia/Shanghai", noon)
+        == datetime(2026, 11, 29, 9, 0, tzinfo=shanghai).timestamp()
+    )  # already past today: tomorrow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,16 @@ def test_feature_codes_changed_in_the_settings_are_the_ones_phones_dial(
         assert box.agent_status("1001")["state"] == "dnd"
         dial(box, "1001", "*56")
         assert box.agent_status("1001")["state"] == "ready"
+
+
+def test_a_phone_books_a_call_out_for_a_time_with_a_feature_code(box: Box) -> None:
+    from appliance.store.models import ScheduledDial, User
+
+    User.create(username="alice", password_hash="x", role="agent", extension="1001")
+    with box.agent("1001"):
+        assert dial(box, "1001", "*3523590138000")["max_rx_level"]  # "your call is booked"
+        (booked,) = wait_for(lambda: list(ScheduledDial.select()), 5, "the booking")
+    assert (booked.extension, booked.number, booked.status) == ("1001", "0138000", "pending")
+    assert booked.note == "booked from the phone" and booked.due_at > time.time()
+    with box.agent("1002"):  # no user works at 1002: nothing to book for
+        assert dial(box, "1002", "*3523590138000")["code"] == 403
