@@ -40,7 +40,7 @@ def test_rules_parse_with_their_line_numbers() -> None:
     [
         ("from abc to queue x", "caller"),
         ("from 0755* to queue", "shape"),
-        ("from 0755* to voicemail x", "type"),
+        ("from 0755* to fax x", "type"),
         ("to queue x", "condition"),
         ("sometimes to queue x", "unexpected"),
         ("from 1 from 2 to queue x", "unexpected"),
