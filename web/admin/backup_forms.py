@@ -20,7 +20,7 @@ from web.admin import audit
 from web.admin.schemas import Field, FieldError, FormResult
 from web.i18n import _
 from web.i18n import lazy_gettext as _l
-from web.reports.schedule_form import CLOCK, FREQUENCIES, WEEKDAYS
+from web.reports.schedule_form import timing_fields
 
 AREA = "backups"  # the audit log's area
 LABEL = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
@@ -125,13 +125,7 @@ def schedule_fields() -> list[Field]:
     return [
         Field("name", _l("Name"), required=True),
         Field("target", _l("Target"), "choice", required=True, choices=targets),
-        Field("frequency", _l("Made"), "choice", required=True,
-              choices=lambda: FREQUENCIES.items()),
-        Field("at", _l("At (HH:MM, the box's time)"), required=True, pattern=CLOCK,
-              pattern_message=_l("Enter a time as HH:MM, e.g. 07:30.")),
-        Field("weekday", _l("Day of the week (weekly)"), "choice",
-              choices=lambda: [(str(n), d) for n, d in enumerate(WEEKDAYS)]),
-        Field("day_of_month", _l("Day of the month (monthly)"), "int", minimum=1, maximum=28),
+        *timing_fields(_l("Made")),
         Field("recordings", _l("Include call recordings"), "bool"),
         Field("incremental", _l("Recordings incremental (only new ones; a full archive every 7)"),
               "bool"),

@@ -53,14 +53,21 @@ def fields() -> list[Field]:
               choices=lambda: FORMATS.items()),
         Field("recipients", _l("Recipients"), "textarea", max_length=2000, check=check_recipients,
               help=_l("E-mail addresses, one per line or separated by commas.")),
-        Field("frequency", _l("Sent"), "choice", required=True,
+        *timing_fields(_l("Sent")),
+        Field("enabled", _l("Enabled"), "bool"),
+    ]  # fmt: skip
+
+
+def timing_fields(frequency_label: Any) -> list[Field]:
+    """Return the fields saying when a schedule runs (report e-mails, backups)."""
+    return [
+        Field("frequency", frequency_label, "choice", required=True,
               choices=lambda: FREQUENCIES.items()),
         Field("at", _l("At (HH:MM, the box's time)"), required=True, pattern=CLOCK,
               pattern_message=_l("Enter a time as HH:MM, e.g. 07:30.")),
         Field("weekday", _l("Day of the week (weekly)"), "choice",
               choices=lambda: [(str(n), d) for n, d in enumerate(WEEKDAYS)]),
         Field("day_of_month", _l("Day of the month (monthly)"), "int", minimum=1, maximum=28),
-        Field("enabled", _l("Enabled"), "bool"),
     ]  # fmt: skip
 
 
