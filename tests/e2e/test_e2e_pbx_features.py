@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,18 +33,6 @@ def pbx(tmp_path_factory: pytest.TempPathFactory, prompts: Path) -> Iterator[Box
         yield box
 
 
-@contextmanager
-def phone(box: Box, extension: str, **options: Any) -> Iterator[AgentPhone]:
-    """Register a phone for extension once the engine has seen the test before's go.
-
-    The engine polls the edge's registrations every second: a phone of the last test
-    unregistering could otherwise be taken for this one.
-    """
-    wait_for(lambda: not box.agent_status(extension)["registered"], 10, "the last phone's end")
-    with box.agent(extension, **options) as agent:
-        yield agent
-
-
 def call_of(box: Box, caller: str, since: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Return the newest CDR of calls from caller after the first since, and its events."""
     new = lambda: [c for c in box.cdrs()[since:] if c["from_number"] == caller]  # noqa: E731
@@ -62,8 +49,8 @@ def level(phone: AgentPhone, start: float, end: float, hz: float) -> float:
 def test_park_and_retrieve_from_another_extension(pbx: Box) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002", tone_hz=PARKER_HZ, xfer="800:*700", record=True) as parker,
-        phone(pbx, "1001", tone_hz=CALLER_HZ, call="1002", record=True) as caller,
+        pbx.agent("1002", tone_hz=PARKER_HZ, xfer="800:*700", record=True) as parker,
+        pbx.agent("1001", tone_hz=CALLER_HZ, call="1002", record=True) as caller,
     ):
         caller.read_until("confirmed", 10)
         refer_at = parker.read_until("refer", 5)["at"]
@@ -76,7 +63,7 @@ def test_park_and_retrieve_from_another_extension(pbx: Box) -> None:
         lot = pbx.control.call("parked")["parked"]
         assert [(p["slot"], p["call_id"], p["parker"]) for p in lot] == [("701", call_id, "1002")]
         time.sleep(max(0.0, parked[0]["at"] + 1.5 - time.time()))  # music long enough to measure
-        with phone(pbx, "1003", tone_hz=TAKER_HZ, call="*701", talk_ms=2500) as taker:
+        with pbx.agent("1003", tone_hz=TAKER_HZ, call="*701", talk_ms=2500) as taker:
             told = parker.read_until("disconnected", 10)  # once the box said the slot
             taken_at = taker.read_until("confirmed", 10)["at"]
             taker.read_until("disconnected", 10)
@@ -108,8 +95,8 @@ def test_a_caller_parks_the_one_they_called_and_is_rung_back_when_it_times_out(
 ) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002", tone_hz=TAKER_HZ, record=True) as parked,
-        phone(pbx, "1001", tone_hz=PARKER_HZ, call="1002", xfer="500:*700") as parker,
+        pbx.agent("1002", tone_hz=TAKER_HZ, record=True) as parked,
+        pbx.agent("1001", tone_hz=PARKER_HZ, call="1002", xfer="500:*700") as parker,
     ):
         parker.read_until("confirmed", 10)
         parked.read_until("recording", 10)
@@ -133,12 +120,12 @@ def test_a_caller_parks_the_one_they_called_and_is_rung_back_when_it_times_out(
 def test_callback_on_busy_rings_both_sides_when_the_busy_extension_hangs_up(pbx: Box) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002", tone_hz=PARKER_HZ) as busy,
-        phone(pbx, "1003", call="1002", talk_ms=5000) as colleague,
+        pbx.agent("1002", tone_hz=PARKER_HZ) as busy,
+        pbx.agent("1003", call="1002", talk_ms=5000) as colleague,
     ):
         colleague.read_until("confirmed", 10)  # 1002 is now in a call for 5 s
         busy.read_until("incoming", 5)
-        with phone(pbx, "1001", call="1002,*61002", talk_ms=1500) as caller:
+        with pbx.agent("1001", call="1002,*61002", talk_ms=1500) as caller:
             assert caller.read_until("disconnected", 10)["code"] == 486  # busy
             caller.read_until("confirmed", 10)  # *61002: the box notes the request
             waiting = pbx.control.call("parked")["busy_callbacks"]
@@ -167,11 +154,11 @@ def test_callback_on_busy_rings_both_sides_when_the_busy_extension_hangs_up(pbx:
 def test_pickup_answers_a_colleagues_ringing_phone(pbx: Box, code: str) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1003", answer_ms=-1) as rung,
-        phone(pbx, "1001", tone_hz=CALLER_HZ, call="1003", talk_ms=2500) as caller,
+        pbx.agent("1003", answer_ms=-1) as rung,
+        pbx.agent("1001", tone_hz=CALLER_HZ, call="1003", talk_ms=2500) as caller,
     ):
         rung.read_until("incoming", 10)
-        with phone(pbx, "1002", tone_hz=TAKER_HZ, call=code) as taker:
+        with pbx.agent("1002", tone_hz=TAKER_HZ, call=code) as taker:
             taker.read_until("confirmed", 10)
             assert rung.read_until("disconnected", 10)["code"] == 487  # stops ringing
             caller.read_until("confirmed", 10)
@@ -186,8 +173,8 @@ def test_pickup_answers_a_colleagues_ringing_phone(pbx: Box, code: str) -> None:
 def test_intercom_asks_the_phone_to_answer_by_itself(pbx: Box) -> None:
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002", xfer="200:1003") as callee,  # a transfer the box does not take
-        phone(pbx, "1001", call="*801002", talk_ms=1500) as caller,
+        pbx.agent("1002", xfer="200:1003") as callee,  # a transfer the box does not take
+        pbx.agent("1001", call="*801002", talk_ms=1500) as caller,
     ):
         incoming = callee.read_until("incoming", 10)
         caller.read_until("confirmed", 10)
@@ -205,7 +192,7 @@ def test_intercom_asks_the_phone_to_answer_by_itself(pbx: Box) -> None:
 
 def test_feature_codes_refuse_what_is_not_there(pbx: Box) -> None:
     codes = ["*705", "**1004", "*61009", "*801009", "*700"]  # empty slot, nothing ringing,
-    with phone(pbx, "1001", call=",".join(codes)) as caller:  # no such ext, nothing to park
+    with pbx.agent("1001", call=",".join(codes)) as caller:  # no such ext, nothing to park
         refused = [caller.read_until("disconnected", 10)["code"] for _ in codes]
     assert refused == [404] * len(codes)
     assert pbx.control.call("calls")["calls"] == []
@@ -217,13 +204,13 @@ def test_call_waiting_rings_a_phone_already_in_a_call(pbx: Box) -> None:
     since = len(pbx.cdrs())
     try:
         with (
-            phone(pbx, "1002", tone_hz=PARKER_HZ) as busy,
-            phone(pbx, "1003", call="1002", talk_ms=7000) as first,
+            pbx.agent("1002", tone_hz=PARKER_HZ) as busy,
+            pbx.agent("1003", call="1002", talk_ms=7000) as first,
         ):
             first.read_until("confirmed", 10)
             busy.read_until("incoming", 5)
             first_call = pbx.live_call()
-            with phone(pbx, "1001", call="1002", talk_ms=1000) as second:
+            with pbx.agent("1001", call="1002", talk_ms=1000) as second:
                 busy.read_until("incoming", 10)  # the second call rings the phone in a call
                 second.read_until("confirmed", 10)
                 second.read_until("disconnected", 10)
@@ -244,8 +231,8 @@ def test_a_speed_dial_code_calls_its_number(pbx: Box) -> None:
     pbx.control.call("reload")
     since = len(pbx.cdrs())
     with (
-        phone(pbx, "1002") as callee,
-        phone(pbx, "1001", call="*05,*09", talk_ms=600) as caller,
+        pbx.agent("1002") as callee,
+        pbx.agent("1001", call="*05,*09", talk_ms=600) as caller,
     ):
         incoming = callee.read_until("incoming", 10)
         caller.read_until("confirmed", 10)
@@ -260,15 +247,15 @@ def test_an_agent_parks_a_queue_caller_and_is_free_for_the_queue(pbx: Box) -> No
     InboundNumber.get_or_create(number="200", target_type="queue", target="support")
     pbx.control.call("reload")
     with (
-        phone(pbx, "1001", tone_hz=PARKER_HZ, xfer="800:*700") as agent,
-        phone(pbx, "1005", tone_hz=CALLER_HZ, call="200", record=True) as caller,
+        pbx.agent("1001", tone_hz=PARKER_HZ, xfer="800:*700") as agent,
+        pbx.agent("1005", tone_hz=CALLER_HZ, call="200", record=True) as caller,
     ):
         agent.read_until("confirmed", 10)
         agent.read_until("disconnected", 10)
         call_id = pbx.live_call()
         status = pbx.agent_status("1001")
         assert status["state"] in ("ready", "wrap_up") and status["call_id"] is None
-        with phone(pbx, "1002", tone_hz=TAKER_HZ, call="*701", talk_ms=2000) as taker:
+        with pbx.agent("1002", tone_hz=TAKER_HZ, call="*701", talk_ms=2000) as taker:
             taker.read_until("confirmed", 10)
             taker.read_until("disconnected", 10)
         assert caller.read_until("disconnected", 10)["rx"] > 100

@@ -134,6 +134,7 @@ class Box:
     def __init__(self, var: Path, prompts: Path | None = None, **overrides: str) -> None:
         self.var = var
         self._rtp_given: list[int] = []  # RTP bases handed to phones and SIPp (next_rtp)
+        self._phones: dict[str, int] = {}  # extension -> phones of this harness registered now
         self.env = {
             **os.environ,
             "CALLBOX_CONFIG": str(var / "no-such-config.yml"),
@@ -255,6 +256,12 @@ class Box:
         after answering), dtmf ("MS:DIGITS" keyed that long after answer), xfer
         ("MS:NUMBER": transfer the first answered call that long after answer).
         """
+        if not self._phones.get(extension):
+            # the engine polls the edge's registrations every second: an earlier phone of
+            # this extension unregistering could otherwise be taken for this one
+            gone = lambda: not self.agent_status(extension)["registered"]  # noqa: E731
+            wait_for(gone, 10, "the last phone's end")
+        self._phones[extension] = self._phones.get(extension, 0) + 1
         phone = AgentPhone(self, extension, answer_ms, **options)
         try:
             phone.read_until("registered")
@@ -262,6 +269,7 @@ class Box:
             yield phone
         finally:
             phone.stop()
+            self._phones[extension] -= 1
 
     def agent_status(self, extension: str) -> dict[str, Any]:
         """Return the engine's view of one agent."""
