@@ -12,7 +12,8 @@ PORT_KINDS = ("fxo", "fxs")
 MAX_PORTS = 32
 _MAC = re.compile(r"[0-9a-f]{12}")
 # A password goes into Kamailio's HA1 and into vendors' files: printable, no quotes.
-_PASSWORD = re.compile(r"[A-Za-z0-9!#$%()*+,./:;=?@\[\]^_{|}~-]{12,64}")
+_PASSWORD = re.compile(r"[A-Za-z0-9!#$%()*+,./:;=?@^_{|}~-]{12,64}")
+_MODEL = re.compile(r"[A-Za-z0-9._ -]{0,32}")
 
 
 def normal_mac(value: str) -> str:
@@ -30,7 +31,12 @@ def _password(value: Any) -> str:
     """Return an error unless value is a usable SIP password."""
     if _PASSWORD.fullmatch(value):
         return ""
-    return "must be 12 to 64 letters, digits or punctuation (no spaces or quotes)"
+    return "must be 12 to 64 letters, digits or punctuation (no spaces, quotes or brackets)"
+
+
+def _model(value: Any) -> str:
+    """Return an error unless value is a plain model name."""
+    return "" if _MODEL.fullmatch(value) else "must be up to 32 letters, digits, '.', '-' or ' '"
 
 
 def _ports(value: Any) -> str:
@@ -43,7 +49,7 @@ def _ports(value: Any) -> str:
 
 SCHEMA: tuple[Field, ...] = (
     Field("vendor", str, check=one_of(*VENDORS), help="grandstream-ht8xx, -gxw or yeastar-ta"),
-    Field("model", str, "", help="the model, e.g. HT813, GXW4104, TA410"),
+    Field("model", str, "", check=_model, help="the model, e.g. HT813, GXW4104, TA410"),
     Field("mac", str, check=_mac, help="the gateway's MAC address"),
     Field("password", str, check=_password, help="the SIP password of its FXO accounts"),
     Field("ports", list, check=_ports, help="each port's kind in order: fxo or fxs"),
