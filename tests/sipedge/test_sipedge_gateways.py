@@ -14,12 +14,15 @@ from helpers_sipedge import (
     errors,
     finish,
     free_port,
+    register,
     run_sipp,
     start_sipp,
+    wait_registered,
 )
 
 from appliance import config
 from appliance.config import Settings
+from appliance.health import check_results
 from appliance.sipedge import subscribers
 from appliance.sipedge.manager import Kamailio
 from appliance.sipedge.render import database_path, render
@@ -93,5 +96,40 @@ def test_only_the_edge_names_a_gateway_line(tmp_path: Path) -> None:
         # a wrong password for the gateway's account is refused
         code, seen = _call(edge, tmp_path, "13800138000", "gw1-fxo1", "Wrong-Secret-01")
         assert code != 0 and "INVITE" not in seen
+    finally:
+        edge.stop()
+
+
+def test_the_watchdog_alerts_while_a_gateway_line_is_not_registered(tmp_path: Path) -> None:
+    bad = {**GATEWAY, "name": "bad", "ports": ["fxs"], "numbers": []}  # an FXS port needs one
+    settings = gateway_settings(tmp_path / "var", [GATEWAY, bad])
+    assert check_results(settings, only=("sipgw",))["sipgw"].detail.startswith("not checked")
+    edge = RunningEdge(settings, tmp_path / "kamailio.log")
+    edge.kamailio.prepare(agents=AGENTS.items())
+    edge.start()
+
+    def keys() -> dict[str, str]:
+        """Return the check's findings, key -> kind."""
+        return {f.key: f.kind for f in check_results(settings, only=("sipgw",))["sipgw"].findings}
+
+    try:
+        assert keys() == {"sipgw.gw1/1": "sipgw_line_unregistered",
+                          "sipgw.gw1/2": "sipgw_line_unregistered",
+                          "sipgw.bad": "sipgw_invalid"}  # fmt: skip
+        contact = free_port()
+        for account in ("gw1-fxo1", "gw1-fxo2"):
+            done = register(edge, tmp_path, account, "Gw-Secret-0001", contact,
+                            "-key", "expires", "3600", scenario="register_expires.xml")  # fmt: skip
+            assert done.returncode == 0, errors(tmp_path)
+        wait_registered(settings, {"gw1-fxo1", "gw1-fxo2"})
+        assert keys() == {"sipgw.bad": "sipgw_invalid"}  # FXS 1002 unregistered: not a line
+        # the gateway lets line 2's registration go: its alert comes back
+        done = register(edge, tmp_path, "gw1-fxo2", "Gw-Secret-0001", contact,
+                        "-key", "expires", "0", scenario="register_expires.xml")  # fmt: skip
+        assert done.returncode == 0, errors(tmp_path)
+        deadline = time.monotonic() + 5
+        while "sipgw.gw1/2" not in keys() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert keys() == {"sipgw.gw1/2": "sipgw_line_unregistered", "sipgw.bad": "sipgw_invalid"}
     finally:
         edge.stop()

@@ -38,4 +38,8 @@ BOARD_TEXTS: dict[str, Callable[[Params], str]] = {
     "board_port_down": lambda p: _("Line %(port)s cannot carry calls: %(problems)s.",
                                    port=p["port"],
                                    problems=" / ".join(_problem(x) for x in p["problems"])),
+    "sipgw_line_unregistered": lambda p: _("Gateway line %(port)s is not registered: no calls "
+                                           "can come in or go out on it.", port=p["port"]),
+    "sipgw_invalid": lambda p: _("Gateway %(board)s has wrong settings and is not used.",
+                                 board=p["board"]),
 }  # fmt: skip
