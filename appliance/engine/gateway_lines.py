@@ -15,6 +15,7 @@ import re
 from typing import TYPE_CHECKING
 
 from appliance.boards.sipgw.lines import GatewayLine, fxo_lines
+from appliance.sipedge.registrations import registered
 
 if TYPE_CHECKING:
     from appliance.engine.legs import Leg
@@ -49,6 +50,15 @@ class GatewayLines:
         if peer is None or peer.kind != "line":
             return None
         return self.by_port.get(peer.host)
+
+    def registered(self, peer: TrunkPeer) -> bool:
+        """Return false if peer is a gateway's line whose gateway has not registered it.
+
+        Such a line cannot be reached (the edge would answer 480), so a route passes it
+        over at once, as it does a registering trunk that is not registered.
+        """
+        line = self.line_for(peer)
+        return line is None or line.account in registered(self.board.settings)
 
     def dial_target(self, line: GatewayLine, number: str) -> tuple[str, dict[str, str]]:
         """Return the edge URI and headers that make the gateway dial number on line.

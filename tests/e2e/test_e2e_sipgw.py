@@ -55,7 +55,7 @@ def register(box: Box, user: str, password: str, contact_port: int) -> None:
     wait_for(lambda: user in registered(box.settings), 5, f"{user}'s registration")
 
 
-def test_a_call_in_from_the_gateways_fxo_port_reaches_the_ivr(
+def test_a_call_in_from_the_fxo_port_reaches_the_ivr_and_the_fxs_phone_is_an_extension(
     tmp_path: Path, prompts: Path
 ) -> None:
     with gateway_box(tmp_path, prompts) as box:
@@ -71,6 +71,19 @@ def test_a_call_in_from_the_gateways_fxo_port_reaches_the_ivr(
         args[-1] = "wrong-password"
         refused = subprocess.run(args, capture_output=True, text=True, timeout=45, cwd=box.var)
         assert refused.returncode != 0
+        # the FXS port's phone: the gateway registers extension 1002, a colleague calls it
+        port = free_port()
+        with box.sipp_uas("agent_answer", port, 1, ["-rtp_echo"]) as (gateway, trace):
+            register(box, "1002", box.agent_password("1002"), port)
+            with box.agent("1001", call="1002", talk_ms=800) as phone:
+                phone.read_until("confirmed", 10)
+                phone.read_until("disconnected", 10)
+            gateway.wait(10)
+        sent = trace.read_text(errors="replace")
+        internal = box.wait_cdr(2)
+    assert re.search(rf"^INVITE sip:1002@127\.0\.0\.1:{port}", sent, re.MULTILINE), sent[:800]
+    assert (internal["from_number"], internal["to_number"]) == ("1001", "1002")
+    assert internal["outcome"] == "answered"
     assert (cdr["from_number"], cdr["to_number"]) == ("13800138000", demo.IVR_NUMBER)
     events = box.events(cdr["call_id"])
     started = events[0]
@@ -80,7 +93,7 @@ def test_a_call_in_from_the_gateways_fxo_port_reaches_the_ivr(
     kinds = [e["kind"] for e in events]
     assert kinds.index("ivr.entered") < kinds.index("call.ended"), kinds
     assert next(e for e in events if e["kind"] == "dtmf")["data"]["digit"] == "2"
-    assert len(box.cdrs()) == 1  # the refused call never reached the engine
+    assert len(box.cdrs()) == 2  # the refused call never reached the engine
 
 
 def test_an_outbound_route_on_the_gateways_fxo_line_reaches_its_contact(
@@ -88,10 +101,17 @@ def test_an_outbound_route_on_the_gateways_fxo_line_reaches_its_contact(
 ) -> None:
     with gateway_box(tmp_path, prompts) as box:
         Trunk.create(name="gw1-line", kind="line", host="gw1/1", port=1)
-        OutboundRoute.update(trunks=["gw1-line"]).where(
+        OutboundRoute.update(trunks=["gw1-line", demo.TRUNK_NAME]).where(
             OutboundRoute.name == demo.OUTSIDE_LINE
         ).execute()
         box.control.call("reload")
+        # the gateway has not registered its line yet: the route goes on to the carrier
+        with box.far_end("trunk_answer", ring_ms=200) as (carrier, _):
+            with box.agent("1001", call="901012345678", talk_ms=500) as phone:
+                phone.read_until("confirmed", 10)
+                phone.read_until("disconnected", 10)
+            carrier.wait(10)
+        passed = box.wait_cdr()
         port = free_port()
         with box.sipp_uas("agent_answer", port, 1, ["-rtp_echo"]) as (gateway, trace):
             register(box, FXO_ACCOUNT, PASSWORD, port)
@@ -99,8 +119,13 @@ def test_an_outbound_route_on_the_gateways_fxo_line_reaches_its_contact(
                 phone.read_until("confirmed", 10)
                 phone.read_until("disconnected", 10)
             gateway.wait(10)
-        cdr = box.wait_cdr()
+        cdr = box.wait_cdr(2)
         sent = trace.read_text(errors="replace")
+    events = box.events(passed["call_id"])
+    skipped = next(e for e in events if e["kind"] == "outbound.trunk_unregistered")
+    assert skipped["data"] == {"trunk": "gw1-line", "state": "unregistered"}
+    dialing = [e["data"]["trunk"] for e in events if e["kind"] == "outbound.dialing"]
+    assert dialing == [demo.TRUNK_NAME] and passed["outcome"] == "answered"
     invite = re.search(r"^INVITE (\S+) SIP/2.0", sent, re.MULTILINE)
     assert invite is not None, sent[:2000]
     assert invite.group(1).startswith(f"sip:01012345678@127.0.0.1:{port}"), invite.group(1)
@@ -108,18 +133,4 @@ def test_an_outbound_route_on_the_gateways_fxo_line_reaches_its_contact(
     assert (cdr["direction"], cdr["outcome"], cdr["agent"]) == ("outbound", "answered", "1001")
     kinds = box.kinds(cdr["call_id"])
     assert kinds.index("outbound.routed") < kinds.index("outbound.answered"), kinds
-
-
-def test_the_phone_on_the_fxs_port_is_an_extension(tmp_path: Path, prompts: Path) -> None:
-    with gateway_box(tmp_path, prompts) as box:
-        port = free_port()
-        with box.sipp_uas("agent_answer", port, 1, ["-rtp_echo"]) as (gateway, trace):
-            register(box, "1002", box.agent_password("1002"), port)
-            with box.agent("1001", call="1002", talk_ms=1000) as phone:
-                phone.read_until("confirmed", 10)
-                phone.read_until("disconnected", 10)
-            gateway.wait(10)
-        sent = trace.read_text(errors="replace")
-        cdr = box.wait_cdr()
-    assert re.search(r"^INVITE sip:1002@127\.0\.0\.1:" + str(port), sent, re.MULTILINE), sent[:800]
-    assert (cdr["from_number"], cdr["to_number"], cdr["outcome"]) == ("1001", "1002", "answered")
+    assert "outbound.trunk_unregistered" not in kinds
