@@ -81,5 +81,7 @@ def test_the_registry_starts_it_with_sip_backed_ports() -> None:
             board.ports[0].dial("123")  # its calls go over SIP, not through the port
         [bad] = Registry().load([{**HT813, "name": "gw9", "vendor": "acme"}])
         assert bad.state == BoardState.INVALID and "vendor must be one of" in bad.detail
+        [dotted] = Registry().load([{**HT813, "name": "gw.9"}])
+        assert dotted.state == BoardState.INVALID and "letters, digits" in dotted.detail
     finally:
         registry.close()

@@ -24,8 +24,9 @@ from typing import Any, ClassVar
 
 from appliance.boards.base import Board
 from appliance.boards.const import PortKind
+from appliance.boards.exceptions import BoardConfigError
 from appliance.boards.schemas import Field
-from appliance.boards.sipgw.lines import TYPE_KEY, fxo_account
+from appliance.boards.sipgw.lines import ACCOUNT, TYPE_KEY, fxo_account
 from appliance.boards.sipgw.port import GatewayPort
 from appliance.boards.sipgw.schema import SCHEMA
 
@@ -39,6 +40,11 @@ class SipGatewayBoard(Board):
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         """Make the ports from the validated config (an FXS port's extension is in numbers:)."""
         super().__init__(name, config)
+        if not ACCOUNT.fullmatch(fxo_account(name, 1)):
+            raise BoardConfigError(
+                f"board {name}: a gateway's name must be letters, digits, '-' or '_' "
+                "(it names the SIP accounts of its FXO ports)"
+            )
         kinds = [PortKind(kind) for kind in config["ports"]]
         self.ports = [
             GatewayPort(f"{name}/{n}", kind, fxo_account(name, n) if kind == "fxo" else "")
