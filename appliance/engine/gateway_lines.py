@@ -36,7 +36,7 @@ class GatewayLines:
         self.by_account = fxo_lines(board.settings.boards)
         self.by_port = {line.port: line for line in self.by_account.values()}
 
-    def take(self, leg: Leg, account: str, caller: str, source: str) -> bool:
+    def take(self, leg: Leg, account: str, caller: str) -> bool:
         """Take a call in from the gateway line of account; False if it is not one."""
         line = self.by_account.get(account)
         if line is None:

@@ -199,9 +199,7 @@ class Switchboard:
         if account.kind == "trunk":
             leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
-        if gateway_line and self.gateway_lines.take(
-            leg, gateway_line, uri_user(info.remoteUri), source
-        ):
+        if gateway_line and self.gateway_lines.take(leg, gateway_line, uri_user(info.remoteUri)):
             return
         dialled = self._operator(account, self._speed_dial(account, uri_user(info.localUri)))
         feature = self._feature_code(account, dialled)

@@ -105,6 +105,16 @@ def gateway_accounts(settings: Settings) -> list[tuple[str, str]]:
     ]
 
 
+def usernames(settings: Settings) -> set[str]:
+    """Return every subscriber's user name (read-only; empty if the db cannot be read)."""
+    try:
+        conn = sqlite3.connect(f"file:{database_path(settings)}?mode=ro", uri=True, timeout=0.2)
+        with closing(conn):
+            return {str(row[0]) for row in conn.execute("SELECT username FROM subscriber")}
+    except sqlite3.Error:
+        return set()
+
+
 def _current(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
     """Return (username, domain) -> (ha1, ha1b) for every subscriber row."""
     rows = conn.execute("SELECT username, domain, ha1, ha1b FROM subscriber")

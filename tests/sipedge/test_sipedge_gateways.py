@@ -102,7 +102,9 @@ def test_only_the_edge_names_a_gateway_line(tmp_path: Path) -> None:
 
 def test_the_watchdog_alerts_while_a_gateway_line_is_not_registered(tmp_path: Path) -> None:
     bad = {**GATEWAY, "name": "bad", "ports": ["fxs"], "numbers": []}  # an FXS port needs one
-    settings = gateway_settings(tmp_path / "var", [GATEWAY, bad])
+    gw = {**GATEWAY, "ports": ["fxo", "fxo", "fxs", "fxs"], "numbers": ["100", "200", "1002",
+                                                                         "1077"]}  # fmt: skip
+    settings = gateway_settings(tmp_path / "var", [gw, bad])
     assert check_results(settings, only=("sipgw",))["sipgw"].detail.startswith("not checked")
     edge = RunningEdge(settings, tmp_path / "kamailio.log")
     edge.kamailio.prepare(agents=AGENTS.items())
@@ -113,16 +115,16 @@ def test_the_watchdog_alerts_while_a_gateway_line_is_not_registered(tmp_path: Pa
         return {f.key: f.kind for f in check_results(settings, only=("sipgw",))["sipgw"].findings}
 
     try:
+        orphan = {"sipgw.gw1/4": "sipgw_no_agent", "sipgw.bad": "sipgw_invalid"}  # no agent 1077
         assert keys() == {"sipgw.gw1/1": "sipgw_line_unregistered",
-                          "sipgw.gw1/2": "sipgw_line_unregistered",
-                          "sipgw.bad": "sipgw_invalid"}  # fmt: skip
+                          "sipgw.gw1/2": "sipgw_line_unregistered", **orphan}  # fmt: skip
         contact = free_port()
         for account in ("gw1-fxo1", "gw1-fxo2"):
             done = register(edge, tmp_path, account, "Gw-Secret-0001", contact,
                             "-key", "expires", "3600", scenario="register_expires.xml")  # fmt: skip
             assert done.returncode == 0, errors(tmp_path)
         wait_registered(settings, {"gw1-fxo1", "gw1-fxo2"})
-        assert keys() == {"sipgw.bad": "sipgw_invalid"}  # FXS 1002 unregistered: not a line
+        assert keys() == orphan  # FXS 1002 unregistered: an agent's phone, not a line
         # the gateway lets line 2's registration go: its alert comes back
         done = register(edge, tmp_path, "gw1-fxo2", "Gw-Secret-0001", contact,
                         "-key", "expires", "0", scenario="register_expires.xml")  # fmt: skip
@@ -130,6 +132,6 @@ def test_the_watchdog_alerts_while_a_gateway_line_is_not_registered(tmp_path: Pa
         deadline = time.monotonic() + 5
         while "sipgw.gw1/2" not in keys() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert keys() == {"sipgw.gw1/2": "sipgw_line_unregistered", "sipgw.bad": "sipgw_invalid"}
+        assert keys() == {"sipgw.gw1/2": "sipgw_line_unregistered", **orphan}
     finally:
         edge.stop()

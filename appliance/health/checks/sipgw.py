@@ -4,7 +4,8 @@ A gateway's line is a SIP account: it can take and place calls only while the ga
 keeps it registered.  Read straight from Kamailio's location table (no engine needed),
 each FXO port not registered is alert `sipgw.<board>/<n>`; a sipgw board whose settings
 are wrong (and so is not used) is alert `sipgw.<board>`.  FXS ports are agents' phones:
-their registration is the phone's, shown with the agent.
+their registration is the phone's, shown with the agent; an FXS port whose extension no
+agent has (so its phone has no account) is alert `sipgw.<board>/<n>` too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from appliance.config import Settings
 from appliance.health.result import CheckResult, Finding
 from appliance.sipedge.registrations import Registration, registered
 from appliance.sipedge.render import database_path
+from appliance.sipedge.subscribers import usernames
 
 NAME = "sipgw"
 ALERT_PREFIXES = ("sipgw.",)
@@ -33,6 +35,8 @@ def check(settings: Settings) -> CheckResult:
     found, findings = _gateways(raws)
     now = registered(settings)
     findings += [_unregistered(gw, n) for gw in found for n in gw.lines if _lost(n, now)]
+    known = usernames(settings)
+    findings += [_no_agent(n) for gw in found for n in gw.lines if _orphan(n, known)]
     if findings:
         return CheckResult.failed("; ".join(f.detail for f in findings), tuple(findings))
     lines = sum(1 for gw in found for n in gw.lines if n.kind == "fxo")
@@ -56,6 +60,18 @@ def _gateways(raws: Sequence[Mapping[str, Any]]) -> tuple[list[Gateway], list[Fi
 def _lost(line: GatewayLine, now: dict[str, Registration]) -> bool:
     """Return true if line is an FXO line with no live registration."""
     return line.kind == "fxo" and line.account not in now
+
+
+def _orphan(line: GatewayLine, known: set[str]) -> bool:
+    """Return true if line is an FXS port whose extension no agent (with a password) has."""
+    return line.kind == "fxs" and line.account not in known
+
+
+def _no_agent(line: GatewayLine) -> Finding:
+    """Return the alert for an FXS port whose phone has no account to register with."""
+    params = {"port": line.port, "extension": line.account}
+    detail = f"gateway port {line.port} is for extension {line.account}, which no agent has"
+    return Finding(f"sipgw.{line.port}", "sipgw_no_agent", params, detail)
 
 
 def _unregistered(gw: Gateway, line: GatewayLine) -> Finding:
