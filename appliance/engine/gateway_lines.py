@@ -37,11 +37,16 @@ class GatewayLines:
         self.by_port = {line.port: line for line in self.by_account.values()}
 
     def take(self, leg: Leg, account: str, caller: str) -> bool:
-        """Take a call in from the gateway line of account; False if it is not one."""
+        """Take a call in from the gateway line of account; False if it is not one.
+
+        A gateway with no caller ID from the exchange puts its own account in From: that
+        is no caller, not a number to call back.
+        """
         line = self.by_account.get(account)
         if line is None:
             return False
         leg.trunk = self._trunk_of(line)
+        caller = "" if caller == account else caller
         self.board.take_call(leg, "line", caller, line.number, line.port)
         return True
 

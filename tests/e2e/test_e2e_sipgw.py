@@ -67,6 +67,14 @@ def test_a_call_in_from_the_fxo_port_reaches_the_ivr_and_the_fxs_phone_is_an_ext
         done = subprocess.run(args, capture_output=True, text=True, timeout=45, cwd=box.var)
         assert done.returncode == 0, done.stdout[-2000:] + box.log_tail("engine")
         cdr = box.wait_cdr()
+        # no caller ID from the exchange: the gateway puts its account in From, no caller
+        quiet = box.sipp_args("phone_menu", number="fxo1", caller=FXO_ACCOUNT, timeout=30,
+                              menu_ms=300, talk_ms=300)  # fmt: skip
+        quiet[1] = args[1]
+        quiet += ["-au", FXO_ACCOUNT, "-ap", PASSWORD]
+        done = subprocess.run(quiet, capture_output=True, text=True, timeout=45, cwd=box.var)
+        assert done.returncode == 0, done.stdout[-2000:] + box.log_tail("engine")
+        anonymous = box.wait_cdr(2)
         # a wrong password is refused by the edge: no call reaches the engine
         args[-1] = "wrong-password"
         refused = subprocess.run(args, capture_output=True, text=True, timeout=45, cwd=box.var)
@@ -80,7 +88,7 @@ def test_a_call_in_from_the_fxo_port_reaches_the_ivr_and_the_fxs_phone_is_an_ext
                 phone.read_until("disconnected", 10)
             gateway.wait(10)
         sent = trace.read_text(errors="replace")
-        internal = box.wait_cdr(2)
+        internal = box.wait_cdr(3)
     assert re.search(rf"^INVITE sip:1002@127\.0\.0\.1:{port}", sent, re.MULTILINE), sent[:800]
     assert (internal["from_number"], internal["to_number"]) == ("1001", "1002")
     assert internal["outcome"] == "answered"
@@ -93,7 +101,8 @@ def test_a_call_in_from_the_fxo_port_reaches_the_ivr_and_the_fxs_phone_is_an_ext
     kinds = [e["kind"] for e in events]
     assert kinds.index("ivr.entered") < kinds.index("call.ended"), kinds
     assert next(e for e in events if e["kind"] == "dtmf")["data"]["digit"] == "2"
-    assert len(box.cdrs()) == 2  # the refused call never reached the engine
+    assert (anonymous["from_number"], anonymous["to_number"]) == ("", demo.IVR_NUMBER)
+    assert len(box.cdrs()) == 3  # the refused call never reached the engine
 
 
 def test_an_outbound_route_on_the_gateways_fxo_line_reaches_its_contact(
