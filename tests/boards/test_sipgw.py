@@ -60,9 +60,11 @@ def test_a_bad_config_is_refused_naming_the_key(change: dict[str, Any], message:
 
 def test_a_malformed_gateway_is_left_out_not_the_others(caplog: pytest.LogCaptureFixture) -> None:
     other = {**HT813, "name": "gw2", "mac": "000b82abcdef", "ports": ["fxo"], "numbers": ["200"]}
-    found = gateways([{**HT813, "mac": "nope"}, other, {"name": "sim", "type": "sim"}])
-    assert [g.name for g in found] == ["gw2"]
+    found = gateways([{**HT813, "mac": "nope"}, other, {"name": "sim", "type": "sim"},
+                      {**other, "mac": "000b82000000"}])  # fmt: skip
+    assert [(g.name, g.mac) for g in found] == [("gw2", "000b82abcdef")]
     assert "board gw1: mac must be a MAC address" in caplog.text
+    assert "board gw2: the name is used twice" in caplog.text
 
 
 def test_the_registry_starts_it_with_sip_backed_ports() -> None:

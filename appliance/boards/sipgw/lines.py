@@ -97,15 +97,20 @@ def gateways(boards: Iterable[Any]) -> list[Gateway]:
     starts the boards; here it is only not mapped, so a typo in one gateway never
     stops the others or the SIP edge.
     """
-    found = []
+    found: dict[str, Gateway] = {}
     for raw in boards:
         if not isinstance(raw, Mapping) or raw.get("type") != TYPE_KEY:
             continue
         try:
-            found.append(gateway(raw))
+            gw = gateway(raw)
         except BoardConfigError as error:
             log.warning("sipgw: %s", error)
-    return found
+            continue
+        if gw.name in found:  # the registry refuses it too: its accounts would be another's
+            log.warning("sipgw: board %s: the name is used twice; the second is left out", gw.name)
+            continue
+        found[gw.name] = gw
+    return list(found.values())
 
 
 def fxo_lines(boards: Iterable[Mapping[str, Any]]) -> dict[str, GatewayLine]:
