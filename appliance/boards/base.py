@@ -29,6 +29,11 @@ never blocks longer than the driver's stated timeout. Its audio is `audio`, an
 `AudioStream` of 20 ms frames in a declared format (`audio.py` converts to the
 bridge's PCM, in one place). `health()` says whether the line can carry calls now
 (alarms, GSM signal and registration, SIM missing, device not answering).
+
+A **SIP-backed** port (``sip_backed = True``: an external gateway's, `sipgw`) is the
+exception: the gateway speaks SIP and RTP itself, so its calls are SIP calls through
+the SIP edge, not this port's methods (which raise `NotSupported`), and its `audio`
+is never joined to the board bridge.  The driver only maps the port to a SIP account.
 """
 
 from __future__ import annotations
@@ -89,6 +94,8 @@ class PortHealth:
 
 class Port:
     """One line of a board; drivers override the calls their hardware can make."""
+
+    sip_backed: ClassVar[bool] = False  # true: calls and audio go over SIP (see above)
 
     def __init__(self, name: str, kind: PortKind, audio: AudioStream) -> None:
         """Name the port (board/line), say what it connects to and declare its audio."""

@@ -125,6 +125,10 @@ class DialOut:
             if self._full(peer):
                 self.board.emit(session, "outbound.trunk_full", {"trunk": peer.name})
                 continue
+            if not self.board.gateway_lines.registered(peer):  # a gateway's line, not registered
+                data = {"trunk": peer.name, "state": "unregistered"}
+                self.board.emit(session, "outbound.trunk_unregistered", data)
+                continue
             registration = self.board.trunk_accounts.registration(peer.name)
             reachability = self.board.trunk_reachability(peer.name)
             if not takes_calls_out(peer.kind, registration, reachability):

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pjsua2 as pj
 
+from appliance.engine.gateway_lines import LINE_HEADER, header_value
+
 if TYPE_CHECKING:
     from appliance.engine.switchboard import Switchboard
 
@@ -202,8 +204,9 @@ class IncomingAccount(pj.Account):
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        """Hand a new INVITE to the switchboard."""
-        self.board.incoming(self, prm.callId, prm.rdata.srcAddress)
+        """Hand a new INVITE to the switchboard (with the gateway line Kamailio named)."""
+        line = header_value(prm.rdata.wholeMsg, LINE_HEADER) if self.kind == "edge" else ""
+        self.board.incoming(self, prm.callId, prm.rdata.srcAddress, line)
 
 
 class Endpoint(pj.Endpoint):

@@ -28,6 +28,7 @@ from appliance.engine.dial_out import DialOut
 from appliance.engine.directory import Directory, Route
 from appliance.engine.extension_calls import ExtensionDesk
 from appliance.engine.feature_desk import FeatureDesk
+from appliance.engine.gateway_lines import GatewayLines
 from appliance.engine.intercom import Intercom
 from appliance.engine.ivr_desk import IvrDesk
 from appliance.engine.leg_prompts import LegPrompts
@@ -104,6 +105,7 @@ class Switchboard:
         self.trunk_accounts = TrunkAccounts(self)  # registering trunks' own accounts
         self.qualifier: TrunkQualifier | None = None  # IP peers' OPTIONS (set by the manager)
         self.lines = LineDesk(self)  # board lines (started by the manager)
+        self.gateway_lines = GatewayLines(self)  # gateways' FXO lines (sipgw), over SIP
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -186,12 +188,19 @@ class Switchboard:
 
     # --- incoming calls -------------------------------------------------------------------
 
-    def incoming(self, account: IncomingAccount, pj_call_id: int, source: str) -> None:
-        """Take a new INVITE: check who sent it, find its route, answer it."""
+    def incoming(
+        self, account: IncomingAccount, pj_call_id: int, source: str, gateway_line: str = ""
+    ) -> None:
+        """Take a new INVITE: check who sent it, find its route, answer it.
+
+        gateway_line: the gateway FXO account Kamailio says the call came from (sipgw).
+        """
         leg = self.new_leg(account, pj_call_id, "caller")
         if account.kind == "trunk":
             leg.trunk = account.trunk or self.trunk_of(source)
         info = leg.info()
+        if gateway_line and self.gateway_lines.take(leg, gateway_line, uri_user(info.remoteUri)):
+            return
         dialled = self._operator(account, self._speed_dial(account, uri_user(info.localUri)))
         feature = self._feature_code(account, dialled)
         if feature:
@@ -348,10 +357,11 @@ class Switchboard:
         (no trunk, the library refused) comes back already ended.
         """
         peer = peer or self.directory.outbound
-        if external and peer is not None and peer.kind == "line":  # a board line (its host)
-            return self.lines.dial_leg(session, peer, name, role, ring_s)
+        gateway = self.gateway_lines.line_for(peer) if external else None  # sipgw: over SIP
+        if gateway is None and external and peer is not None and peer.kind == "line":
+            return self.lines.dial_leg(session, peer, name, role, ring_s)  # a board line
         account = self.edge_account
-        if external:  # a registering trunk's calls out go from its own account
+        if external and gateway is None:  # a registering trunk's calls out: its own account
             account = self.trunk_accounts.account_for(peer) or self.trunk_account
         assert account is not None
         leg = self.new_leg(account, pj.PJSUA_INVALID_ID, role)
@@ -363,6 +373,9 @@ class Switchboard:
             leg.extension = name
             uri = f"sip:{name}@{self.settings.sip.listen}:{self.settings.sip.port}"
         try:
+            if gateway is not None:
+                uri, dial = self.gateway_lines.dial_target(gateway, name)
+                headers = {**(headers or {}), **dial}
             if not uri:
                 log.error("call %s: no enabled trunk to call %s on", session.call_id, name)
                 leg.ended, leg.call = True, None
@@ -370,6 +383,9 @@ class Switchboard:
                 leg.dial(uri, headers)
         except pj.Error as exc:  # Leg.dial has marked the leg ended
             log.error("call %s: cannot call %s: %s", session.call_id, name, exc.info())
+        except ValueError as exc:  # a number a gateway line cannot dial
+            log.error("call %s: %s", session.call_id, exc)
+            leg.ended, leg.call = True, None
         if leg.ended:
             self.legs.pop(leg.leg_id, None)
         else:

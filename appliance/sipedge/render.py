@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from appliance.boards.sipgw.lines import fxo_lines
 from appliance.config import Settings
 from appliance.sipedge.exceptions import SipEdgeError
 
@@ -81,7 +82,18 @@ def _context(settings: Settings) -> dict[str, Any]:
         "exempt_subnets": ",".join(_subnet(entry) for entry in sip.pike_exempt),
         "ban_seconds": max(1, int(sip.ban_seconds)),
         "scanner_pattern": "|".join(SCANNERS),
+        "gateway_lines": _gateway_lines(settings),
     }
+
+
+def _gateway_lines(settings: Settings) -> str:
+    """Return a regex matching the gateways' FXO accounts ("" if none), for TO_ENGINE.
+
+    Account names are letters, digits, '-' and '_' (appliance/boards/sipgw/lines.py), so
+    they need no escaping in a Kamailio string or a regex.
+    """
+    accounts = sorted(fxo_lines(settings.boards))
+    return f"^({'|'.join(accounts)})$" if accounts else ""
 
 
 def host_port(host: str, port: int) -> str:

@@ -14,6 +14,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from appliance.boards.sipgw.lines import gateways
 from appliance.config import Settings
 from appliance.sipedge.exceptions import SipEdgeError
 from appliance.sipedge.render import database_path
@@ -62,10 +63,12 @@ def ensure_schema(settings: Settings, sql_dir: Path = SQL_DIR) -> Path:
 def sync(settings: Settings, agents: Iterable[tuple[str, str]]) -> SyncResult:
     """Make the subscriber table hold exactly these (extension, password) pairs, atomically.
 
-    Agents without a password are left out: they cannot register.  Run ensure_schema first.
+    Agents without a password are left out: they cannot register.  The FXO accounts of
+    the `boards:` setting's gateways (sipgw) are added.  Run ensure_schema first.
     """
     domain = settings.sip.domain
-    wanted = {(ext, domain): _hashes(ext, domain, pw) for ext, pw in agents if ext and pw}
+    accounts = [*agents, *gateway_accounts(settings)]
+    wanted = {(ext, domain): _hashes(ext, domain, pw) for ext, pw in accounts if ext and pw}
     with closing(connect(database_path(settings))) as conn, _transaction(conn):
         current = _current(conn)
         stale = [key for key in current if key not in wanted]
@@ -90,6 +93,26 @@ def sync_from_store(settings: Settings) -> SyncResult:
 
     agents = Agent.select(Agent.extension, Agent.sip_password)
     return sync(settings, [(str(agent.extension), str(agent.sip_password)) for agent in agents])
+
+
+def gateway_accounts(settings: Settings) -> list[tuple[str, str]]:
+    """Return (user, password) of every gateway FXO port's SIP account (docs/boards.md)."""
+    return [
+        (line.account, gw.password)
+        for gw in gateways(settings.boards)
+        for line in gw.lines
+        if line.kind == "fxo"
+    ]
+
+
+def usernames(settings: Settings) -> set[str]:
+    """Return every subscriber's user name (read-only; empty if the db cannot be read)."""
+    try:
+        conn = sqlite3.connect(f"file:{database_path(settings)}?mode=ro", uri=True, timeout=0.2)
+        with closing(conn):
+            return {str(row[0]) for row in conn.execute("SELECT username FROM subscriber")}
+    except sqlite3.Error:
+        return set()
 
 
 def _current(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:

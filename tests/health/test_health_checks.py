@@ -20,7 +20,8 @@ from appliance.health.heartbeat import touch
 from appliance.store.manager import open_store
 
 SERVICES = {"engine", "kamailio", "scheduler", "store", "watchdog", "web"}
-CONDITIONS = {"agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "trunks"}
+CONDITIONS = {"agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "sipgw",
+              "trunks"}  # fmt: skip
 ALL = SERVICES | CONDITIONS
 
 

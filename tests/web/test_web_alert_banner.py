@@ -166,3 +166,22 @@ def test_line_board_alerts_in_english_and_chinese(client: FlaskClient, store: Da
     assert "线路 mobile/1 无法通话：未插入手机卡 / 无信号。" in page
     assert "线路板卡 analog 无法工作：找不到其硬件或驱动。" in page
     assert_translated(page, allowed=["admin1", "mobile", "analog"])
+
+
+def test_gateway_alerts_in_english_and_chinese(client: FlaskClient, store: Database) -> None:
+    alerts.raise_alert(store, "sipgw.gw1/1", "sipgw_line_unregistered",
+                       {"port": "gw1/1", "account": "gw1-fxo1", "board": "gw1"})  # fmt: skip
+    alerts.raise_alert(store, "sipgw.gw2", "sipgw_invalid", {"board": "gw2"})
+    orphan = {"port": "gw1/2", "extension": "1077"}
+    alerts.raise_alert(store, "sipgw.gw1/2", "sipgw_no_agent", orphan)
+    admin = log_in_as(client, "admin")
+    page = admin.get("/live").get_data(as_text=True)
+    assert "Gateway line gw1/1 is not registered: no calls can come in or go out on it." in page
+    assert "Gateway gw2 has wrong settings and is not used." in page
+    assert "Gateway port gw1/2 is for extension 1077, which no agent has" in page
+    User.update(language="zh_CN").where(User.username == "admin1").execute()
+    page = admin.get("/live").get_data(as_text=True)
+    assert "网关线路 gw1/1 未注册：无法通过它呼入或呼出。" in page
+    assert "网关 gw2 的设置有误，未被使用。" in page
+    assert "网关端口 gw1/2 对应分机 1077，但没有坐席使用该分机：其话机无法注册。" in page
+    assert_translated(page, allowed=["admin1", "gw1", "gw2"])

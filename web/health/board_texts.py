@@ -38,4 +38,11 @@ BOARD_TEXTS: dict[str, Callable[[Params], str]] = {
     "board_port_down": lambda p: _("Line %(port)s cannot carry calls: %(problems)s.",
                                    port=p["port"],
                                    problems=" / ".join(_problem(x) for x in p["problems"])),
+    "sipgw_line_unregistered": lambda p: _("Gateway line %(port)s is not registered: no calls "
+                                           "can come in or go out on it.", port=p["port"]),
+    "sipgw_no_agent": lambda p: _("Gateway port %(port)s is for extension %(extension)s, "
+                                  "which no agent has: its phone cannot register.",
+                                  port=p["port"], extension=p["extension"]),
+    "sipgw_invalid": lambda p: _("Gateway %(board)s has wrong settings and is not used.",
+                                 board=p["board"]),
 }  # fmt: skip

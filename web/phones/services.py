@@ -6,6 +6,9 @@ agent's SIP password, the same secret the phone registers with.  Addresses in
 `provisioning.phone_networks` need none.  A request with wrong credentials and one
 for a MAC no agent has get the same 401, so the server never tells a stranger which
 MAC addresses it knows; only an allowed network sees 404 for an unknown one.
+
+An external gateway (a sipgw board of the `boards:` setting) fetches its file the same
+way: its board's name as user name and the board's `password`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 
 from flask import Request
 
+from appliance.boards.sipgw.lines import Gateway
 from appliance.config import Settings
 from appliance.store.models import Agent
 
@@ -35,6 +39,25 @@ def from_allowed_network(address: str, settings: Settings) -> bool:
         except ValueError:
             log.warning("provisioning.phone_networks: %r is not a network; ignored", network)
     return False
+
+
+def gateway_credentials_match(request: Request, gw: Gateway) -> bool:
+    """Return true if the request carries the gateway's board name and password (basic auth)."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.username or not auth.password:
+        return False
+    user_ok = hmac.compare_digest(auth.username.encode(), gw.name.encode())
+    password_ok = hmac.compare_digest(auth.password.encode(), gw.password.encode())
+    return user_ok and password_ok
+
+
+def fxs_passwords(gw: Gateway) -> dict[str, str]:
+    """Return extension -> SIP password of the agents on the gateway's FXS ports."""
+    extensions = [line.account for line in gw.lines if line.kind == "fxs"]
+    agents = Agent.select(Agent.extension, Agent.sip_password).where(
+        Agent.extension.in_(extensions)
+    )
+    return {str(a.extension): str(a.sip_password) for a in agents if a.sip_password}
 
 
 def credentials_match(request: Request, agent: Agent) -> bool:
