@@ -26,8 +26,9 @@ def campaign(client: FlaskClient) -> Campaign:
 
 def _upload(client: FlaskClient, path: str, data: bytes, name: str) -> tuple[int, str]:
     """Upload a file as the page's form does; return the status and the page."""
-    response = post(client, path, {"file": (io.BytesIO(data), name)},
-                    content_type="multipart/form-data")  # fmt: skip
+    response = post(
+        client, path, {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
     return response.status_code, response.get_data(as_text=True)
 
 
@@ -45,8 +46,13 @@ def test_upload_guesses_the_mapping_then_imports_with_a_report(
     assert status == 200
     assert '<option value="手机" selected>' in page and '<option value="姓名" selected>' in page
     assert CampaignContact.select().count() == 0  # nothing until the mapping is confirmed
-    form = {"token": _token(page), "filename": "客户.csv", "number": "手机", "name": "姓名",
-            "timezone": ""}  # fmt: skip
+    form = {
+        "token": _token(page),
+        "filename": "客户.csv",
+        "number": "手机",
+        "name": "姓名",
+        "timezone": "",
+    }
     report = post(client, f"/campaigns/{campaign.id}/import/confirm", form)
     text = report.get_data(as_text=True)
     assert report.status_code == 200
@@ -74,8 +80,11 @@ def test_a_mapping_to_no_column_is_refused_on_its_field(
     refused = post(client, f"/campaigns/{campaign.id}/import/confirm", form)
     assert "Choose a column of the file" in refused.get_data(as_text=True)
     assert CampaignContact.select().count() == 0
-    bad_token = post(client, f"/campaigns/{campaign.id}/import/confirm",
-                     {**form, "token": "../../etc/passwd", "timezone": ""})  # fmt: skip
+    bad_token = post(
+        client,
+        f"/campaigns/{campaign.id}/import/confirm",
+        {**form, "token": "../../etc/passwd", "timezone": ""},
+    )
     assert bad_token.status_code == 400
 
 
@@ -107,8 +116,10 @@ def test_campaign_dnc_add_remove_and_a_bad_number(client: FlaskClient, campaign:
     assert "+8613800138000" not in client.get("/campaigns/dnc").get_data(as_text=True)
     assert post(client, f"/campaigns/dnc/{entry.id}/delete", {}).status_code == 302
     assert DoNotCallNumber.select().count() == 0
-    areas = [(e.object_key, e.action) for e in AuditEntry.select().where(
-        AuditEntry.area == "do_not_call")]  # fmt: skip
+    areas = [
+        (e.object_key, e.action)
+        for e in AuditEntry.select().where(AuditEntry.area == "do_not_call")
+    ]
     assert areas == [(campaign.name, "create"), (campaign.name, "delete")]
 
 
@@ -118,7 +129,9 @@ def test_global_dnc_upload_adds_numbers_and_reports_the_rest(
     status, page = _upload(client, "/campaigns/dnc/upload", CSV_ONE_BAD, "dnc.csv")
     assert status == 200 and "2 numbers added" in page and "No such number · 12345" in page
     assert {(n.number, n.campaign_id) for n in DoNotCallNumber.select()} == {
-        ("+8613800138000", None), ("+8613900139000", None)}  # fmt: skip
+        ("+8613800138000", None),
+        ("+8613900139000", None),
+    }
     status, page = _upload(client, "/campaigns/dnc/upload", b"", "dnc.csv")
     assert status == 400 and 'id="e-file"' in page and "nothing was added" in page
     assert DoNotCallNumber.select().count() == 2
