@@ -65,14 +65,21 @@ def test_popped_record_shows_fields_script_and_the_disposition_choices(
     agent_client: tuple[FlaskClient, str], attempt: DialAttempt
 ) -> None:
     client, _token = agent_client
-    url = f"/agent/campaign/pop/{attempt.campaign_id}/{attempt.contact_id}?attempt={attempt.id}"
+    url = (
+        f"/agent/campaign/pop?campaign={attempt.campaign_id}&contact={attempt.contact_id}"
+        f"&attempt={attempt.id}"
+    )
     page = client.get(url).get_data(as_text=True)
     assert "张三" in page and "北京" in page and "Say hello first." in page
     assert f'name="attempt" value="{attempt.id}"' in page and "Not interested" in page
     Campaign.update(dispositions=["sold", "no_sale"]).execute()
     page = client.get(url).get_data(as_text=True)
     assert '<option value="sold"' in page and "Not interested" not in page
-    assert client.get(f"/agent/campaign/pop/{attempt.campaign_id}/999").status_code == 400
+    assert (
+        client.get(f"/agent/campaign/pop?campaign={attempt.campaign_id}&contact=999").status_code
+        == 400
+    )
+    assert client.get("/agent/campaign/pop?campaign=x&contact=1").status_code == 400
 
 
 def test_disposition_goes_to_the_engine(

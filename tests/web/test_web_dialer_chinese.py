@@ -85,5 +85,7 @@ def test_the_mapping_step_and_the_popped_record_in_chinese(
         agent="1001",
         started_at=time.time(),
     )
-    pop = client.get(f"/agent/campaign/pop/{chinese.id}/{contact.id}?attempt={attempt.id}")
+    pop = client.get(
+        f"/agent/campaign/pop?campaign={chinese.id}&contact={contact.id}&attempt={attempt.id}"
+    )
     assert_translated(pop.get_data(as_text=True), allowed=DATA + TERMS)

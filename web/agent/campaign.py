@@ -11,6 +11,7 @@ from web.agent.routes import check_csrf, console_roles
 from web.agent.services import extension_of
 from web.dialer.labels import MODES, disposition_choices, label
 from web.exceptions import BadRequest
+from web.i18n import _
 
 bp = Blueprint("agent_campaign", __name__, url_prefix="/agent/campaign")
 bp.before_request(check_csrf)
@@ -38,13 +39,18 @@ def preview_act(contact_id: int, operation: str) -> Response:
     return jsonify({"note": note})
 
 
-@bp.get("/pop/<int:campaign_id>/<int:contact_id>")
+@bp.get("/pop")
 @console_roles
-def pop(campaign_id: int, contact_id: int) -> str:
-    """Return the popped record of a connected campaign call, with the disposition form."""
-    campaign, contact = work.popped(campaign_id, contact_id)
-    values = {"attempt": request.args.get("attempt", "")}
-    return _record(campaign, contact, values, {})
+def pop() -> str:
+    """Return the popped record of a connected campaign call, with the disposition form.
+
+    The query names what `campaign.connected` carries: `campaign`, `contact`, `attempt`.
+    """
+    args = {k: request.args.get(k, "") for k in ("campaign", "contact", "attempt")}
+    if not args["campaign"].isdigit() or not args["contact"].isdigit():
+        raise BadRequest(_("No such contact in this campaign."))
+    campaign, contact = work.popped(int(args["campaign"]), int(args["contact"]))
+    return _record(campaign, contact, {"attempt": args["attempt"]}, {})
 
 
 def _record(

@@ -53,7 +53,7 @@
     if (ev.event !== "campaign.connected") return;
     const d = ev.data || {};
     say("");
-    load(card.dataset.pop + encodeURIComponent(d.campaign) + "/" + encodeURIComponent(d.contact) +
-         "?attempt=" + encodeURIComponent(d.attempt));
+    const query = new URLSearchParams({ campaign: d.campaign, contact: d.contact, attempt: d.attempt });
+    load(card.dataset.pop + "?" + query.toString());
   });
 })();
