@@ -191,6 +191,9 @@ def test_detail_shows_progress_results_live_figures_and_exports(
         outcome="dropped",
     )
     campaigns.set_disposition(CampaignContact.get_by_id(first.id), "interested", "wants a quote")
+    CampaignContact.update(next_attempt_at=1_800_000_000.0).where(
+        CampaignContact.id == second.id
+    ).execute()
     figures = {
         "id": row.id,
         "name": row.name,
@@ -220,7 +223,8 @@ def test_detail_shows_progress_results_live_figures_and_exports(
     exported = supervisor.get(f"/campaigns/{row.id}/export.csv")
     text = exported.get_data(as_text=True)
     assert text.startswith("\ufeffNumber,Name,Attempts")
-    assert "+8613800138000,Zhang,1,connected,interested,wants a quote" in text
+    assert "+8613800138000,Zhang,1,connected,interested,wants a quote,,1" in text
+    assert "+8613900139000,Li,0,,,,2027-01-15 08:00,0" in text  # the box's clock (UTC here)
 
 
 def test_detail_without_engine_says_so(supervisor: FlaskClient) -> None:

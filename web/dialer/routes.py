@@ -11,6 +11,7 @@ from appliance.dialer.const import CampaignStatus
 from appliance.store.models import Campaign
 from web import vendor
 from web.admin import audit
+from web.agent.routes import when as local_time
 from web.auth.guards import role_required
 from web.auth.services import csrf_valid
 from web.dialer import engine, form, labels, services
@@ -234,10 +235,10 @@ def export(campaign_id: int) -> Response:
         _("Last outcome"),
         _("Disposition"),
         _("Notes"),
-        _("Next attempt (UNIX time)"),
+        _("Next attempt"),
         _("Done"),
     ]
-    body = "\ufeff" + services.export_csv(row, headers)
+    body = "\ufeff" + services.export_csv(row, headers, local_time)
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="campaign-{row.id}.csv"'
     return response

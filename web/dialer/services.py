@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -174,8 +174,11 @@ def contacts_page(row: Campaign, page: int) -> tuple[list[CampaignContact], bool
     return found[:PAGE_SIZE], len(found) > PAGE_SIZE
 
 
-def export_csv(row: Campaign, headers: list[str]) -> str:
-    """Return the campaign's results as CSV text (the caller adds the BOM Excel needs)."""
+def export_csv(row: Campaign, headers: list[str], when: Callable[[float], str]) -> str:
+    """Return the campaign's results as CSV text (the caller adds the BOM Excel needs).
+
+    `when` writes the next attempt's UNIX time as the box's local date and time.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
@@ -191,7 +194,7 @@ def export_csv(row: Campaign, headers: list[str]) -> str:
                 c.last_outcome,
                 c.disposition,
                 c.notes,
-                c.next_attempt_at or "",
+                when(c.next_attempt_at) if c.next_attempt_at else "",
                 "1" if c.done else "0",
             ]
         )

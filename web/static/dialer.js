@@ -34,6 +34,7 @@
   function shown(key, value) {
     if (value === undefined || value === null) return "–";
     const cell = document.querySelector('[data-figure="' + key + '"]');
+    if (typeof value === "boolean") return value ? cell.dataset.yes : cell.dataset.no;
     if (cell && cell.hasAttribute("data-percent")) return (value * 100).toFixed(1) + " %";
     return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : String(value);
   }
