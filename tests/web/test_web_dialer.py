@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from helpers_admin import log_in_as
 from helpers_dialer import CAMPAIGN_FORM, post, sales_queue
-from helpers_web import StandInEngine
+from helpers_web import StandInEngine, csrf_from
 
 from appliance.dialer.const import CampaignStatus, Outcome
 from appliance.dialer.retry import STANDARD
@@ -233,3 +233,43 @@ def test_detail_without_engine_says_so(supervisor: FlaskClient) -> None:
     assert "The engine is not reachable" in page
     assert supervisor.get(f"/campaigns/{row.id}/live").get_json()["engine"] is None
     assert supervisor.get("/campaigns/999").status_code == 404
+
+
+GETS = [
+    "/campaigns/",
+    "/campaigns/new",
+    "/campaigns/{id}",
+    "/campaigns/{id}/edit",
+    "/campaigns/{id}/live",
+    "/campaigns/{id}/export.csv",
+    "/campaigns/{id}/import",
+    "/campaigns/{id}/dnc",
+    "/campaigns/dnc",
+]
+
+
+@pytest.mark.parametrize("path", GETS)
+def test_every_page_is_for_supervisors_and_admins_only(client: FlaskClient, path: str) -> None:
+    row = campaigns.create_campaign(
+        "回访", "progressive", queue="sales", window={"mon": ["09:00-20:00"]}
+    )
+    url = path.format(id=row.id)
+    assert client.get(url).status_code == 302  # a visitor: to the login page
+    log_in_as(client, "agent")
+    assert client.get(url).status_code == 403
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/agent").get_data(True))})
+    log_in_as(client, "admin")
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_objects_are_404(supervisor: FlaskClient) -> None:
+    row = _create(supervisor)
+    for path in (
+        "/campaigns/999",
+        "/campaigns/999/edit",
+        f"/campaigns/{row.id}/lists/999",
+        "/campaigns/999/dnc",
+    ):
+        assert supervisor.get(path).status_code == 404, path
+    assert post(supervisor, "/campaigns/dnc/999/delete", {}).status_code == 404
+    assert post(supervisor, "/campaigns/999/start", {}).status_code == 404
