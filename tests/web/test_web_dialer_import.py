@@ -102,6 +102,8 @@ def test_an_unreadable_file_is_one_error_and_nothing_imported(
     status, page = _upload(client, f"/campaigns/{campaign.id}/import", data, name)
     assert status == 400 and 'id="import-error"' in page and words in page
     assert CampaignContact.select().count() == 0
+    no_file = post(client, f"/campaigns/{campaign.id}/import", {})
+    assert no_file.status_code == 400 and "the file is empty" in no_file.get_data(as_text=True)
 
 
 def test_campaign_dnc_add_remove_and_a_bad_number(client: FlaskClient, campaign: Campaign) -> None:

@@ -43,8 +43,7 @@ def upload(campaign_id: int) -> Page:
     """Read an uploaded file's header and offer the mapping (guessed) before importing."""
     row = campaign_or_404(campaign_id)
     file = request.files.get("file")
-    data = file.read() if file is not None else b""
-    filename = file.filename or "" if file is not None else ""
+    data, filename = (file.read(), file.filename or "") if file is not None else (b"", "")
     try:
         table = read_table(data, filename)
     except ImportFileError as exc:
