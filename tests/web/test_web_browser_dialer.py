@@ -2,9 +2,9 @@
 
 A supervisor creates a campaign, imports a CSV with one bad row (the report shows it),
 starts it with no engine running (the store's rule moves it) and reads the detail
-page's figures.  An agent gets a campaign call popped on the console (the stand-in
-engine publishes `campaign.connected` on the real control protocol) and posts the
-disposition form.
+page's figures.  An agent previews a record and dials it, gets the call popped on the
+console (the stand-in engine publishes `campaign.connected` on the real control
+protocol) and posts the disposition form.
 """
 
 from __future__ import annotations
@@ -75,10 +75,10 @@ def test_create_import_start_and_read_the_figures(site: str, tmp_path: Path) -> 
 
 @pytest.fixture
 def connected(site: str) -> DialAttempt:
-    """Return a running campaign's dial put through to agent 1001 (queue sales)."""
+    """Return a running preview campaign's dial put through to agent 1001 (queue sales)."""
     row = campaigns.create_campaign(
         "回访",
-        "progressive",
+        "preview",
         queue="sales",
         status="running",
         window={"mon": ["09:00-20:00"]},
@@ -103,6 +103,28 @@ def test_the_agent_gets_the_record_and_posts_the_disposition(
         browser.log_in(page, site, "wang", PASSWORD, then="/agent")
         expect(page.locator("#feed-state")).to_have_text("Live")
         engine.wait_for_subscribers()
+        contact = {
+            "id": connected.contact_id,
+            "number": connected.number,
+            "name": "张三",
+            "fields": {"城市": "北京"},
+        }
+        engine.commands["campaign.preview_next"] = lambda agent: {
+            "contact": contact,
+            "campaign": {
+                "id": connected.campaign_id,
+                "name": "回访",
+                "script": "Ask about the order.",
+            },
+        }
+        engine.commands["campaign.preview_dial"] = lambda agent, contact: {}
+        page.click("#preview-next")
+        expect(page.locator("#campaign-panel .contact-name")).to_have_text("张三")
+        page.click("button[data-preview=dial]")
+        expect(page.locator("#campaign-message")).to_have_text("Dialling…")
+        assert ("campaign.preview_dial", {"agent": "1001", "contact": connected.contact_id}) in (
+            engine.received
+        )
         engine.publish(
             {
                 "event": "campaign.connected",
