@@ -65,11 +65,13 @@ def _register_blueprints(app: Flask) -> None:
     """Register one blueprint per area."""
     from web.admin.flow_routes import bp as admin_bp  # the admin routes and the IVR editor's
     from web.agent.bookings import bp as agent_bookings_bp
+    from web.agent.campaign import bp as agent_campaign_bp
     from web.agent.people import bp as agent_people_bp
     from web.agent.routes import bp as agent_bp
     from web.api.routes import bp as api_bp
     from web.auth.routes import bp as auth_bp
     from web.branding.routes import bp as branding_bp
+    from web.dialer.plugin import bp as dialer_bp
     from web.health.routes import bp as health_bp
     from web.live.routes import bp as live_bp
     from web.operations.routes import bp as operations_bp
@@ -89,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agent_bp)
     app.register_blueprint(agent_people_bp)
     app.register_blueprint(agent_bookings_bp)
+    app.register_blueprint(agent_campaign_bp)
+    app.register_blueprint(dialer_bp)
     app.register_blueprint(voicemail_bp)
     app.register_blueprint(qa_bp)
     app.register_blueprint(phones_bp)

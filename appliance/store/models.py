@@ -644,6 +644,7 @@ class Campaign(BaseModel):
     max_channels = IntegerField(default=0)  # calls at once at most; 0: the trunk's limit
     created_at = DateTimeField(default=utcnow)
     started_at = DateTimeField(null=True)
+    dispositions = JSONField(default=list)  # the agents' choices (m0041); []: the default set
 
 
 class ContactList(BaseModel):

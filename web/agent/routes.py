@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from appliance.store.models import Customer, User
 from web import sse
 from web.agent import customers, messages, schemas, screenpop, services
+from web.agent.campaign_work import my_campaigns
 from web.agent.stream import AgentStream
 from web.auth import services as auth
 from web.auth.guards import role_required
@@ -106,6 +107,7 @@ def index() -> str:
         **services.console(g.user),
         status=services.status_panel(),
         state_labels=labels,
+        campaigns=my_campaigns(str(g.user.extension or "")),
     )
 
 

@@ -133,6 +133,7 @@
   source.addEventListener("message", function (e) {
     const ev = JSON.parse(e.data);
     if (handlers[ev.event]) handlers[ev.event](ev);
+    document.dispatchEvent(new CustomEvent("callbox:event", { detail: ev }));  // agent_campaign.js
   });
   source.addEventListener("inbox", function (e) {  // an internal message to me
     const message = JSON.parse(e.data);
