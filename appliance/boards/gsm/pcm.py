@@ -114,7 +114,7 @@ class SerialPcmAudio(AudioStream):
         with self._cond:
             if not self._in and timeout > 0 and self.running:
                 self._cond.wait_for(lambda: bool(self._in) or not self.running, timeout)
-            return self._in.popleft() if self._in else None
+            return self._in.popleft() if self._in and self.running else None
 
     def write_frame(self, frame: bytes) -> None:
         """Queue one 320-byte frame for the module (dropped when no call audio is up)."""
@@ -154,6 +154,8 @@ class SerialPcmAudio(AudioStream):
             if not chunk:
                 continue
             with self._cond:
+                if self._stop.is_set():
+                    return  # stopped while reading: what came is after the call
                 data = self._partial + chunk
                 whole = len(data) - len(data) % size
                 for i in range(0, whole, size):
