@@ -66,6 +66,11 @@ class GsmBoard(Board):
         """Ask the module for its SIM, signal and registration."""
         self._port().refresh_health()
 
+    def present(self) -> bool:
+        """Return false once the module's AT port has gone (a pyserial URL is always there)."""
+        device = self.config["device"]
+        return "://" in device or Path(device).exists()
+
     def _port(self) -> GsmPort:
         """Return the one port, typed."""
         port = self.ports[0]
