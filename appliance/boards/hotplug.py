@@ -6,9 +6,10 @@ new board (or one renamed) does. The hook gets CALLBOX_HOOK_BOARD and
 CALLBOX_HOOK_BOARD_TYPE (docs/hooks.md); a failing hook is logged, the board still runs.
 
 `rescan` is what a hot-plug event does (udev runs `callbox boards hotplug`, which asks
-the engine): a running board whose device has gone is closed and `unavailable`; a
-configured board that is not running is tried again, and fires `board-added` if it is
-new here.
+the engine): a running board whose device has gone (or was lost under it) is closed and
+`unavailable`, then tried again at once (a module unplugged and plugged back before the
+rescan comes back on the same path); a configured board that is not running is tried
+again, and fires `board-added` if it is new here.
 """
 
 from __future__ import annotations
@@ -62,8 +63,13 @@ def rescan(settings: Settings, registry: Registry, configs: list[Mapping[str, An
         board = registry.boards.get(name)
         if board is not None and not board.present():
             log.warning("board %s: its device is gone; closed", name)
-            registry.drop(name, "its device was removed (hot-plug)")
+            gone = registry.drop(name, "its device was removed (hot-plug)")
             changed.removed.append(board)
+            if registry.load_one(index, raw).state is not BoardState.READY:
+                registry.status[name] = gone  # not back (yet): say why it went
+                continue
+            log.info("board %s: its device is back", name)  # unplugged and plugged again
+            changed.added.append(registry.boards[name])
         elif board is None:
             status = registry.load_one(index, raw)
             if status.state is BoardState.READY:

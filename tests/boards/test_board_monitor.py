@@ -84,7 +84,18 @@ def test_rescan_opens_a_module_plugged_in_and_closes_one_unplugged(
         known = json.loads((settings.var / KNOWN_FILE).read_text())
         assert known == ["late"]
         assert not monitor.rescan().result(10).added  # nothing new
+        # unplugged and plugged back before the rescan: the same path, a new module
         plugged.close()
+        wait_for(lambda: not registry.boards["late"].present(), 3)  # lost under the driver
+        monitor.poke()  # as the engine does on the device_lost alarm
+        wait_for(lambda: ports(settings) == {"late/1": ["device_lost"]}, 3)
+        again = ModemSimulator(SIM7600)
+        link.unlink()
+        link.symlink_to(again.path)
+        changed = monitor.rescan().result(10)
+        assert [b.name for b in changed.removed] == [b.name for b in changed.added] == ["late"]
+        assert changed.added[0] is registry.boards["late"] and ports(settings) == {"late/1": []}
+        again.close()
         link.unlink()
         changed = monitor.rescan().result(10)
         assert [b.name for b in changed.removed] == ["late"]

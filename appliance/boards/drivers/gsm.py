@@ -67,9 +67,9 @@ class GsmBoard(Board):
         self._port().refresh_health()
 
     def present(self) -> bool:
-        """Return false once the module's AT port has gone (a pyserial URL is always there)."""
+        """Return false once the module's AT port has gone or was lost under the driver."""
         device = self.config["device"]
-        return "://" in device or Path(device).exists()
+        return not self._port().lost and ("://" in device or Path(device).exists())
 
     def _port(self) -> GsmPort:
         """Return the one port, typed."""

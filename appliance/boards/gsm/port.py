@@ -55,6 +55,7 @@ class GsmPort(Port):
         self.model = ""
         self.pcm: vendors.PcmPath | None = None  # the module's PCM path, once identified
         self._pcm_on = False  # the enable command was accepted for the current call
+        self.lost = ""  # why the AT port vanished ("" while it is there)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -286,6 +287,7 @@ class GsmPort(Port):
     def _lost(self, reason: str) -> None:
         """The serial port went away: end any call and say so."""
         log.error("%s: %s", self.name, reason)
+        self.lost = reason
         self._apply(self.machine.ended("failed"))
         self._health = PortHealth(self.name, False, ("device_lost",), {"device_lost": reason})
         self.emit(EventKind.ALARM, alarm="device_lost", on=True)
@@ -297,7 +299,10 @@ class GsmPort(Port):
         return self._health
 
     def refresh_health(self) -> PortHealth:
-        """Ask the module for SIM state, signal and registration; return the port's health."""
+        """Ask the module for SIM state, signal and registration; return the port's health.
+        A port whose device was lost stays `device_lost` (a rescan reopens it)."""
+        if self.lost:
+            return self._health
         details: dict[str, Any] = {"vendor": self.vendor.name, "audio": self.audio.path}
         if self.model:
             details["model"] = self.model
@@ -316,7 +321,9 @@ class GsmPort(Port):
             details["not_answering"] = str(error)
         except (parser.ParseError, PortError) as error:
             details["bad_response"] = str(error)
-        self._health = PortHealth(self.name, *_judge(details, self.config["min_rssi"]), details)
+        health = PortHealth(self.name, *_judge(details, self.config["min_rssi"]), details)
+        if not self.lost:  # lost while we asked: that stays the news
+            self._health = health
         return self._health
 
     def _info(self, command: str, prefix: str) -> str:
