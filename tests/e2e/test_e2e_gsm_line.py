@@ -29,6 +29,7 @@ from modem_sim import EC25, SIM7600, ModemSimulator
 from tones import amplitude, heard
 
 from appliance.boards.sim.harness import HarnessClient
+from appliance.engine.control import ControlError
 from appliance.health import check_results
 from appliance.health.actions import Actions
 from appliance.health.alerts import active
@@ -217,3 +218,13 @@ def test_live_board_health_and_hotplug(tmp_path: Path, prompts: Path) -> None:
     # the engine stopped: udev's command says so and succeeds (boards start with the engine)
     gone = hotplug(box, "add", "/dev/ttyUSB9", "2c7c")
     assert gone.returncode == 0 and "engine not running" in gone.stdout, gone.stdout + gone.stderr
+
+
+def test_a_rescan_without_boards_is_refused_clearly(box: Box) -> None:
+    """No `boards:` setting: the command and udev's CLI say so; the engine carries on."""
+    with pytest.raises(ControlError, match="no line boards are configured"):
+        box.control.call("boards.rescan", action="add", devname="/dev/ttyUSB2")
+    done = hotplug(box, "add", "/dev/ttyUSB2", "2c7c")
+    assert done.returncode == 1 and "no line boards are configured" in done.stderr, done.stderr
+    assert box.control.call("ping")["calls"] == 0
+    assert not (box.settings.run_dir / "boards.json").exists()
