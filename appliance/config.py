@@ -97,6 +97,7 @@ class EngineSettings:
     recording_min_free_mb: float = 200.0
     recording_resume_mb: float = 50.0
     disk_check_seconds: float = 5.0
+    boards_poll_seconds: float = 30.0  # line boards' health (SIM, signal) asked this often
 
 
 @dataclass

@@ -16,7 +16,8 @@ each one line. A driver is a `Board` subclass in its own module of
   raises and may be called twice;
 - ``ports`` — the `Port` objects, in order; ``health()`` — one `PortHealth` each;
 - ``poll()`` — ask the hardware for what it does not report by itself (a GSM module's
-  signal, SIM and registration); called now and then by whoever runs the boards.
+  signal, SIM and registration); called now and then by whoever runs the boards;
+- ``present()`` — false once its device is gone (asked on a hot-plug rescan).
 
 A **port** reports what happens on its line as `PortEvent`s: to every callback given
 to `subscribe` and to its `events` queue. A callback runs on the driver's reader
@@ -177,6 +178,10 @@ class Board:
 
     def poll(self) -> None:
         """Refresh what the hardware does not report by itself (default: nothing to ask)."""
+
+    def present(self) -> bool:
+        """Return false once the board's device has gone (unplugged); default: present."""
+        return True
 
     def health(self) -> list[PortHealth]:
         """Return every port's health."""

@@ -1,4 +1,6 @@
-"""`callbox boards detect | check FILE | status`: the line boards by hand (docs/boards.md)."""
+"""`callbox boards detect | check FILE | status | hotplug`: the line boards by hand
+(docs/boards.md); `hotplug` is what the udev rule runs when a board's device comes or
+goes (appliance/boards/udev/90-callbox-boards.rules)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import yaml
 from appliance.boards.dahdi import detect
 from appliance.boards.registry import STATUS_FILE, Registry
 from appliance.config import load
+from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
 
 
 @click.group()
@@ -81,3 +84,30 @@ def _show(board: dict[str, Any]) -> None:
     for port in board["ports"]:
         problems = ", ".join(port["problems"]) or "ok"
         click.echo(f"  {port['port']}: {problems}")
+
+
+@boards.command("hotplug")
+@click.option("--action", envvar="ACTION", required=True, help="add or remove (udev's ACTION)")
+@click.option("--devname", envvar="DEVNAME", default="", help="the device node (udev's DEVNAME)")
+@click.option("--id-vendor", envvar="ID_VENDOR_ID", default="", help="its USB vendor ID")
+@click.option("--timeout", default=25.0, show_default=True, help="seconds to wait for the engine")
+def hotplug_boards(action: str, devname: str, id_vendor: str, timeout: float) -> None:
+    """Tell the running engine a board's device came or went (run by the udev rule)."""
+    if action not in ("add", "remove", "change"):
+        raise click.ClickException(f"--action must be add, remove or change, not {action!r}")
+    socket = load().engine.control_socket
+    try:
+        answer = ControlClient(socket, timeout=timeout).call(
+            "boards.rescan", action=action, devname=devname, id_vendor=id_vendor
+        )
+    except EngineUnavailable:
+        # not running: it starts the boards there are when it starts
+        click.echo(f"engine not running ({socket}): nothing to rescan")
+        return
+    except ControlError as error:
+        raise click.ClickException(f"boards.rescan: {error}") from None
+    added, removed = answer["added"], answer["removed"]
+    click.echo(f"{action} {devname or '-'}: added {', '.join(added) or 'none'}, "
+               f"removed {', '.join(removed) or 'none'}")  # fmt: skip
+    for board in answer["boards"]:
+        _show(board)

@@ -91,9 +91,9 @@ class Registry:
 
     def load(self, configs: list[Mapping[str, Any]]) -> list[BoardStatus]:
         """Start every board in configs; return each one's status, in order."""
-        return [self._load_one(i, raw) for i, raw in enumerate(configs)]
+        return [self.load_one(i, raw) for i, raw in enumerate(configs)]
 
-    def _load_one(self, index: int, raw: Mapping[str, Any]) -> BoardStatus:
+    def load_one(self, index: int, raw: Mapping[str, Any]) -> BoardStatus:
         """Start one board and record its status."""
         name = str(raw.get("name") or f"board{index + 1}") if isinstance(raw, Mapping) else ""
         kind = str(raw.get("type", "")) if isinstance(raw, Mapping) else ""
@@ -145,6 +145,14 @@ class Registry:
                 log.exception("board %s: poll failed", name)
             self.status[name].health = board.health()
         return list(self.status.values())
+
+    def drop(self, name: str, detail: str) -> BoardStatus:
+        """Close a running board whose device went away; it is `unavailable` from now on."""
+        board = self.boards.pop(name)
+        board.close()
+        status = BoardStatus(name, board.type_key, BoardState.UNAVAILABLE, detail)
+        self.status[name] = status
+        return status
 
     def close(self) -> None:
         """Close every running board."""

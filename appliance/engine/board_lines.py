@@ -6,6 +6,9 @@ the line's `LineBridge` port in the conference bridge and whose answer, hangup a
 dial go to the board port.  The rest of the switchboard (IVR, queues, agents, bridge,
 recording, CDR) sees a leg like any other.  A call in goes to the port's configured
 inbound number (`numbers:` of its board) as if a trunk had delivered it there.
+A `BoardMonitor` polls the boards' health on its own thread and rescans them when a
+device is plugged in or out (`boards.rescan`); the boards that came or went join or
+leave the desk here, on the engine thread.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import functools
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from appliance.boards.audio import AudioStream
-from appliance.boards.base import Port, PortEvent
+from appliance.boards.base import Board, Port, PortEvent
 from appliance.boards.const import CallState, EventKind
 from appliance.boards.exceptions import BoardError, PortError
-from appliance.boards.hotplug import start_boards
+from appliance.boards.hotplug import Rescan, start_boards
+from appliance.boards.monitor import BoardMonitor
 from appliance.boards.registry import STATUS_FILE, Registry
 from appliance.engine.frame_port import LineBridge, LinePump
 from appliance.engine.legs import Leg
@@ -135,11 +140,13 @@ class LineDesk:
         self.board = board
         self.reactor = board.reactor
         self.registry: Registry | None = None
+        self.monitor: BoardMonitor | None = None
         self.pump = LinePump(self.reactor.call_later)
         self.ports: dict[str, Port] = {}
         self.numbers: dict[str, str] = {}  # port -> its inbound number
         self.legs: dict[str, LineLeg] = {}  # port -> the leg of its call
         self._waiting: dict[str, Timer] = {}  # port rung, caller ID awaited
+        self._board_numbers: dict[str, list[str]] = {}  # board -> its ports' numbers
         self._seq = 0
 
     def start(self, configs: Sequence[Mapping[str, Any]]) -> None:
@@ -147,25 +154,58 @@ class LineDesk:
         self._forget_status()  # one left by an engine that died
         if not configs:
             return
-        self.registry = start_boards(self.board.settings, list(configs))
-        numbers = {
+        settings = self.board.settings
+        self.registry = start_boards(settings, list(configs))
+        self._board_numbers = {
             str(c.get("name") or f"board{i + 1}"): [str(n) for n in c.get("numbers", [])]
             for i, c in enumerate(configs)
             if isinstance(c, Mapping)
         }
-        for name, hardware in self.registry.boards.items():
-            for index, port in enumerate(hardware.ports):
-                self.ports[port.name] = port
-                if index < len(numbers.get(name, [])):
-                    self.numbers[port.name] = numbers[name][index]
-                port.subscribe(self._from_driver)
-        if self.ports:
-            log.info("line ports: %s", ", ".join(f"{p}={self.numbers.get(p, '-')}"
-                                                  for p in self.ports))  # fmt: skip
+        for hardware in self.registry.boards.values():
+            self._follow(hardware)
+        interval = settings.engine.boards_poll_seconds
+        self.monitor = BoardMonitor(settings, self.registry, list(configs), interval,
+                                    self._changed)  # fmt: skip
+        self.monitor.start()
+
+    def _follow(self, hardware: Board) -> None:
+        """Take a board's ports as lines, each with its inbound number."""
+        numbers = self._board_numbers.get(hardware.name, [])
+        for index, port in enumerate(hardware.ports):
+            self.ports[port.name] = port
+            if index < len(numbers):
+                self.numbers[port.name] = numbers[index]
+            port.subscribe(self._from_driver)
+            log.info("line %s: number %s", port.name, self.numbers.get(port.name, "-"))
+
+    def _changed(self, changed: Rescan) -> None:
+        """Boards came or went on a rescan (monitor thread): follow it on the engine thread."""
+        self.reactor.submit(functools.partial(self.boards_changed, changed))
+
+    def boards_changed(self, changed: Rescan) -> None:
+        """Drop the lines of boards that went (ending their calls); take the new ones."""
+        for gone in changed.removed:
+            for port in gone.ports:
+                self.ports.pop(port.name, None)
+                self.numbers.pop(port.name, None)
+                leg = self.legs.get(port.name)
+                if leg is not None and not leg.ended:
+                    leg.disconnected(503, "line removed")
+        for hardware in changed.added:
+            self._follow(hardware)
+
+    def rescan(self) -> Future[Rescan]:
+        """Ask the monitor to rescan the boards (a device was plugged in or out)."""
+        if self.monitor is None:
+            raise ValueError("no line boards are configured (setting boards:)")
+        return self.monitor.rescan()
 
     def stop(self) -> None:
         """Stop pumping and close every board; their status goes (none started)."""
         self.pump.stop()
+        if self.monitor is not None:
+            self.monitor.stop()
+            self.monitor = None
         if self.registry is None:
             return
         self.registry.close()
@@ -178,7 +218,10 @@ class LineDesk:
             (self.board.settings.run_dir / STATUS_FILE).unlink()
 
     def _from_driver(self, event: PortEvent) -> None:
-        """Hand a port's event to the engine thread (runs on the driver's thread)."""
+        """Hand a port's event to the engine thread (runs on the driver's thread); an
+        alarm also makes the monitor read the boards' health now."""
+        if event.kind is EventKind.ALARM and self.monitor is not None:
+            self.monitor.poke()
         self.reactor.submit(functools.partial(self.on_event, event))
 
     def on_event(self, event: PortEvent) -> None:

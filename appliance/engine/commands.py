@@ -7,6 +7,7 @@ Commands that read or change live state are handed to the engine thread with
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import time
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,9 @@ from appliance.store.models import Agent, Queue, QueueMember, ReasonCode
 if TYPE_CHECKING:
     from appliance.engine.manager import Engine
 
+log = logging.getLogger(__name__)
 REPLY_SECONDS = 5.0
+RESCAN_SECONDS = 20.0  # opening a board probes its device (a GSM module: a few AT commands)
 MAX_REASON = 64
 SETTABLE_STATES = {AgentState.READY, AgentState.NOT_READY, AgentState.DND, AgentState.LOGGED_OUT}
 
@@ -53,6 +56,7 @@ class Commands:
             "agent.dial": self.agent_dial,
             "lines": self.lines,
             "line.dial": self.line_dial,
+            "boards.rescan": self.boards_rescan,
             **CallCommands(engine).table,
             **FlowCommands(engine.board.prompts, self.reload).table,
             **PromptCommands(PromptLibrary(engine.settings.paths.prompts)).table,
@@ -191,6 +195,26 @@ class Commands:
                 raise CommandError("bad-line", str(error)) from None
 
         return {"call_id": self._on_engine(dial)}
+
+    def boards_rescan(self, action: str = "", devname: str = "", id_vendor: str = "") -> Any:
+        """A device was plugged in or out (udev, `callbox boards hotplug`): close the boards
+        whose device went, start the configured ones not running; say what changed."""
+        log.info(
+            "boards.rescan: %s %s (vendor %s)", action or "?", devname or "?", id_vendor or "-"
+        )
+        try:
+            future = self._on_engine(self.engine.board.lines.rescan)
+        except ValueError as error:
+            raise CommandError("no-boards", str(error)) from None
+        try:
+            changed = future.result(RESCAN_SECONDS)
+        except TimeoutError:
+            raise CommandError("busy", f"the rescan took over {RESCAN_SECONDS:g} s") from None
+        return {
+            "added": [b.name for b in changed.added],
+            "removed": [b.name for b in changed.removed],
+            "boards": changed.statuses,
+        }
 
     def agent_state(self, extension: str = "", state: str = "", reason: str = "") -> dict[str, Any]:
         """Set an agent ready, not ready (with a reason code) or logged out; kept in the store."""

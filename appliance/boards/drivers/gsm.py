@@ -6,6 +6,7 @@ Config (docs/boards.md)::
       type: gsm
       device: /dev/ttyUSB2      # or a pyserial URL (rfc2217://host:port)
       vendor: auto              # or simcom, quectel, huawei
+      audio_device: /dev/ttyUSB4  # the module's PCM voice port ("" : no call audio)
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class GsmBoard(Board):
         Field("answer_timeout", float, 10.0, at_least(0.05)),
         Field("min_rssi", int, 5, at_least(0)),  # CSQ below this is reported as no signal
         Field("sms_file", str, "var/sms.jsonl"),
+        # the module's PCM voice port (SIMCom USB audio, Quectel NMEA, Huawei diagnostics);
+        # "" : calls carry no audio to the box
+        Field("audio_device", str, ""),
     )
 
     @classmethod
@@ -61,6 +65,11 @@ class GsmBoard(Board):
     def poll(self) -> None:
         """Ask the module for its SIM, signal and registration."""
         self._port().refresh_health()
+
+    def present(self) -> bool:
+        """Return false once the module's AT port has gone or was lost under the driver."""
+        device = self.config["device"]
+        return not self._port().lost and ("://" in device or Path(device).exists())
 
     def _port(self) -> GsmPort:
         """Return the one port, typed."""

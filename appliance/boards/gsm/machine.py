@@ -59,6 +59,12 @@ class CallMachine:
         self.caller = ""
         return [(EventKind.HANGUP, {"cause": cause})]
 
+    def dtmf(self, digit: str) -> Events:
+        """A key the far end pressed: reported during a call only."""
+        if self.state is not CallState.ACTIVE:
+            return []
+        return [(EventKind.DTMF, {"digit": digit})]
+
     def status(self, stat: int) -> Events:
         """A +CLCC / ^DSCI call state."""
         if stat == STAT_ACTIVE:

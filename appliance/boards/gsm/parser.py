@@ -116,3 +116,22 @@ def sms_header(line: str) -> tuple[str, str]:
     if len(parts) < 4:
         raise ParseError(f"+CMGR has state, sender, name and time, got {line!r}")
     return parts[1], parts[3]
+
+
+DTMF_KEYS = "0123456789*#ABCD"
+DTMF_PREFIXES = ("+RXDTMF:", "+DTMF:", "^DDTMF:", "+QTONEDET:")
+
+
+def dtmf(line: str) -> str:
+    """Read a key the far end pressed: `+RXDTMF: 5`, `+DTMF: 5[,<ms>]`, `^DDTMF: 5`, or
+    Quectel's `+QTONEDET: 53` (the key's ASCII code)."""
+    prefix = next((p for p in DTMF_PREFIXES if line.startswith(p)), "")
+    if not prefix:
+        raise ParseError(f"not a DTMF line: {line!r}")
+    key = fields(line, prefix)[0].upper()
+    if prefix == "+QTONEDET:":
+        code = _int(key, line)
+        key = chr(code) if 32 < code < 127 else ""
+    if len(key) != 1 or key not in DTMF_KEYS:
+        raise ParseError(f"no DTMF key in {line!r}")
+    return key

@@ -2,8 +2,9 @@
 
 It wires the parts together: the transport's lines go to the command queue, the
 queue's unsolicited lines to `_on_unsolicited`, which the call machine turns into port
-events. Follow-up commands (reading a new SMS) run on the port's worker thread, never
-on the reader thread, which must stay free to read their answers.
+events. Follow-up commands (reading a new SMS, switching the call's PCM audio on when
+it is answered and off when it ends) run on the port's worker thread, never on the
+reader thread, which must stay free to read their answers.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import Any
 from appliance.boards.audio import PCM16_8K, AudioStream
 from appliance.boards.base import Port, PortHealth
 from appliance.boards.const import CallState, EventKind, PortKind
-from appliance.boards.exceptions import DeviceTimeout, PortError
+from appliance.boards.exceptions import DeviceTimeout, DriverUnavailable, PortError
 from appliance.boards.gsm import parser, vendors
 from appliance.boards.gsm.commands import Answer, CommandQueue
 from appliance.boards.gsm.machine import CallMachine, Events
+from appliance.boards.gsm.pcm import SerialPcmAudio
 from appliance.boards.gsm.sms import SmsStore
 from appliance.boards.gsm.transport import SerialTransport
 
@@ -50,6 +52,10 @@ class GsmPort(Port):
         self._worker: threading.Thread | None = None
         self._health = PortHealth(name, False, ("not_opened",))
         self._signal: int | None = None
+        self.model = ""
+        self.pcm: vendors.PcmPath | None = None  # the module's PCM path, once identified
+        self._pcm_on = False  # the enable command was accepted for the current call
+        self.lost = ""  # why the AT port vanished ("" while it is there)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -63,10 +69,12 @@ class GsmPort(Port):
         self.refresh_health()
 
     def close(self) -> None:
-        """Stop the worker and close the port; never raises."""
+        """Stop the worker and close the port (and its audio port); never raises."""
         self._work.put(None)
         if self._worker is not None:
             self._worker.join(timeout=2)
+        if isinstance(self.audio, SerialPcmAudio):
+            self.audio.stop()
         self.transport.close()
 
     def _probe(self) -> None:
@@ -83,16 +91,35 @@ class GsmPort(Port):
     def _setup(self) -> None:
         """Turn echo off, identify the vendor, and send the common and vendor setup."""
         self._at("ATE0")
+        model = self._at("AT+CGMM")
+        self.model = " ".join(model.lines) if model.ok else ""
         if self.config["vendor"] == "auto":
-            model = " ".join(self._at("AT+CGMM").lines)
-            found = vendors.for_model(model)
+            found = vendors.for_model(self.model)
             if found is None:
-                raise PortError(f"{self.name}: unknown module {model!r}; set vendor in its config")
+                name = self.model or model.final
+                raise PortError(f"{self.name}: unknown module {name!r}; set vendor in its config")
             self.vendor = found
-        self.audio = AudioStream(self.vendor.audio_format, self.vendor.audio_path)
+        self._set_audio()
         for command in vendors.COMMON_INIT + self.vendor.init:
             if not self._at(command).ok:
                 log.warning("%s: %s refused by the %s module", self.name, command, self.vendor.name)
+
+    def _set_audio(self) -> None:
+        """Declare the port's audio: the module's PCM port, or why there is none."""
+        pcm = self.vendor.pcm_for(self.model)
+        device = self.config["audio_device"]
+        if pcm == self.pcm and isinstance(self.audio, SerialPcmAudio):
+            return  # set up again after a silence: the same path, perhaps in a call
+        self.pcm = pcm
+        fmt = self.vendor.audio_format
+        if pcm is None:
+            why = f"none: the {self.model or self.vendor.name} has no PCM audio over USB"
+            self.audio = AudioStream(fmt, why)
+        elif not device:
+            self.audio = AudioStream(fmt, f"none: audio_device is not set ({pcm.port} port)")
+        else:
+            path = f"{self.vendor.audio_path} {device}"
+            self.audio = SerialPcmAudio(device, self.config["baudrate"], path, pcm.frame_bytes)
 
     def _at(self, text: str, expect: str = "", finals: tuple[str, ...] = ()) -> Answer:
         """Run one command with the configured timeout."""
@@ -150,11 +177,52 @@ class GsmPort(Port):
             raise PortError(f"{self.name}: {command} refused: {answer.final}")
 
     def _apply(self, events: Events) -> None:
-        """Mirror the machine's state and emit its events."""
+        """Mirror the machine's state and emit its events; the call's audio follows it."""
         with self._call_lock:
             self.state = self.machine.state
             for kind, data in events:
                 self.emit(kind, **data)
+                if kind is EventKind.ANSWERED:
+                    self._work.put(self._audio_on)
+                elif kind is EventKind.HANGUP:
+                    self._work.put(self._audio_off)
+
+    # -- the call's audio (worker thread) -----------------------------------------------
+
+    def _audio_on(self) -> None:
+        """The call is up: open the audio port, then switch the module's PCM on."""
+        audio, pcm = self.audio, self.pcm
+        if not isinstance(audio, SerialPcmAudio) or pcm is None or self._pcm_on:
+            return
+        if self.machine.state is not CallState.ACTIVE:
+            return  # it ended before we got here
+        try:
+            audio.start()
+            answer = self._at(pcm.enable)
+            if not answer.ok:
+                raise PortError(f"{pcm.enable} refused: {answer.final}")
+        except (DriverUnavailable, PortError) as error:
+            audio.stop()
+            log.error("%s: no call audio: %s", self.name, error)
+            self._note("audio_failed", str(error))
+            return
+        self._pcm_on = True
+
+    def _audio_off(self) -> None:
+        """The call ended: stop the audio and switch the module's PCM off."""
+        if isinstance(self.audio, SerialPcmAudio):
+            self.audio.stop()
+        if not self._pcm_on or self.pcm is None:
+            return
+        self._pcm_on = False
+        if not self.pcm.disable:
+            return
+        try:
+            answer = self._at(self.pcm.disable)
+        except PortError as error:
+            answer = Answer([], str(error))
+        if not answer.ok:
+            log.warning("%s: %s: %s", self.name, self.pcm.disable, answer.final)
 
     # -- what the module says by itself ------------------------------------------------
 
@@ -185,6 +253,8 @@ class GsmPort(Port):
             return machine.ended(_cause(line))
         if meaning == "answered":
             return machine.answered()
+        if meaning == "dtmf":
+            return machine.dtmf(parser.dtmf(line))
         if meaning == "sms":
             index = parser.new_sms(line)
             self._work.put(lambda: self._read_sms(index))
@@ -217,6 +287,7 @@ class GsmPort(Port):
     def _lost(self, reason: str) -> None:
         """The serial port went away: end any call and say so."""
         log.error("%s: %s", self.name, reason)
+        self.lost = reason
         self._apply(self.machine.ended("failed"))
         self._health = PortHealth(self.name, False, ("device_lost",), {"device_lost": reason})
         self.emit(EventKind.ALARM, alarm="device_lost", on=True)
@@ -228,8 +299,15 @@ class GsmPort(Port):
         return self._health
 
     def refresh_health(self) -> PortHealth:
-        """Ask the module for SIM state, signal and registration; return the port's health."""
+        """Ask the module for SIM state, signal and registration; return the port's health.
+        A port whose device was lost stays `device_lost` (a rescan reopens it)."""
+        if self.lost:
+            return self._health
         details: dict[str, Any] = {"vendor": self.vendor.name, "audio": self.audio.path}
+        if self.model:
+            details["model"] = self.model
+        if isinstance(self.audio, SerialPcmAudio) and self.audio.lost:
+            details["audio_lost"] = self.audio.lost
         try:
             was_silent = "not_answering" in self._health.problems
             details["sim"] = parser.sim_state(self._info("AT+CPIN?", "+CPIN:"))
@@ -243,7 +321,9 @@ class GsmPort(Port):
             details["not_answering"] = str(error)
         except (parser.ParseError, PortError) as error:
             details["bad_response"] = str(error)
-        self._health = PortHealth(self.name, *_judge(details, self.config["min_rssi"]), details)
+        health = PortHealth(self.name, *_judge(details, self.config["min_rssi"]), details)
+        if not self.lost:  # lost while we asked: that stays the news
+            self._health = health
         return self._health
 
     def _info(self, command: str, prefix: str) -> str:
