@@ -191,7 +191,8 @@ class LineDesk:
             self._call_in(port, str(event.data.get("number", "")))
         elif event.kind is EventKind.RING and leg is None and port.name not in self._waiting:
             call_in = functools.partial(self._call_in, port, "")
-            self._waiting[port.name] = self.reactor.call_later(RING_WAIT_SECONDS, call_in)
+            wait = float(event.data.get("caller_id_wait", RING_WAIT_SECONDS))  # dahdi: FSK
+            self._waiting[port.name] = self.reactor.call_later(wait, call_in)
         elif leg is None:
             self._cancel_wait(port.name)
         elif event.kind is EventKind.DTMF:
