@@ -199,6 +199,18 @@ class Switchboard:
             return
         self.take_call(leg, account.kind, uri_user(info.remoteUri), dialled, source)
 
+    def from_phone(self, leg: Leg, extension: str, dialled: str, source: str) -> None:
+        """A phone off SIP (an analog phone on an FXS port) dialled: as `incoming` from
+        the edge (speed dial, operator, feature codes, extensions, calls out)."""
+        account = self.edge_account
+        assert account is not None
+        dialled = self._operator(account, self._speed_dial(account, dialled))
+        feature = self._feature_code(account, dialled)
+        if feature:
+            self.features.dialled(leg, extension, feature)
+            return
+        self.take_call(leg, "edge", extension, dialled, source)
+
     def take_call(self, leg: Leg, via: str, from_number: str, to_number: str, source: str) -> None:
         """Start a call in on leg: via "edge" (a phone), "trunk" or "line" (a board port)."""
         session = CallSession(new_call_id(), leg, from_number, to_number, started_at=time.time())
@@ -350,6 +362,8 @@ class Switchboard:
         peer = peer or self.directory.outbound
         if external and peer is not None and peer.kind == "line":  # a board line (its host)
             return self.lines.dial_leg(session, peer, name, role, ring_s)
+        if not external and name in self.lines.phones:  # an analog phone on an FXS port
+            return self.lines.ring_phone(session, name, role, ring_s)
         account = self.edge_account
         if external:  # a registering trunk's calls out go from its own account
             account = self.trunk_accounts.account_for(peer) or self.trunk_account
