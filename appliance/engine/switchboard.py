@@ -298,7 +298,8 @@ class Switchboard:
 
     def _blocked(self, session: CallSession) -> bool:
         """Refuse a call in from a blacklisted number (403); return true if it was."""
-        entry = matching_entry(session.from_number, self.directory.blocked)
+        caller = session.from_number or "anonymous"  # a withheld caller ID (a line's)
+        entry = matching_entry(caller, self.directory.blocked)
         if entry is None:
             return False
         self.emit(session, "call.blocked", {"from": session.from_number, "entry": entry})

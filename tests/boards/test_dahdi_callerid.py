@@ -27,6 +27,7 @@ from appliance.boards.dahdi import ioctls
 from appliance.boards.dahdi.port import DahdiPort
 from appliance.boards.drivers.dahdi import DahdiBoard
 from appliance.boards.dsp import dtmf, pcm
+from appliance.boards.exceptions import BoardConfigError
 from appliance.boards.schemas import validate
 
 pytestmark = pytest.mark.timeout(30)
@@ -207,3 +208,19 @@ def _drain(line: DahdiPort, seconds: float = 0.3) -> list[PortEvent]:
         except queue.Empty:
             continue
     return found
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"caller_id": "morse"}, "caller_id must be one of"),
+        ({"phone_caller_id": "auto"}, "phone_caller_id must be one of"),
+        ({"caller_id_wait": 0.1}, "caller_id_wait must be at least 0.5"),
+    ],
+)
+def test_bad_caller_id_settings_are_refused(
+    tmp_path: Path, extra: dict[str, object], message: str
+) -> None:
+    """A caller ID setting out of range names the key and what it may be."""
+    with pytest.raises(BoardConfigError, match=message):
+        validate({"root": str(tmp_path), **extra}, DahdiBoard.SCHEMA, "analog")

@@ -131,3 +131,69 @@ def test_the_analog_phone_lifted_hears_dial_tone_and_calls_a_sip_extension(
     assert (cdr["agent"], cdr["outcome"]) == ("1001", "answered")
     started = box.events(cdr["call_id"])[0]["data"]
     assert (started["via"], started["source"]) == ("edge", "sim/2")
+
+
+def test_a_phone_put_down_mid_number_places_nothing_and_a_pause_completes_one(
+    tmp_path: Path, prompts: Path
+) -> None:
+    with phone_box(tmp_path, prompts) as (box, sim):
+        sim.call("lift", port="2")
+        sim.call("dtmf", port="2", digits="10")
+        sim.call("hangup", port="2")  # put down after two keys
+        sim.call("lift", port="2")
+        lifted = time.monotonic()
+        sim.call("dtmf", port="2", digits="95511")  # no #: the pause ends the number
+        call_id = box.live_call(timeout=10)
+        waited = time.monotonic() - lifted
+        started = wait_for(lambda: box.events(call_id), 5, "its events")[0]["data"]
+        time.sleep(0.5)
+        calls = box.control.call("calls")["calls"]
+        sim.call("hangup", port="2")  # the carrier never answers: the phone gives up
+        cdr = box.wait_cdr()
+        time.sleep(0.5)
+        cdrs = box.cdrs()
+    assert waited >= 3.5, waited  # placed after the inter-digit pause, not before
+    assert (started["from"], started["to"], started["direction"]) == (PHONE, "95511", "outbound")
+    assert len(calls) == 1  # the put-down number was never placed
+    assert [(c["from_number"], c["to_number"]) for c in cdrs] == [(PHONE, "95511")]
+    assert cdr["direction"] == "outbound" and cdr["outcome"] != "answered"
+
+
+def test_a_line_call_queued_to_an_agent_whose_phone_is_analog(
+    tmp_path: Path, prompts: Path
+) -> None:
+    """The support queue's agent 1001 sits at the sim board's FXS phone: a call on the
+    sim line goes through the IVR (key 2) to the queue, rings the phone with the line's
+    caller ID, and once lifted each side hears the other."""
+    with tempfile.TemporaryDirectory(prefix="sim") as short:
+        sock = Path(short) / "sim.sock"
+        boards = [{"name": "sim", "type": "sim", "ports": 1, "fxs": 1, "socket": str(sock),
+                   "numbers": ["100"], "extensions": {"2": "1001"}}]  # fmt: skip
+        with running_box(tmp_path, prompts, CALLBOX_BOARDS=json.dumps(boards)) as box:
+            sim = HarnessClient(sock)
+            try:
+                seen: list[dict[str, Any]] = []
+                sim.call("ring", port="1", number="13800138000")
+                wait_for(lambda: sim.call("state", port="1")["state"] == "active", 5, "answer")
+                time.sleep(2.2)  # the greeting, then the menu takes keys
+                sim.call("dtmf", port="1", digits="2")
+                wait_for(lambda: "ringing" in actions(sim, seen), 15, "the agent's phone")
+                shown = heard_caller_id(sim.heard("2"))
+                sim.call("lift", port="2")
+                call_id = box.live_call()
+                wait_for(lambda: "bridge.joined" in box.kinds(call_id), 10, "the bridge")
+                sim.call("play", port="1", tone_hz=PHONE_HZ, seconds=3.0)
+                sim.call("play", port="2", tone_hz=AGENT_HZ, seconds=3.0)
+                sim.heard("1"), sim.heard("2")
+                time.sleep(2.0)
+                line_heard, phone_heard = sim.heard("1"), sim.heard("2")
+                sim.call("hangup", port="1")
+                wait_for(lambda: "hung_up" in actions(sim, seen), 5, "the phone hung up")
+                cdr = box.wait_cdr()
+            finally:
+                sim.close()
+    assert shown == ("13800138000", "")
+    assert level(phone_heard, PHONE_HZ) > 3000 and level(line_heard, AGENT_HZ) > 3000
+    assert level(phone_heard, AGENT_HZ) < 300 and level(line_heard, PHONE_HZ) < 300
+    assert (cdr["from_number"], cdr["queue"], cdr["agent"], cdr["outcome"]) == (
+        "13800138000", "support", "1001", "answered")  # fmt: skip
