@@ -402,12 +402,14 @@ class LineDesk:
             log.exception("line %s: closing its bridge port failed", leg.port.name)
 
     def status(self) -> list[dict[str, Any]]:
-        """Return each line: its state, number and call (the `lines` command)."""
+        """Return each line: its state, number, phone's extension and call (`lines`)."""
+        extensions = {port: extension for extension, port in self.phones.items()}
         return [
             {
                 "port": name,
                 "state": port.state.value,
                 "number": self.numbers.get(name, ""),
+                "extension": extensions.get(name, ""),
                 "call_id": self.legs[name].call_id if name in self.legs else None,
             }
             for name, port in sorted(self.ports.items())

@@ -61,6 +61,8 @@ def test_a_sip_phone_calls_the_analog_phone_which_shows_the_caller_and_talks(
 ) -> None:
     with phone_box(tmp_path, prompts) as (box, sim):
         assert box.agent_status(PHONE)["registered"]  # the port is its phone
+        lines = {x["port"]: x for x in box.control.call("lines")["lines"]}
+        assert (lines["sim/2"]["extension"], lines["sim/1"]["extension"]) == (PHONE, "")
         with box.agent("1001", tone_hz=AGENT_HZ, record=True, call=PHONE, talk_ms=6000) as caller:
             seen: list[dict[str, Any]] = []
             wait_for(lambda: "ringing" in actions(sim, seen), 10, "the phone ringing")
