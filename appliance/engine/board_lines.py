@@ -30,6 +30,7 @@ from appliance.boards.hotplug import start_boards
 from appliance.boards.registry import STATUS_FILE, Registry
 from appliance.engine.frame_port import LineBridge, LinePump
 from appliance.engine.legs import Leg
+from appliance.engine.line_tones import RINGBACK, Cadence, LineTone
 from appliance.engine.phone_dialing import PhoneDialing
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.reactor import Timer
@@ -54,6 +55,7 @@ class PortAudio:
     def __init__(self, stream: AudioStream) -> None:
         """Wrap the port's stream."""
         self.stream = stream
+        self.muted = False  # the box plays the line a tone of its own (`line_tones`)
 
     def receive_audio(self) -> bytes:
         """Return every frame the line has ready now."""
@@ -66,7 +68,9 @@ class PortAudio:
         return b"".join(frames)
 
     def send_audio(self, data: bytes) -> None:
-        """Send whole frames to the line."""
+        """Send whole frames to the line (none while muted)."""
+        if self.muted:
+            return
         size = self.stream.format.frame_bytes
         for i in range(0, len(data) - size + 1, size):
             self.stream.write_frame(data[i : i + size])
@@ -75,12 +79,16 @@ class PortAudio:
 class LineLeg(Leg):
     """A call on a board port, as a leg: answer, end and dial act on the port."""
 
-    def __init__(self, desk: LineDesk, port: Port, bridge: LineBridge, role: str) -> None:
+    def __init__(
+        self, desk: LineDesk, port: Port, bridge: LineBridge, role: str, audio: PortAudio
+    ) -> None:
         """A leg with no SIP dialog; its audio is the line's bridge port once answered."""
         super().__init__(desk.board, None, -1, role)
         self.desk = desk
         self.port = port
         self.bridge = bridge
+        self.port_audio = audio
+        self.tone: LineTone | None = None  # ringback to an analog phone that dialled
 
     def info(self) -> pj.CallInfo:
         """A line has no SIP dialog."""
@@ -88,6 +96,8 @@ class LineLeg(Leg):
 
     def answer(self, code: int = 200) -> None:
         """Take the call on the line (2xx); a refusal (3xx and up) hangs it up."""
+        if code < 200 and self.port.kind is PortKind.FXS and self.tone is None:
+            self._play(RINGBACK)  # the phone that dialled hears the callee ring
         if code < 200 or self.ended or self.answered_at is not None:
             return  # a line has no provisional answer: it keeps ringing
         if code >= 300:
@@ -104,8 +114,23 @@ class LineLeg(Leg):
             return
         self.connected()
 
+    def _play(self, cadence: Cadence) -> None:
+        """Play the line a tone instead of the bridge's audio, until `quiet`."""
+        if self.ended:
+            return
+        self.port_audio.muted = True
+        self.tone = LineTone(self.desk.reactor, self.port, cadence)
+
+    def quiet(self) -> None:
+        """Stop a tone: the bridge's audio reaches the line again."""
+        if self.tone is not None:
+            self.tone.stop()
+            self.tone = None
+        self.port_audio.muted = False
+
     def connected(self) -> None:
         """The line's call is up: tell the switchboard, and let its audio into the bridge."""
+        self.quiet()
         self.board.leg_confirmed(self)
         self.media_active(self.bridge.media)
 
@@ -131,6 +156,7 @@ class LineLeg(Leg):
     def disconnected(self, code: int, reason: str) -> None:
         """End the leg, then take the line's port out of the bridge."""
         first = not self.ended
+        self.quiet()
         super().disconnected(code, reason)
         if first:
             self.desk.released(self)
@@ -278,10 +304,11 @@ class LineDesk:
         self._seq += 1
         fmt = FORMATS[port.audio.format.encoding]
         bridge = LineBridge(f"line-{self._seq}-{port.name}", fmt)
-        leg = LineLeg(self, port, bridge, role)
+        audio = PortAudio(port.audio)
+        leg = LineLeg(self, port, bridge, role, audio)
         self.board.add_leg(leg)
         self.legs[port.name] = leg
-        self.pump.add(bridge, PortAudio(port.audio))
+        self.pump.add(bridge, audio)
         return leg
 
     def _call_in(self, port: Port, number: str) -> None:

@@ -104,12 +104,15 @@ def test_the_analog_phone_lifted_hears_dial_tone_and_calls_a_sip_extension(
     tmp_path: Path, prompts: Path
 ) -> None:
     with phone_box(tmp_path, prompts) as (box, sim):
-        with box.agent("1001", tone_hz=AGENT_HZ, record=True) as callee:
+        with box.agent("1001", answer_ms=2500, tone_hz=AGENT_HZ, record=True) as callee:
             sim.call("lift", port="2")
             time.sleep(0.6)
             dial_tone = sim.heard("2")
             sim.call("dtmf", port="2", digits="1001#")
             callee.read_until("incoming", 10)
+            sim.heard("2")
+            time.sleep(1.2)  # the callee rings (answers after 2.5 s): ringback
+            ringback = sim.heard("2")
             recording = callee.read_until("recording", 15)
             call_id = box.live_call()
             wait_for(lambda: "bridge.joined" in box.kinds(call_id), 10, "the bridge")
@@ -125,7 +128,10 @@ def test_the_analog_phone_lifted_hears_dial_tone_and_calls_a_sip_extension(
     assert len(dial_tone) > 0.4 * 16000, len(dial_tone)
     assert level(dial_tone, 350) > 1500 and level(dial_tone, 440) > 1500
     assert level(phone_heard, AGENT_HZ) > 3000, level(phone_heard, AGENT_HZ)
-    assert level(phone_heard, 440) < 300  # the dial tone stopped at the first key
+    assert level(ringback, 440) > 1500 and level(ringback, 480) > 1500
+    assert level(ringback, 350) < 300  # not the dial tone
+    assert level(phone_heard, 440) < 300  # dial tone and ringback stopped
+    assert level(phone_heard, 480) < 300
     at = float(recording["at"])
     to_callee = heard(Path(recording["path"]), start - at, end - at, PHONE_HZ, True)
     assert to_callee > 3000, to_callee
