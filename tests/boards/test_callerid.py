@@ -109,7 +109,7 @@ def test_fsk_private_and_withheld_reasons_on_the_line() -> None:
         "name": "",
         "number_absent": "private",
         "name_absent": "private",
-        "signalling": "bell",
+        "signalling": "fsk",
     }
 
 

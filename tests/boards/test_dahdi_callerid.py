@@ -98,7 +98,7 @@ def test_fsk_caller_id_between_the_first_and_second_ring(
         "number": "13800138000",
         "name": "Zhang Wei",
         "when": "11281030",
-        "signalling": "bell",
+        "signalling": "fsk",
     }
     fake.event(1, ioctls.EVENT_RINGOFFHOOK)  # the second ring: nothing more to say
     assert next_event(line.events, EventKind.RING).data == {}
@@ -118,6 +118,21 @@ def test_dtmf_caller_id_before_the_first_ring(board: DahdiBoard, fake: FakeChann
         "name": "",
         "signalling": "dtmf",
     }
+
+
+def test_etsi_caller_id_prior_to_ringing(board: DahdiBoard, fake: FakeChannels) -> None:
+    """ETSI EN 300 659-1 prior to ringing: a line reversal, the dual-tone alert (2130 +
+    2750 Hz), V.23 FSK; the first ring then comes with that caller ID."""
+    line = port(board, 1)
+    fake.event(1, ioctls.EVENT_POLARITY)
+    assert next_event(line.events, EventKind.POLARITY)
+    alert = pcm.tone((2130.0, 2750.0), 0.1, -20.0)
+    burst = fsk.modulate(messages.encode_mdmf(ZHANG), fsk.V23, -18.0)
+    feed(fake, 1, alert + pcm.silence(0.06) + burst + pcm.silence(0.2))
+    wait_for(lambda: line._listener is not None and line._listener.pending is not None, 5.0)
+    fake.event(1, ioctls.EVENT_RINGOFFHOOK)
+    assert next_event(line.events, EventKind.RING).data == {}
+    assert next_event(line.events, EventKind.CALLER_ID).data["number"] == "13800138000"
 
 
 def test_a_corrupt_caller_id_is_none_and_the_second_ring_says_so(

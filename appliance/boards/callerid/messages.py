@@ -29,7 +29,7 @@ class CallerId:
     when: str = ""  # MMDDHHMM as the exchange sent it
     number_absent: str = ""  # "", "private" or "unavailable"
     name_absent: str = ""
-    signalling: str = ""  # how it came: bell, v23, dtmf
+    signalling: str = ""  # how it came: bell, v23, fsk (either), dtmf
 
     def as_event(self) -> dict[str, str]:
         """Return the `caller_id` event's data."""

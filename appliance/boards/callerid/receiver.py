@@ -29,9 +29,10 @@ MAX_BUFFER = 300
 class FskMessages:
     """Caller ID messages out of one FSK demodulator's characters."""
 
-    def __init__(self, modem: fsk.Modem) -> None:
-        """Listen for modem's tones."""
+    def __init__(self, modem: fsk.Modem, label: str) -> None:
+        """Listen for modem's tones; label the caller IDs found (`CallerId.signalling`)."""
         self.demodulator = fsk.Demodulator(modem)
+        self.label = label
         self._buffer = bytearray()
 
     def feed(self, values: Sequence[float]) -> CallerId | None:
@@ -58,7 +59,7 @@ class FskMessages:
             size = messages.message_length(bytes(self._buffer))
             if not size or len(self._buffer) < size:
                 return None
-            cid = messages.decode(bytes(self._buffer[:size]), self.demodulator.modem.name)
+            cid = messages.decode(bytes(self._buffer[:size]), self.label)
             if cid is not None:
                 del self._buffer[:size]
                 return cid
@@ -75,7 +76,10 @@ class CallerIdReceiver:
             raise ValueError(f"caller ID signalling must be one of {', '.join(SIGNALLINGS)}")
         self.signalling = signalling
         modems = {"auto": ("bell", "v23"), "bell": ("bell",), "v23": ("v23",)}
-        self._fsk = [FskMessages(fsk.MODEMS[m]) for m in modems.get(signalling, ())]
+        # Either demodulator reads the other's tones too (they are 100 Hz apart): with
+        # both listening, a caller ID is only known to be FSK.
+        label = "fsk" if signalling == "auto" else signalling
+        self._fsk = [FskMessages(fsk.MODEMS[m], label) for m in modems.get(signalling, ())]
         self._dtmf = DtmfDetector() if signalling in ("auto", "dtmf") else None
         self._dtmf_cid = DtmfCallerId()
         self._quiet_power = amplitude(QUIET_DBFS) ** 2 / 2
