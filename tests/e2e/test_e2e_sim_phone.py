@@ -205,3 +205,27 @@ def test_a_line_call_queued_to_an_agent_whose_phone_is_analog(
     assert level(phone_heard, AGENT_HZ) < 300 and level(line_heard, PHONE_HZ) < 300
     assert (cdr["from_number"], cdr["queue"], cdr["agent"], cdr["outcome"]) == (
         "13800138000", "support", "1001", "answered")  # fmt: skip
+
+
+def test_the_analog_phone_dials_a_feature_code_and_a_busy_phone_is_not_rung(
+    tmp_path: Path, prompts: Path
+) -> None:
+    """*78# from the analog phone puts its extension in DND (confirmed, then the box hangs
+    up); off hook dialling, a call to it is not rung on the port (480/486, not 'ringing')."""
+    with phone_box(tmp_path, prompts) as (box, sim):
+        seen: list[dict[str, Any]] = []
+        sim.call("lift", port="2")
+        sim.call("dtmf", port="2", digits="*78#")
+        wait_for(lambda: box.agent_status(PHONE)["state"] == "dnd", 10, "DND from the phone")
+        wait_for(lambda: "hung_up" in actions(sim, seen), 10, "the box ending the feature call")
+        box.control.call("agent.state", extension=PHONE, state="ready")
+        wait_for(lambda: box.agent_status(PHONE)["state"] == "ready", 5, "ready again")
+        sim.call("lift", port="2")  # off hook, dialling: busy
+        with box.agent("1001", call=PHONE, talk_ms=500) as caller:
+            caller.read_until("disconnected", 15)
+        new = lambda: [c for c in box.cdrs() if c["from_number"] == "1001"]  # noqa: E731
+        [cdr] = wait_for(new, 10, "the CDR of the call to the busy phone")
+        done = actions(sim, seen)
+    assert "ringing" not in done
+    assert cdr["to_number"] == PHONE
+    assert cdr["outcome"] != "answered" and cdr["talk_seconds"] in (0, None)
