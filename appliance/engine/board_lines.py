@@ -89,6 +89,7 @@ class LineLeg(Leg):
         self.bridge = bridge
         self.port_audio = audio
         self.tone: LineTone | None = None  # ringback to an analog phone that dialled
+        self.caller_name = ""  # the line's caller ID name (shown on analog phones it rings)
 
     def info(self) -> pj.CallInfo:
         """A line has no SIP dialog."""
@@ -248,7 +249,8 @@ class LineDesk:
             return
         leg = self.legs.get(port.name)
         if event.kind is EventKind.CALLER_ID and leg is None:
-            self._call_in(port, str(event.data.get("number", "")))
+            name = str(event.data.get("name", ""))
+            self._call_in(port, str(event.data.get("number", "")), name)
         elif event.kind is EventKind.RING and leg is None and port.name not in self._waiting:
             call_in = functools.partial(self._call_in, port, "")
             wait = float(event.data.get("caller_id_wait", RING_WAIT_SECONDS))  # dahdi: FSK
@@ -311,12 +313,13 @@ class LineDesk:
         self.pump.add(bridge, audio)
         return leg
 
-    def _call_in(self, port: Port, number: str) -> None:
+    def _call_in(self, port: Port, number: str, name: str = "") -> None:
         """A call rang on a line: it goes to the port's inbound number like a trunk's call."""
         self._cancel_wait(port.name)
         if port.name in self.legs or port.state is not CallState.RINGING:
             return
         leg = self._new_leg(port, "caller")
+        leg.caller_name = name
         to = self.numbers.get(port.name, "")
         self.board.take_call(leg, "line", number, to, port.name)
 
@@ -394,9 +397,8 @@ class LineDesk:
             return gone
         leg = self._new_leg(port, role)
         leg.call_id, leg.extension = session.call_id, extension
-        caller = self.board.acd.agents.get(session.from_number)
         try:
-            port.ring(session.from_number, caller.name if caller is not None else "")
+            port.ring(session.from_number, self._caller_name(session))
         except PortError as error:
             log.error("call %s: cannot ring %s on %s: %s", session.call_id, extension,
                       port.name, error)  # fmt: skip
@@ -406,6 +408,13 @@ class LineDesk:
             return leg
         session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
         return leg
+
+    def _caller_name(self, session: CallSession) -> str:
+        """Return the name to show for a call's caller: an agent's, or a line's caller ID."""
+        agent = self.board.acd.agents.get(session.from_number)
+        if agent is not None and agent.name:
+            return agent.name
+        return session.caller.caller_name if isinstance(session.caller, LineLeg) else ""
 
     def _answered_out(self, leg: LineLeg) -> None:
         """The far end answered a call out on a line."""

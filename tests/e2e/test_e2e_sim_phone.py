@@ -181,7 +181,7 @@ def test_a_line_call_queued_to_an_agent_whose_phone_is_analog(
             sim = HarnessClient(sock)
             try:
                 seen: list[dict[str, Any]] = []
-                sim.call("ring", port="1", number="13800138000")
+                sim.call("ring", port="1", number="13800138000", name="Zhang Wei")
                 wait_for(lambda: sim.call("state", port="1")["state"] == "active", 5, "answer")
                 time.sleep(2.2)  # the greeting, then the menu takes keys
                 sim.call("dtmf", port="1", digits="2")
@@ -200,7 +200,7 @@ def test_a_line_call_queued_to_an_agent_whose_phone_is_analog(
                 cdr = box.wait_cdr()
             finally:
                 sim.close()
-    assert shown == ("13800138000", "")
+    assert shown == ("13800138000", "Zhang Wei")  # the line's caller ID, passed on
     assert level(phone_heard, PHONE_HZ) > 3000 and level(line_heard, AGENT_HZ) > 3000
     assert level(phone_heard, AGENT_HZ) < 300 and level(line_heard, PHONE_HZ) < 300
     assert (cdr["from_number"], cdr["queue"], cdr["agent"], cdr["outcome"]) == (
