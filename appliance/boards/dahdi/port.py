@@ -131,7 +131,7 @@ class DahdiPort(Port):
         self._alarms = {name for name, bit in ioctls.ALARMS.items() if alarms & bit}
 
     def _enable_tone_detect(self) -> bool:
-        """Ask the card to detect DTMF; return false when it cannot (software needed)."""
+        """Ask the card to detect DTMF; return false when it cannot (software detection then)."""
         assert self._fd is not None
         flags = ioctls.TONEDETECT_ON | ioctls.TONEDETECT_MUTE
         try:
