@@ -6,11 +6,9 @@ the line's `LineBridge` port in the conference bridge and whose answer, hangup a
 dial go to the board port.  The rest of the switchboard (IVR, queues, agents, bridge,
 recording, CDR) sees a leg like any other.  A call in goes to the port's configured
 inbound number (`numbers:` of its board) as if a trunk had delivered it there.
-A phone on an FXS port named in its board's `extensions:` is that extension: the
-switchboard's calls to the extension ring the port (`ring_phone`) with the caller's
-number and name, and its lifting is the answer; lifted to dial, it hears dial tone and
-its keys (`phone_dialing.py`) are placed as that extension's call, as a SIP phone's
-INVITE would be (`Switchboard.from_phone`).
+A phone on an FXS port named in its board's `extensions:` is that extension
+(`board_phones.py`): the switchboard's calls to it ring the port, lifting answers, and
+lifted to dial its keys are placed as that extension's call.
 """
 
 from __future__ import annotations
@@ -28,10 +26,10 @@ from appliance.boards.const import CallState, EventKind, PortKind
 from appliance.boards.exceptions import BoardError, PortError
 from appliance.boards.hotplug import start_boards
 from appliance.boards.registry import STATUS_FILE, Registry
+from appliance.engine.board_phones import PhoneDesk
 from appliance.engine.frame_port import LineBridge, LinePump
 from appliance.engine.legs import Leg
 from appliance.engine.line_tones import RINGBACK, Cadence, LineTone
-from appliance.engine.phone_dialing import PhoneDialing
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.reactor import Timer
 from appliance.engine.session import CallSession, new_call_id
@@ -176,8 +174,8 @@ class LineDesk:
         self.numbers: dict[str, str] = {}  # port -> its inbound number
         self.legs: dict[str, LineLeg] = {}  # port -> the leg of its call
         self._waiting: dict[str, Timer] = {}  # port rung, caller ID awaited
-        self.phones: dict[str, str] = {}  # extension -> the FXS port its phone is on
-        self.dialing: dict[str, PhoneDialing] = {}  # FXS port -> its phone's keys so far
+        self.phone_desk = PhoneDesk(self)  # analog phones on FXS ports
+        self.phones = self.phone_desk.phones  # extension -> its FXS port
         self._seq = 0
 
     def start(self, configs: Sequence[Mapping[str, Any]]) -> None:
@@ -197,35 +195,14 @@ class LineDesk:
                 if index < len(numbers.get(name, [])):
                     self.numbers[port.name] = numbers[name][index]
                 port.subscribe(self._from_driver)
-        self._phones(configs)
+        self.phone_desk.start(self.registry, configs)
         if self.ports:
             log.info("line ports: %s", ", ".join(f"{p}={self.numbers.get(p, '-')}"
                                                   for p in self.ports))  # fmt: skip
 
-    def _phones(self, configs: Sequence[Mapping[str, Any]]) -> None:
-        """Note the extension of each FXS port its board names; it counts as registered."""
-        assert self.registry is not None
-        for i, config in enumerate(configs):
-            hardware = self.registry.boards.get(str(config.get("name") or f"board{i + 1}"))
-            for line, extension in dict(config.get("extensions") or {}).items():
-                try:
-                    port = hardware.port(str(line)) if hardware is not None else None
-                except KeyError:
-                    port = None
-                if port is None or port.kind is not PortKind.FXS:
-                    log.error("extension %s: %s is not an FXS port of a started board",
-                              extension, line)  # fmt: skip
-                    continue
-                self.phones[str(extension)] = port.name
-                self.board.acd.set_registered(str(extension), True, time.time())
-        if self.phones:
-            log.info("FXS phones: %s", ", ".join(f"{e}={p}" for e, p in self.phones.items()))
-
     def stop(self) -> None:
         """Stop pumping and close every board; their status goes (none started)."""
-        for dialing in self.dialing.values():
-            dialing.stop()
-        self.dialing.clear()
+        self.phone_desk.stop()
         self.pump.stop()
         if self.registry is None:
             return
@@ -256,14 +233,13 @@ class LineDesk:
             wait = float(event.data.get("caller_id_wait", RING_WAIT_SECONDS))  # dahdi: FSK
             self._waiting[port.name] = self.reactor.call_later(wait, call_in)
         elif event.kind is EventKind.OFFHOOK and leg is None:
-            self._lifted(port)
-        elif event.kind is EventKind.DTMF and leg is None and port.name in self.dialing:
-            self.dialing[port.name].key(str(event.data.get("digit", "")))
+            self.phone_desk.lifted(port)
+        elif event.kind is EventKind.DTMF and leg is None:
+            self.phone_desk.key(port.name, str(event.data.get("digit", "")))
         elif leg is None:
             self._cancel_wait(port.name)
-            dialing = self.dialing.pop(port.name, None)
-            if dialing is not None and event.kind is EventKind.HANGUP:
-                dialing.stop()  # put down before the number was complete
+            if event.kind is EventKind.HANGUP:
+                self.phone_desk.put_down(port.name)
         elif event.kind is EventKind.DTMF:
             self.board.leg_digit(leg, str(event.data.get("digit", "")))
         elif event.kind is EventKind.ANSWERED and leg.role == OUT_ROLE:
@@ -274,34 +250,13 @@ class LineDesk:
             cause = str(event.data.get("cause", "normal"))
             leg.disconnected(CAUSE_CODES.get(cause, 200), f"line hung up ({cause})")
 
-    def _lifted(self, port: Port) -> None:
-        """An FXS phone was lifted to dial: dial tone, then its keys."""
-        extension = next((e for e, p in self.phones.items() if p == port.name), "")
-        if not extension:
-            log.warning("%s lifted: no extension is set for it (extensions: in its board)",
-                        port.name)  # fmt: skip
-            return
-        old = self.dialing.pop(port.name, None)
-        if old is not None:
-            old.stop()
-        done = functools.partial(self._phone_dialled, port, extension)
-        self.dialing[port.name] = PhoneDialing(self.reactor, port, extension, done)
-
-    def _phone_dialled(self, port: Port, extension: str, number: str) -> None:
-        """A lifted phone dialled number: its call, as its extension's."""
-        self.dialing.pop(port.name, None)
-        if port.name in self.legs or port.state is CallState.IDLE:
-            return  # put down meanwhile
-        leg = self._new_leg(port, "caller")
-        self.board.from_phone(leg, extension, number, port.name)
-
     def _cancel_wait(self, port: str) -> None:
         """Forget a ring that waited for its caller ID."""
         timer = self._waiting.pop(port, None)
         if timer is not None:
             timer.cancel()
 
-    def _new_leg(self, port: Port, role: str) -> LineLeg:
+    def new_leg(self, port: Port, role: str) -> LineLeg:
         """Return a leg for a call on port, its audio in the bridge and pumped."""
         self._seq += 1
         fmt = FORMATS[port.audio.format.encoding]
@@ -318,7 +273,7 @@ class LineDesk:
         self._cancel_wait(port.name)
         if port.name in self.legs or port.state is not CallState.RINGING:
             return
-        leg = self._new_leg(port, "caller")
+        leg = self.new_leg(port, "caller")
         leg.caller_name = name
         to = self.numbers.get(port.name, "")
         self.board.take_call(leg, "line", number, to, port.name)
@@ -331,7 +286,7 @@ class LineDesk:
             raise ValueError(f"no line port {port_name!r} (lines: {known})")
         if port.name in self.legs or port.state is not CallState.IDLE:
             raise ValueError(f"line {port.name} is busy ({port.state})")
-        leg = self._new_leg(port, OUT_ROLE)
+        leg = self.new_leg(port, OUT_ROLE)
         leg.number = number
         session = CallSession(new_call_id(), leg, self.numbers.get(port.name, port.name),
                               number, direction="outbound", started_at=time.time())  # fmt: skip
@@ -362,10 +317,10 @@ class LineDesk:
             why = "no such line" if port is None else f"the line is {port.state}"
             log.warning("call %s: trunk %s (line %s): %s", session.call_id, peer.name,
                         peer.host, why)  # fmt: skip
-            gone = self._unreachable(session, role)
+            gone = self.unreachable(session, role)
             gone.number, gone.trunk = number, peer.name
             return gone
-        leg = self._new_leg(port, role)
+        leg = self.new_leg(port, role)
         leg.call_id, leg.number, leg.trunk = session.call_id, number, peer.name
         try:
             leg.dial(number)
@@ -379,42 +334,15 @@ class LineDesk:
         session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
         return leg
 
-    def _unreachable(self, session: CallSession, role: str) -> Leg:
+    def ring_phone(self, session: CallSession, extension: str, role: str, ring_s: float) -> Leg:
+        """Ring the analog phone of extension (`PhoneDesk.ring`)."""
+        return self.phone_desk.ring(session, extension, role, ring_s)
+
+    def unreachable(self, session: CallSession, role: str) -> Leg:
         """Return a leg of the call that could not be placed (already ended)."""
         gone = Leg(self.board, None, -1, role)
         gone.ended, gone.call_id = True, session.call_id
         return gone
-
-    def ring_phone(self, session: CallSession, extension: str, role: str, ring_s: float) -> Leg:
-        """Ring the analog phone of extension (an FXS port) for a call, showing it the
-        caller's number and name; like `dial_leg`, a phone that cannot be rung (busy,
-        the port refused) gives a leg already ended, and an unanswered one is given up
-        after ring_s seconds. Lifting the handset answers (`on_event`)."""
-        port = self.ports[self.phones[extension]]
-        if port.name in self.legs or port.state is not CallState.IDLE:
-            gone = self._unreachable(session, role)
-            gone.extension = extension
-            return gone
-        leg = self._new_leg(port, role)
-        leg.call_id, leg.extension = session.call_id, extension
-        try:
-            port.ring(session.from_number, self._caller_name(session))
-        except PortError as error:
-            log.error("call %s: cannot ring %s on %s: %s", session.call_id, extension,
-                      port.name, error)  # fmt: skip
-            leg.ended = True
-            self.board.legs.pop(leg.leg_id, None)
-            self.released(leg)
-            return leg
-        session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
-        return leg
-
-    def _caller_name(self, session: CallSession) -> str:
-        """Return the name to show for a call's caller: an agent's, or a line's caller ID."""
-        agent = self.board.acd.agents.get(session.from_number)
-        if agent is not None and agent.name:
-            return agent.name
-        return session.caller.caller_name if isinstance(session.caller, LineLeg) else ""
 
     def _answered_out(self, leg: LineLeg) -> None:
         """The far end answered a call out on a line."""
@@ -439,13 +367,12 @@ class LineDesk:
 
     def status(self) -> list[dict[str, Any]]:
         """Return each line: its state, number, phone's extension and call (`lines`)."""
-        extensions = {port: extension for extension, port in self.phones.items()}
         return [
             {
                 "port": name,
                 "state": port.state.value,
                 "number": self.numbers.get(name, ""),
-                "extension": extensions.get(name, ""),
+                "extension": self.phone_desk.extension_of(name),
                 "call_id": self.legs[name].call_id if name in self.legs else None,
             }
             for name, port in sorted(self.ports.items())
