@@ -263,3 +263,23 @@ def test_fxs_phones_ring_with_caller_id_lift_dial_and_hang_up(sock: Path) -> Non
     finally:
         far.close()
         registry.close()
+
+
+@pytest.mark.parametrize("shown", ["v23", "dtmf"])
+def test_a_sim_phone_shown_callers_as_v23_or_dtmf(shown: str) -> None:
+    """phone_caller_id picks what the sim phone hears: V.23 FSK or DTMF A<number>C."""
+    registry = Registry()
+    raw = {"name": "s", "type": "sim", "ports": 1, "fxs": 1, "phone_caller_id": shown}
+    [status] = registry.load([raw])
+    assert status.state is BoardState.READY, status.detail
+    try:
+        board = registry.boards["s"]
+        assert isinstance(board, SimBoard)
+        phone = board.sim_port("2")
+        phone.ring("075586001234")
+        heard = phone.sim_audio.take_heard()
+        receiver = CallerIdReceiver(shown)
+        found = [receiver.feed_pcm(heard[i : i + 320]) for i in range(0, len(heard), 320)]
+        assert [c.number for c in found if c] == ["075586001234"]
+    finally:
+        registry.close()

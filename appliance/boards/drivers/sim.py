@@ -6,6 +6,7 @@ Config (docs/boards.md)::
       type: sim
       ports: 2                  # lines sim/1, sim/2
       fxs: 1                    # phones after them: sim/3 (FXS ports)
+      phone_caller_id: bell     # how the phones are shown callers: bell, v23, dtmf, off
       socket: /run/callbox/sim.sock   # the harness socket; "" for none (in-process only)
       numbers: ["100", "101"]   # each line's inbound number (any board type)
 
@@ -20,8 +21,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from appliance.boards.base import Board
+from appliance.boards.callerid.sender import SENDINGS
 from appliance.boards.const import PortKind
-from appliance.boards.schemas import Field, at_least
+from appliance.boards.schemas import Field, at_least, one_of
 from appliance.boards.sim.harness import HarnessServer
 from appliance.boards.sim.port import SimPort
 
@@ -38,6 +40,7 @@ class SimBoard(Board):
     SCHEMA: ClassVar[tuple[Field, ...]] = (
         Field("ports", int, 1, lambda v: at_least(1)(v) or _at_most_64(v)),
         Field("fxs", int, 0, lambda v: at_least(0)(v) or _at_most_64(v)),
+        Field("phone_caller_id", str, "bell", one_of(*SENDINGS)),
         Field("socket", str, "", help="the harness's unix socket ('' for none)"),
     )
 
@@ -46,9 +49,9 @@ class SimBoard(Board):
         super().__init__(name, config)
         lines, phones = config["ports"], config["fxs"]
         self.ports = [SimPort(f"{name}/{n}") for n in range(1, lines + 1)]
-        self.ports += [
-            SimPort(f"{name}/{n}", PortKind.FXS) for n in range(lines + 1, lines + phones + 1)
-        ]
+        shown = config["phone_caller_id"]
+        numbers = range(lines + 1, lines + phones + 1)
+        self.ports += [SimPort(f"{name}/{n}", PortKind.FXS, shown) for n in numbers]
         self.harness: HarnessServer | None = None
 
     def sim_port(self, name: str) -> SimPort:

@@ -7,9 +7,10 @@ What the box did (answered, hung up, dialled a number, sent DTMF) is kept in `ac
 for the harness to read; what the box said on the line is kept in `heard`.
 
 A port of kind FXS is a phone instead of a line: the box rings it (`ring`, with the
-caller ID sent as Bell 202 FSK into `heard`, as a phone would hear it after the first
-ring), and the far side lifts the handset (`far_lift`: answers a ringing phone, or takes
-an idle one off hook to dial, `offhook`), presses keys and puts it down (`far_hangup`).
+caller ID put into `heard` as a phone would hear it: FSK after the first ring, DTMF
+before it, as the board's `phone_caller_id` says), and the far side lifts the handset
+(`far_lift`: answers a ringing phone, or takes an idle one off hook to dial, `offhook`),
+presses keys and puts it down (`far_hangup`).
 """
 
 from __future__ import annotations
@@ -97,9 +98,10 @@ class SimAudio(AudioStream):
 class SimPort(Port):
     """One loopback line."""
 
-    def __init__(self, name: str, kind: PortKind = PortKind.FXO) -> None:
-        """A line (or, kind FXS, a phone) with sim audio, idle."""
+    def __init__(self, name: str, kind: PortKind = PortKind.FXO, caller_id: str = "bell") -> None:
+        """A line (or, kind FXS, a phone shown callers as caller_id says) with sim audio."""
         super().__init__(name, kind, SimAudio(f"sim {name}"))
+        self.caller_id = caller_id
         self.sim_audio: SimAudio = self.audio  # type: ignore[assignment]
         self.actions: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_ACTIONS)
         self.dialled = ""
@@ -137,12 +139,12 @@ class SimPort(Port):
         self._did("dtmf", digits=digits)
 
     def ring(self, caller_id: str = "", name: str = "") -> None:
-        """Ring the phone (FXS) and send it the caller ID as Bell 202 FSK."""
+        """Ring the phone (FXS) and send it the caller ID (`caller_id`: bell, v23, dtmf, off)."""
         if self.kind is not PortKind.FXS:
             super().ring(caller_id, name)
         self._move((CallState.IDLE,), CallState.RINGING, "ring")
         cid = CallerId(caller_id, name, number_absent="" if caller_id else "unavailable")
-        self.sim_audio.hear(caller_id_audio(cid, "bell", time.strftime("%m%d%H%M")))
+        self.sim_audio.hear(caller_id_audio(cid, self.caller_id, time.strftime("%m%d%H%M")))
         self._did("ringing", caller_id=caller_id, name=name)
 
     def _not_fxs(self, what: str, why: str) -> None:
