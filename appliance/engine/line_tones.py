@@ -77,7 +77,7 @@ class LineTone:
             while self._sent < due:
                 self.port.audio.write_frame(self._frame(self._sent))
                 self._sent += 1
-        except (BoardError, ValueError) as error:
+        except (BoardError, ValueError, OSError) as error:  # the device refused or is gone
             log.warning("%s: %s tone: %s", self.port.name, self.cadence.name, error)
             self.playing = False
             return
