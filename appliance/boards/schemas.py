@@ -14,9 +14,7 @@ from typing import Any
 from appliance.boards.exceptions import BoardConfigError
 
 REQUIRED = object()  # a Field default meaning "must be given"
-# numbers: each port's inbound number, in order; extensions: {FXS port: the extension of
-# the phone on it}
-COMMON_KEYS = ("name", "type", "numbers", "extensions")
+COMMON_KEYS = ("name", "type", "numbers")  # numbers: each port's inbound number, in order
 
 
 @dataclass(frozen=True)
@@ -48,15 +46,6 @@ def validate(raw: Mapping[str, Any], fields: tuple[Field, ...], board: str) -> d
         raise BoardConfigError(
             f"board {board}: numbers must be a list of inbound numbers, one per port, "
             f"got {numbers!r}"
-        )
-    extensions = raw.get("extensions", {})
-    if not isinstance(extensions, Mapping) or not all(
-        isinstance(v, str | int) and not isinstance(v, bool) and str(v).strip().isdigit()
-        for v in extensions.values()
-    ):
-        raise BoardConfigError(
-            f"board {board}: extensions must map FXS ports to extension numbers "
-            f'({{"3": "1003"}}), got {extensions!r}'
         )
     return {f.key: _value(raw, f, board) for f in fields}
 

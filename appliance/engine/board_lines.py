@@ -6,7 +6,7 @@ the line's `LineBridge` port in the conference bridge and whose answer, hangup a
 dial go to the board port.  The rest of the switchboard (IVR, queues, agents, bridge,
 recording, CDR) sees a leg like any other.  A call in goes to the port's configured
 inbound number (`numbers:` of its board) as if a trunk had delivered it there.
-A phone on an FXS port named in its board's `extensions:` is that extension
+A phone on an FXS port is the extension its board's `numbers:` gives the port
 (`board_phones.py`): the switchboard's calls to it ring the port, lifting answers, and
 lifted to dial its keys are placed as that extension's call.
 """
@@ -195,7 +195,7 @@ class LineDesk:
                 if index < len(numbers.get(name, [])):
                     self.numbers[port.name] = numbers[name][index]
                 port.subscribe(self._from_driver)
-        self.phone_desk.start(self.registry, configs)
+        self.phone_desk.follow(list(self.ports.values()), self.numbers)
         if self.ports:
             log.info("line ports: %s", ", ".join(f"{p}={self.numbers.get(p, '-')}"
                                                   for p in self.ports))  # fmt: skip

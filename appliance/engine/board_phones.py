@@ -1,7 +1,8 @@
 """Analog phones on FXS ports as extensions of the box, for the line desk.
 
-A board's `extensions:` names the extension of the phone on each FXS port. While the
-board runs that extension counts as registered. The switchboard's calls to it ring the
+A board's `numbers:` entry for an FXS port is the extension of the phone on it (as for
+a `sipgw` gateway's FXS ports); while the board runs that extension counts as
+registered. The switchboard's calls to it ring the
 port (`ring`) with the caller's number and name; lifting the handset answers (the line
 desk's `answered` event). Lifted to dial, the phone hears dial tone and its keys are
 gathered (`phone_dialing.py`); the number is placed as that extension's call by
@@ -14,7 +15,7 @@ import functools
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from appliance.boards.base import Port
 from appliance.boards.const import CallState, PortKind
@@ -24,7 +25,6 @@ from appliance.engine.phone_dialing import PhoneDialing
 from appliance.engine.session import CallSession
 
 if TYPE_CHECKING:
-    from appliance.boards.registry import Registry
     from appliance.engine.board_lines import LineDesk
 
 log = logging.getLogger(__name__)
@@ -40,23 +40,18 @@ class PhoneDesk:
         self.phones: dict[str, str] = {}  # extension -> the FXS port its phone is on
         self.dialing: dict[str, PhoneDialing] = {}  # FXS port -> its phone's keys so far
 
-    def start(self, registry: Registry, configs: Sequence[Mapping[str, Any]]) -> None:
-        """Note the extension of each FXS port its board names; it counts as registered."""
-        for i, config in enumerate(configs):
-            hardware = registry.boards.get(str(config.get("name") or f"board{i + 1}"))
-            for line, extension in dict(config.get("extensions") or {}).items():
-                try:
-                    port = hardware.port(str(line)) if hardware is not None else None
-                except KeyError:
-                    port = None
-                if port is None or port.kind is not PortKind.FXS:
-                    log.error("extension %s: %s is not an FXS port of a started board",
-                              extension, line)  # fmt: skip
-                    continue
-                self.phones[str(extension)] = port.name
-                self.board.acd.set_registered(str(extension), True, time.time())
-        if self.phones:
-            log.info("FXS phones: %s", ", ".join(f"{e}={p}" for e, p in self.phones.items()))
+    def follow(self, ports: Sequence[Port], numbers: Mapping[str, str]) -> None:
+        """Take the FXS ports among ports: each one's number is its phone's extension,
+        registered from now on (an extension the store does not have is logged)."""
+        for port in ports:
+            extension = numbers.get(port.name, "")
+            if port.kind is not PortKind.FXS or not extension:
+                continue
+            self.phones[extension] = port.name
+            if extension not in self.board.acd.agents:
+                log.error("%s: no extension %s in the store for its phone", port.name, extension)
+            self.board.acd.set_registered(extension, True, time.time())
+            log.info("%s: an analog phone, extension %s", port.name, extension)
 
     def stop(self) -> None:
         """Stop every dial tone and forget the numbers half dialled."""
@@ -72,7 +67,7 @@ class PhoneDesk:
         """An FXS phone was lifted to dial: dial tone, then its keys."""
         extension = self.extension_of(port.name)
         if not extension:
-            log.warning("%s lifted: no extension is set for it (extensions: in its board)",
+            log.warning("%s lifted: no extension is set for it (numbers: of its board)",
                         port.name)  # fmt: skip
             return
         self.put_down(port.name)

@@ -36,7 +36,7 @@ def phone_box(var: Path, prompts: Path) -> Iterator[tuple[Box, HarnessClient]]:
     with tempfile.TemporaryDirectory(prefix="sim") as short:
         sock = Path(short) / "sim.sock"
         boards = [{"name": "sim", "type": "sim", "ports": 1, "fxs": 1, "socket": str(sock),
-                   "extensions": {"2": PHONE}}]  # fmt: skip
+                   "numbers": ["100", PHONE]}]  # fmt: skip
         with running_box(var, prompts, CALLBOX_BOARDS=json.dumps(boards)) as box:
             sim = HarnessClient(sock)
             try:
@@ -63,6 +63,7 @@ def test_a_sip_phone_calls_the_analog_phone_which_shows_the_caller_and_talks(
         assert box.agent_status(PHONE)["registered"]  # the port is its phone
         lines = {x["port"]: x for x in box.control.call("lines")["lines"]}
         assert (lines["sim/2"]["extension"], lines["sim/1"]["extension"]) == (PHONE, "")
+        assert lines["sim/1"]["number"] == "100"
         with box.agent("1001", tone_hz=AGENT_HZ, record=True, call=PHONE, talk_ms=6000) as caller:
             seen: list[dict[str, Any]] = []
             wait_for(lambda: "ringing" in actions(sim, seen), 10, "the phone ringing")
@@ -176,7 +177,7 @@ def test_a_line_call_queued_to_an_agent_whose_phone_is_analog(
     with tempfile.TemporaryDirectory(prefix="sim") as short:
         sock = Path(short) / "sim.sock"
         boards = [{"name": "sim", "type": "sim", "ports": 1, "fxs": 1, "socket": str(sock),
-                   "numbers": ["100"], "extensions": {"2": "1001"}}]  # fmt: skip
+                   "numbers": ["100", "1001"]}]  # fmt: skip
         with running_box(tmp_path, prompts, CALLBOX_BOARDS=json.dumps(boards)) as box:
             sim = HarnessClient(sock)
             try:
