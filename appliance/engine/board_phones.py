@@ -30,6 +30,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def analog_phones(ports: Sequence[Port], numbers: Mapping[str, str]) -> dict[str, str]:
+    """Return extension -> port for the FXS ports among ports that have a number and
+    whose calls the box carries itself (a SIP-backed port, a `sipgw` gateway's, is rung
+    over SIP by the gateway: not here)."""
+    return {
+        numbers[port.name]: port.name
+        for port in ports
+        if port.kind is PortKind.FXS
+        and numbers.get(port.name)
+        and not getattr(port, "sip_backed", False)
+    }
+
+
 class PhoneDesk:
     """The FXS phones of the started boards and the numbers they are dialling."""
 
@@ -43,15 +56,12 @@ class PhoneDesk:
     def follow(self, ports: Sequence[Port], numbers: Mapping[str, str]) -> None:
         """Take the FXS ports among ports: each one's number is its phone's extension,
         registered from now on (an extension the store does not have is logged)."""
-        for port in ports:
-            extension = numbers.get(port.name, "")
-            if port.kind is not PortKind.FXS or not extension:
-                continue
-            self.phones[extension] = port.name
+        for extension, port in analog_phones(ports, numbers).items():
+            self.phones[extension] = port
             if extension not in self.board.acd.agents:
-                log.error("%s: no extension %s in the store for its phone", port.name, extension)
+                log.error("%s: no extension %s in the store for its phone", port, extension)
             self.board.acd.set_registered(extension, True, time.time())
-            log.info("%s: an analog phone, extension %s", port.name, extension)
+            log.info("%s: an analog phone, extension %s", port, extension)
 
     def stop(self) -> None:
         """Stop every dial tone and forget the numbers half dialled."""
