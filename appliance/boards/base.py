@@ -24,7 +24,7 @@ to `subscribe` and to its `events` queue. A callback runs on the driver's reader
 thread: it must return quickly and must not call the port (the port's answer would be
 read by that very thread, so the call could only time out) — hand the event over.
 Its calls are ``answer``, ``hangup``, ``dial(number)``,
-``send_dtmf(digits)`` and ``ring(caller_id)`` (FXS only); each returns when the
+``send_dtmf(digits)`` and ``ring(caller_id, name)`` (FXS only); each returns when the
 device has accepted it or raises `PortError` (`NotSupported`, `DeviceTimeout`) — it
 never blocks longer than the driver's stated timeout. Its audio is `audio`, an
 `AudioStream` of 20 ms frames in a declared format (`audio.py` converts to the
@@ -145,8 +145,8 @@ class Port:
         """Send DTMF digits on the call."""
         raise NotSupported(f"port {self.name} cannot send DTMF")
 
-    def ring(self, caller_id: str = "") -> None:
-        """Ring the phone on this port (FXS only)."""
+    def ring(self, caller_id: str = "", name: str = "") -> None:
+        """Ring the phone on this port (FXS only), showing it the caller's number and name."""
         raise NotSupported(f"port {self.name} is {self.kind}: only an FXS port rings a phone")
 
     def health(self) -> PortHealth:

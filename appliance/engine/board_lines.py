@@ -9,6 +9,9 @@ inbound number (`numbers:` of its board) as if a trunk had delivered it there.
 A `BoardMonitor` polls the boards' health on its own thread and rescans them when a
 device is plugged in or out (`boards.rescan`); the boards that came or went join or
 leave the desk here, on the engine thread.
+A phone on an FXS port is the extension its board's `numbers:` gives the port
+(`board_phones.py`): the switchboard's calls to it ring the port, lifting answers, and
+lifted to dial its keys are placed as that extension's call.
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.boards.audio import AudioStream
 from appliance.boards.base import Board, Port, PortEvent
-from appliance.boards.const import CallState, EventKind
+from appliance.boards.const import CallState, EventKind, PortKind
 from appliance.boards.exceptions import BoardError, PortError
 from appliance.boards.hotplug import Rescan, start_boards
 from appliance.boards.monitor import BoardMonitor
 from appliance.boards.registry import STATUS_FILE, Registry
+from appliance.engine.board_phones import PhoneDesk
 from appliance.engine.frame_port import LineBridge, LinePump
 from appliance.engine.legs import Leg
+from appliance.engine.line_tones import RINGBACK, Cadence, LineTone
 from appliance.engine.queue_store import TrunkPeer
 from appliance.engine.reactor import Timer
 from appliance.engine.session import CallSession, new_call_id
@@ -53,6 +58,7 @@ class PortAudio:
     def __init__(self, stream: AudioStream) -> None:
         """Wrap the port's stream."""
         self.stream = stream
+        self.muted = False  # the box plays the line a tone of its own (`line_tones`)
 
     def receive_audio(self) -> bytes:
         """Return every frame the line has ready now."""
@@ -65,7 +71,9 @@ class PortAudio:
         return b"".join(frames)
 
     def send_audio(self, data: bytes) -> None:
-        """Send whole frames to the line."""
+        """Send whole frames to the line (none while muted)."""
+        if self.muted:
+            return
         size = self.stream.format.frame_bytes
         for i in range(0, len(data) - size + 1, size):
             self.stream.write_frame(data[i : i + size])
@@ -74,12 +82,17 @@ class PortAudio:
 class LineLeg(Leg):
     """A call on a board port, as a leg: answer, end and dial act on the port."""
 
-    def __init__(self, desk: LineDesk, port: Port, bridge: LineBridge, role: str) -> None:
+    def __init__(
+        self, desk: LineDesk, port: Port, bridge: LineBridge, role: str, audio: PortAudio
+    ) -> None:
         """A leg with no SIP dialog; its audio is the line's bridge port once answered."""
         super().__init__(desk.board, None, -1, role)
         self.desk = desk
         self.port = port
         self.bridge = bridge
+        self.port_audio = audio
+        self.tone: LineTone | None = None  # ringback to an analog phone that dialled
+        self.caller_name = ""  # the line's caller ID name (shown on analog phones it rings)
 
     def info(self) -> pj.CallInfo:
         """A line has no SIP dialog."""
@@ -87,10 +100,15 @@ class LineLeg(Leg):
 
     def answer(self, code: int = 200) -> None:
         """Take the call on the line (2xx); a refusal (3xx and up) hangs it up."""
+        if code < 200 and self.port.kind is PortKind.FXS and self.tone is None:
+            self._play(RINGBACK)  # the phone that dialled hears the callee ring
         if code < 200 or self.ended or self.answered_at is not None:
             return  # a line has no provisional answer: it keeps ringing
         if code >= 300:
             self.end(code)
+            return
+        if self.port.kind is PortKind.FXS:  # the phone that dialled is off hook already
+            self.connected()
             return
         try:
             self.port.answer()
@@ -100,8 +118,23 @@ class LineLeg(Leg):
             return
         self.connected()
 
+    def _play(self, cadence: Cadence) -> None:
+        """Play the line a tone instead of the bridge's audio, until `quiet`."""
+        if self.ended:
+            return
+        self.port_audio.muted = True
+        self.tone = LineTone(self.desk.reactor, self.port, cadence)
+
+    def quiet(self) -> None:
+        """Stop a tone: the bridge's audio reaches the line again."""
+        if self.tone is not None:
+            self.tone.stop()
+            self.tone = None
+        self.port_audio.muted = False
+
     def connected(self) -> None:
         """The line's call is up: tell the switchboard, and let its audio into the bridge."""
+        self.quiet()
         self.board.leg_confirmed(self)
         self.media_active(self.bridge.media)
 
@@ -127,6 +160,7 @@ class LineLeg(Leg):
     def disconnected(self, code: int, reason: str) -> None:
         """End the leg, then take the line's port out of the bridge."""
         first = not self.ended
+        self.quiet()
         super().disconnected(code, reason)
         if first:
             self.desk.released(self)
@@ -147,6 +181,8 @@ class LineDesk:
         self.legs: dict[str, LineLeg] = {}  # port -> the leg of its call
         self._waiting: dict[str, Timer] = {}  # port rung, caller ID awaited
         self._board_numbers: dict[str, list[str]] = {}  # board -> its ports' numbers
+        self.phone_desk = PhoneDesk(self)  # analog phones on FXS ports
+        self.phones = self.phone_desk.phones  # extension -> its FXS port
         self._seq = 0
 
     def start(self, configs: Sequence[Mapping[str, Any]]) -> None:
@@ -177,6 +213,7 @@ class LineDesk:
                 self.numbers[port.name] = numbers[index]
             port.subscribe(self._from_driver)
             log.info("line %s: number %s", port.name, self.numbers.get(port.name, "-"))
+        self.phone_desk.follow(hardware.ports, self.numbers)
 
     def _changed(self, changed: Rescan) -> None:
         """Boards came or went on a rescan (monitor thread): follow it on the engine thread."""
@@ -186,6 +223,11 @@ class LineDesk:
         """Drop the lines of boards that went (ending their calls); take the new ones."""
         for gone in changed.removed:
             for port in gone.ports:
+                extension = self.phone_desk.extension_of(port.name)
+                if extension:  # its analog phone is gone with it
+                    self.phone_desk.put_down(port.name)
+                    del self.phones[extension]
+                    self.board.acd.set_registered(extension, False, time.time())
                 self.ports.pop(port.name, None)
                 self.numbers.pop(port.name, None)
                 leg = self.legs.get(port.name)
@@ -202,6 +244,7 @@ class LineDesk:
 
     def stop(self) -> None:
         """Stop pumping and close every board; their status goes (none started)."""
+        self.phone_desk.stop()
         self.pump.stop()
         if self.monitor is not None:
             self.monitor.stop()
@@ -231,12 +274,20 @@ class LineDesk:
             return
         leg = self.legs.get(port.name)
         if event.kind is EventKind.CALLER_ID and leg is None:
-            self._call_in(port, str(event.data.get("number", "")))
+            name = str(event.data.get("name", ""))
+            self._call_in(port, str(event.data.get("number", "")), name)
         elif event.kind is EventKind.RING and leg is None and port.name not in self._waiting:
             call_in = functools.partial(self._call_in, port, "")
-            self._waiting[port.name] = self.reactor.call_later(RING_WAIT_SECONDS, call_in)
+            wait = float(event.data.get("caller_id_wait", RING_WAIT_SECONDS))  # dahdi: FSK
+            self._waiting[port.name] = self.reactor.call_later(wait, call_in)
+        elif event.kind is EventKind.OFFHOOK and leg is None:
+            self.phone_desk.lifted(port)
+        elif event.kind is EventKind.DTMF and leg is None:
+            self.phone_desk.key(port.name, str(event.data.get("digit", "")))
         elif leg is None:
             self._cancel_wait(port.name)
+            if event.kind is EventKind.HANGUP:
+                self.phone_desk.put_down(port.name)
         elif event.kind is EventKind.DTMF:
             self.board.leg_digit(leg, str(event.data.get("digit", "")))
         elif event.kind is EventKind.ANSWERED and leg.role == OUT_ROLE:
@@ -253,23 +304,25 @@ class LineDesk:
         if timer is not None:
             timer.cancel()
 
-    def _new_leg(self, port: Port, role: str) -> LineLeg:
+    def new_leg(self, port: Port, role: str) -> LineLeg:
         """Return a leg for a call on port, its audio in the bridge and pumped."""
         self._seq += 1
         fmt = FORMATS[port.audio.format.encoding]
         bridge = LineBridge(f"line-{self._seq}-{port.name}", fmt)
-        leg = LineLeg(self, port, bridge, role)
+        audio = PortAudio(port.audio)
+        leg = LineLeg(self, port, bridge, role, audio)
         self.board.add_leg(leg)
         self.legs[port.name] = leg
-        self.pump.add(bridge, PortAudio(port.audio))
+        self.pump.add(bridge, audio)
         return leg
 
-    def _call_in(self, port: Port, number: str) -> None:
+    def _call_in(self, port: Port, number: str, name: str = "") -> None:
         """A call rang on a line: it goes to the port's inbound number like a trunk's call."""
         self._cancel_wait(port.name)
         if port.name in self.legs or port.state is not CallState.RINGING:
             return
-        leg = self._new_leg(port, "caller")
+        leg = self.new_leg(port, "caller")
+        leg.caller_name = name
         to = self.numbers.get(port.name, "")
         self.board.take_call(leg, "line", number, to, port.name)
 
@@ -281,7 +334,7 @@ class LineDesk:
             raise ValueError(f"no line port {port_name!r} (lines: {known})")
         if port.name in self.legs or port.state is not CallState.IDLE:
             raise ValueError(f"line {port.name} is busy ({port.state})")
-        leg = self._new_leg(port, OUT_ROLE)
+        leg = self.new_leg(port, OUT_ROLE)
         leg.number = number
         session = CallSession(new_call_id(), leg, self.numbers.get(port.name, port.name),
                               number, direction="outbound", started_at=time.time())  # fmt: skip
@@ -312,15 +365,10 @@ class LineDesk:
             why = "no such line" if port is None else f"the line is {port.state}"
             log.warning("call %s: trunk %s (line %s): %s", session.call_id, peer.name,
                         peer.host, why)  # fmt: skip
-            gone = Leg(self.board, None, -1, role)
-            gone.ended, gone.call_id, gone.number, gone.trunk = (
-                True,
-                session.call_id,
-                number,
-                peer.name,
-            )
+            gone = self.unreachable(session, role)
+            gone.number, gone.trunk = number, peer.name
             return gone
-        leg = self._new_leg(port, role)
+        leg = self.new_leg(port, role)
         leg.call_id, leg.number, leg.trunk = session.call_id, number, peer.name
         try:
             leg.dial(number)
@@ -333,6 +381,16 @@ class LineDesk:
             return leg
         session.timers.append(self.reactor.call_later(ring_s, leg.give_up))
         return leg
+
+    def ring_phone(self, session: CallSession, extension: str, role: str, ring_s: float) -> Leg:
+        """Ring the analog phone of extension (`PhoneDesk.ring`)."""
+        return self.phone_desk.ring(session, extension, role, ring_s)
+
+    def unreachable(self, session: CallSession, role: str) -> Leg:
+        """Return a leg of the call that could not be placed (already ended)."""
+        gone = Leg(self.board, None, -1, role)
+        gone.ended, gone.call_id = True, session.call_id
+        return gone
 
     def _answered_out(self, leg: LineLeg) -> None:
         """The far end answered a call out on a line."""
@@ -356,12 +414,13 @@ class LineDesk:
             log.exception("line %s: closing its bridge port failed", leg.port.name)
 
     def status(self) -> list[dict[str, Any]]:
-        """Return each line: its state, number and call (the `lines` command)."""
+        """Return each line: its state, number, phone's extension and call (`lines`)."""
         return [
             {
                 "port": name,
                 "state": port.state.value,
                 "number": self.numbers.get(name, ""),
+                "extension": self.phone_desk.extension_of(name),
                 "call_id": self.legs[name].call_id if name in self.legs else None,
             }
             for name, port in sorted(self.ports.items())

@@ -208,6 +208,18 @@ class Switchboard:
             return
         self.take_call(leg, account.kind, uri_user(info.remoteUri), dialled, source)
 
+    def from_phone(self, leg: Leg, extension: str, dialled: str, source: str) -> None:
+        """A phone off SIP (an analog phone on an FXS port) dialled: as `incoming` from
+        the edge (speed dial, operator, feature codes, extensions, calls out)."""
+        account = self.edge_account
+        assert account is not None
+        dialled = self._operator(account, self._speed_dial(account, dialled))
+        feature = self._feature_code(account, dialled)
+        if feature:
+            self.features.dialled(leg, extension, feature)
+            return
+        self.take_call(leg, "edge", extension, dialled, source)
+
     def take_call(self, leg: Leg, via: str, from_number: str, to_number: str, source: str) -> None:
         """Start a call in on leg: via "edge" (a phone), "trunk" or "line" (a board port)."""
         session = CallSession(new_call_id(), leg, from_number, to_number, started_at=time.time())
@@ -295,7 +307,8 @@ class Switchboard:
 
     def _blocked(self, session: CallSession) -> bool:
         """Refuse a call in from a blacklisted number (403); return true if it was."""
-        entry = matching_entry(session.from_number, self.directory.blocked)
+        caller = session.from_number or "anonymous"  # a withheld caller ID (a line's)
+        entry = matching_entry(caller, self.directory.blocked)
         if entry is None:
             return False
         self.emit(session, "call.blocked", {"from": session.from_number, "entry": entry})
@@ -360,6 +373,8 @@ class Switchboard:
         gateway = self.gateway_lines.line_for(peer) if external else None  # sipgw: over SIP
         if gateway is None and external and peer is not None and peer.kind == "line":
             return self.lines.dial_leg(session, peer, name, role, ring_s)  # a board line
+        if not external and name in self.lines.phones:  # an analog phone on an FXS port
+            return self.lines.ring_phone(session, name, role, ring_s)
         account = self.edge_account
         if external and gateway is None:  # a registering trunk's calls out: its own account
             account = self.trunk_accounts.account_for(peer) or self.trunk_account

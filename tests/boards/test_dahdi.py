@@ -130,7 +130,7 @@ def test_open_specifies_the_channel_first(
     assert (line.kind, phone.kind) == (PortKind.FXO, PortKind.FXS)
     assert (line.audio.format, phone.audio.format) == (audio.ULAW_8K, audio.ALAW_8K)
     assert line.health().details["dtmf"] == "card"
-    assert phone.health().details["dtmf"] == "software needed"
+    assert phone.health().details["dtmf"] == "software"
     assert line.params["name"] == "WCTDM/0/1"
 
 

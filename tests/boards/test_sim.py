@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from appliance.boards.base import PortEvent
+from appliance.boards.callerid.receiver import CallerIdReceiver
 from appliance.boards.const import BoardState, CallState, EventKind
 from appliance.boards.drivers.sim import SimBoard
 from appliance.boards.exceptions import BoardError, PortError
@@ -192,6 +193,7 @@ def test_the_box_side_refuses_what_the_line_cannot_do(board: SimBoard) -> None:
         ({"colour": "red"}, "unknown key"),
         ({"numbers": "100"}, "numbers must be a list of inbound numbers"),
         ({"numbers": [""]}, "numbers must be a list of inbound numbers"),
+        ({"fxs": -1}, "fxs must be at least 0"),
     ],
 )
 def test_bad_configs_are_reported(config: dict[str, object], message: str) -> None:
@@ -211,3 +213,71 @@ def test_a_sim_board_without_a_socket_runs_in_process() -> None:
     assert board.sim_port("1").state is CallState.IDLE
     samples = array.array("h", tone(1000, 0.01))
     assert max(samples) > 9000
+
+
+def test_fxs_phones_ring_with_caller_id_lift_dial_and_hang_up(sock: Path) -> None:
+    """A sim board's FXS phone: rung with a caller ID it hears as FSK, lifted (answered),
+    put down; lifted idle it goes off hook and presses keys; it refuses line requests."""
+    registry = Registry()
+    raw = {"name": "sim", "type": "sim", "ports": 1, "fxs": 1, "socket": str(sock)}
+    [status] = registry.load([raw])
+    assert status.state is BoardState.READY, status.detail
+    board = registry.boards["sim"]
+    assert isinstance(board, SimBoard)
+    phone = board.sim_port("2")
+    far = HarnessClient(sock)
+    try:
+        assert [p.kind.value for p in board.ports] == ["fxo", "fxs"]
+        phone.ring("13800138000", "Zhang Wei")
+        assert far.call("state", port="2")["state"] == "ringing"
+        receiver = CallerIdReceiver("bell")
+        heard = far.heard("2")
+        found = [receiver.feed_pcm(heard[i : i + 320]) for i in range(0, len(heard), 320)]
+        assert [(c.number, c.name) for c in found if c] == [("13800138000", "Zhang Wei")]
+        far.call("lift", port="2")
+        assert [e.kind for e in events_of(phone)] == [EventKind.ANSWERED]
+        far.call("hangup", port="2")
+        assert [e.kind for e in events_of(phone)] == [EventKind.HANGUP]
+        far.call("lift", port="2")
+        assert phone.state is CallState.DIALING
+        far.call("dtmf", port="2", digits="205#")
+        events = events_of(phone)
+        assert [e.kind for e in events] == [EventKind.OFFHOOK] + [EventKind.DTMF] * 4
+        assert "".join(e.data["digit"] for e in events[1:]) == "205#"
+        with pytest.raises(BoardError, match="already off hook"):
+            far.call("lift", port="2")
+        with pytest.raises(BoardError, match="is a phone"):
+            far.call("ring", port="2", number="1")
+        with pytest.raises(BoardError, match="is a line, not a phone"):
+            far.call("lift", port="1")
+        with pytest.raises(PortError, match="lifting its handset"):
+            phone.answer()
+        with pytest.raises(PortError, match="dials the box"):
+            phone.dial("1")
+        with pytest.raises(PortError, match="only an FXS port"):
+            board.sim_port("1").ring("1")
+        phone.hangup()
+        assert [a["action"] for a in phone.take_actions()] == ["ringing", "hung_up"]
+    finally:
+        far.close()
+        registry.close()
+
+
+@pytest.mark.parametrize("shown", ["v23", "dtmf"])
+def test_a_sim_phone_shown_callers_as_v23_or_dtmf(shown: str) -> None:
+    """phone_caller_id picks what the sim phone hears: V.23 FSK or DTMF A<number>C."""
+    registry = Registry()
+    raw = {"name": "s", "type": "sim", "ports": 1, "fxs": 1, "phone_caller_id": shown}
+    [status] = registry.load([raw])
+    assert status.state is BoardState.READY, status.detail
+    try:
+        board = registry.boards["s"]
+        assert isinstance(board, SimBoard)
+        phone = board.sim_port("2")
+        phone.ring("075586001234")
+        heard = phone.sim_audio.take_heard()
+        receiver = CallerIdReceiver(shown)
+        found = [receiver.feed_pcm(heard[i : i + 320]) for i in range(0, len(heard), 320)]
+        assert [c.number for c in found if c] == ["075586001234"]
+    finally:
+        registry.close()

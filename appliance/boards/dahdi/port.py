@@ -5,10 +5,19 @@ number (before any other ioctl), DAHDI_SET_BLOCKSIZE 160 (20 ms of 8 kHz G.711),
 DAHDI_GET_PARAMS for the signalling, law and alarms. A reader thread then waits on the
 channel: a block read is a received frame; a read failing with ELAST means an event
 waits, fetched with DAHDI_GETEVENT and interpreted by `signalling.py`.
+
+Received frames also go to `line_dsp.LineListener`: on an FXO line, before the call is
+taken, it looks for a caller ID (DTMF or FSK before the first ring, FSK between the first
+and second); the first ring's `ring` event says how long to wait for it
+(`caller_id_wait`), and a second ring with none means none comes (a `caller_id` with an
+empty number). On a card without hardware DTMF it detects the keys of a call. An FXS
+port sends the phone its caller ID: FSK after the first ring (on DAHDI's RINGEROFF),
+DTMF before it; the blocks go out one per block received, so they keep the line's pace.
 """
 
 from __future__ import annotations
 
+import collections
 import errno
 import logging
 import queue
@@ -19,10 +28,12 @@ from typing import Any
 
 from appliance.boards.audio import ALAW_8K, ULAW_8K, AudioStream
 from appliance.boards.base import Port, PortHealth
+from appliance.boards.callerid.messages import CallerId
 from appliance.boards.const import CallState, EventKind, PortKind
 from appliance.boards.dahdi import ioctls
+from appliance.boards.dahdi.line_dsp import LineListener, caller_id_blocks
 from appliance.boards.dahdi.osif import ChannelDevice
-from appliance.boards.dahdi.signalling import interpret
+from appliance.boards.dahdi.signalling import Events, interpret
 from appliance.boards.exceptions import NotSupported, PortError
 
 log = logging.getLogger(__name__)
@@ -81,6 +92,11 @@ class DahdiPort(Port):
         self._last_ring = 0.0
         self._alarms: set[str] = set()
         self._tone_detect = False
+        self._listener: LineListener | None = None
+        self._cid_given = False  # this call's caller ID (or its absence) was reported
+        self._cid_out: collections.deque[bytes] = collections.deque()  # to the phone, now
+        self._cid_after_ring: collections.deque[bytes] = collections.deque()  # on RINGEROFF
+        self._ring_after_cid = False  # DTMF caller ID: ring once it is sent
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -92,6 +108,9 @@ class DahdiPort(Port):
         self.device.ioctl_int(self._fd, ioctls.SET_BLOCKSIZE, BLOCK)
         self._read_params()
         self._tone_detect = self._enable_tone_detect()
+        signalling = self.config["caller_id"] if self.kind is PortKind.FXO else "off"
+        law = self.audio.format.encoding
+        self._listener = LineListener(law, signalling, not self._tone_detect)
         self._stop.clear()
         self._reader = threading.Thread(target=self._read_loop, name="dahdi-read", daemon=True)
         self._reader.start()
@@ -112,7 +131,7 @@ class DahdiPort(Port):
         self._alarms = {name for name, bit in ioctls.ALARMS.items() if alarms & bit}
 
     def _enable_tone_detect(self) -> bool:
-        """Ask the card to detect DTMF; return false when it cannot (software needed)."""
+        """Ask the card to detect DTMF; return false when it cannot (software detection then)."""
         assert self._fd is not None
         flags = ioctls.TONEDETECT_ON | ioctls.TONEDETECT_MUTE
         try:
@@ -147,7 +166,9 @@ class DahdiPort(Port):
             try:
                 if not self.device.wait_readable(fd, WAIT_SECONDS):
                     continue
-                self.frames.offer(self.device.read(fd, BLOCK))
+                frame = self.device.read(fd, BLOCK)
+                self.frames.offer(frame)
+                self._heard(frame)
             except OSError as error:
                 if error.errno in (errno.EAGAIN, errno.EINTR):
                     continue
@@ -156,18 +177,78 @@ class DahdiPort(Port):
                     return
                 self._event(self.device.ioctl_int(fd, ioctls.GETEVENT, 0))
 
+    def _heard(self, frame: bytes) -> None:
+        """Look in a received frame for a caller ID or DTMF keys; send caller ID audio."""
+        listener, state = self._listener, self.state
+        if listener is None:
+            return
+        if self.kind is PortKind.FXO and state in (CallState.IDLE, CallState.RINGING):
+            cid = None if self._cid_given else listener.caller_id(frame)
+            if cid is not None and state is CallState.RINGING:
+                self._cid_given, listener.pending = True, None
+                self.emit(EventKind.CALLER_ID, **cid.as_event())
+        elif state is CallState.ACTIVE or (
+            self.kind is PortKind.FXS and state is CallState.DIALING
+        ):
+            for key in listener.keys(frame):
+                self.emit(EventKind.DTMF, digit=key)
+        self._send_caller_id()
+
+    def _send_caller_id(self) -> None:
+        """Write the next block of caller ID audio to the phone; ring once DTMF ID is out."""
+        if not self._cid_out:
+            return
+        try:
+            self.write(self._cid_out.popleft())
+            if not self._cid_out and self._ring_after_cid:
+                self._ring_after_cid = False
+                self._hook(ioctls.RING)
+        except (OSError, PortError) as error:
+            log.warning("%s: caller ID to the phone failed: %s", self.name, error)
+            self._cid_out.clear()
+
     def _event(self, code: int) -> None:
         """Interpret one DAHDI event and emit what it means."""
         with self._state_lock:
             polarity = self.config["answer_on_polarity"]
+            was = self.state
             state, events = interpret(self.kind, self.state, code, polarity)
             if code == ioctls.EVENT_RINGOFFHOOK and state is CallState.RINGING:
                 self._last_ring = time.monotonic()
+                events = self._caller_id_on_ring(was, events)
             self.state = state
+            if state is CallState.IDLE:
+                self._cid_given = False
+            if self.kind is PortKind.FXS:
+                self._phone_caller_id(code, state)
         for kind, data in events:
             if kind is EventKind.ALARM:
                 self._set_alarm(data["alarm"], data["on"])
             self.emit(kind, **data)
+
+    def _caller_id_on_ring(self, was: CallState, events: Events) -> Events:
+        """Add to a ring on an FXO line what is known of its caller ID (see the module)."""
+        if self._listener is None or self.config["caller_id"] == "off" or self._cid_given:
+            return events
+        if was is CallState.IDLE:
+            pending = self._listener.take_pending()
+            if pending is not None:
+                self._cid_given = True
+                return [*events, (EventKind.CALLER_ID, pending.as_event())]
+            wait = {"caller_id_wait": self.config["caller_id_wait"]}
+            return [(kind, wait if kind is EventKind.RING else data) for kind, data in events]
+        self._cid_given = True  # a second ring and no caller ID: none will come
+        return [*events, (EventKind.CALLER_ID, {"number": "", "name": ""})]
+
+    def _phone_caller_id(self, code: int, state: CallState) -> None:
+        """FXS: send the caller ID when the first ring ends; stop it once not ringing."""
+        if state is not CallState.RINGING:
+            self._cid_out.clear()
+            self._cid_after_ring.clear()
+            self._ring_after_cid = False
+        elif code == ioctls.EVENT_RINGEROFF and self._cid_after_ring:
+            self._cid_out.extend(self._cid_after_ring)
+            self._cid_after_ring.clear()
 
     def _set_alarm(self, alarm: str, on: bool) -> None:
         """Record an alarm raised or cleared."""
@@ -211,6 +292,9 @@ class DahdiPort(Port):
             ringing_phone = self.kind is PortKind.FXS and self.state is CallState.RINGING
             self._hook(ioctls.RINGOFF if ringing_phone else ioctls.ONHOOK)
             self.state = CallState.IDLE
+            self._cid_given = False
+            if self.kind is PortKind.FXS:
+                self._phone_caller_id(0, CallState.IDLE)
         self.emit(EventKind.HANGUP, cause="local")
 
     def dial(self, number: str) -> None:
@@ -231,12 +315,23 @@ class DahdiPort(Port):
         self._require(CallState.ACTIVE, "send DTMF")
         self._dial_string("T" + digits)
 
-    def ring(self, caller_id: str = "") -> None:
-        """Ring the phone on an FXS port (caller ID display is not sent yet)."""
+    def ring(self, caller_id: str = "", name: str = "") -> None:
+        """Ring the phone on an FXS port and show it who calls (`phone_caller_id`)."""
         self._need(PortKind.FXS, "ring", "only an FXS port rings a phone")
+        signalling = self.config["phone_caller_id"]
+        cid = CallerId(caller_id, name, number_absent="" if caller_id else "unavailable")
+        blocks = (
+            caller_id_blocks(cid, signalling, self.audio.format.encoding)
+            if signalling != "off"
+            else collections.deque()
+        )
         with self._state_lock:
             self._require(CallState.IDLE, "ring")
-            self._hook(ioctls.RING)
+            if signalling == "dtmf" and blocks:  # before the first ring
+                self._cid_out, self._ring_after_cid = blocks, True
+            else:
+                self._hook(ioctls.RING)
+                self._cid_after_ring = blocks
             self.state = CallState.RINGING
 
     def write(self, frame: bytes) -> None:
@@ -284,7 +379,7 @@ class DahdiPort(Port):
             "channel": self.channel,
             "kind": self.kind.value,
             "law": self.audio.format.encoding,
-            "dtmf": "card" if self._tone_detect else "software needed",
+            "dtmf": "card" if self._tone_detect else "software",
             "alarms": sorted(self._alarms),
         }
         problems = tuple(f"alarm_{a}" for a in sorted(self._alarms))

@@ -6,6 +6,9 @@ Config (docs/boards.md)::
       type: dahdi
       channels: [1, 2]          # default: every analog channel dahdi_cfg configured
       law: auto                 # or ulaw, alaw (auto: the span's law)
+      caller_id: auto           # FXO: auto (Bell 202, V.23, DTMF), bell, v23, dtmf, off
+      caller_id_wait: 5.0       # seconds after the first ring the engine waits for it
+      phone_caller_id: bell     # FXS: bell, v23, dtmf or off
 
 The card must be configured first (`dahdi_genconf` + `dahdi_cfg`): a channel without
 signalling is reported, not guessed.
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from appliance.boards.base import Board
+from appliance.boards.callerid.receiver import SIGNALLINGS
+from appliance.boards.callerid.sender import SENDINGS
 from appliance.boards.dahdi import detect
 from appliance.boards.dahdi.osif import ChannelDevice, LinuxChannels
 from appliance.boards.dahdi.port import DahdiPort
@@ -40,6 +45,12 @@ class DahdiBoard(Board):
         Field("law", str, "auto", one_of("auto", "ulaw", "alaw")),
         Field("answer_on_polarity", bool, True),  # the exchange reverses polarity on answer
         Field("ring_timeout", float, 8.0, at_least(0.1)),  # no ring for this long: caller left
+        # FXO: caller ID listened for (auto: Bell 202, V.23 and DTMF), and how long the
+        # engine waits for it after the first ring (it comes before the second)
+        Field("caller_id", str, "auto", one_of(*SIGNALLINGS)),
+        Field("caller_id_wait", float, 5.0, at_least(0.5)),
+        # FXS: how the phone is shown who calls (FSK after the first ring, DTMF before it)
+        Field("phone_caller_id", str, "bell", one_of(*SENDINGS)),
     )
 
     @classmethod

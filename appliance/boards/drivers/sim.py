@@ -5,6 +5,8 @@ Config (docs/boards.md)::
     - name: sim
       type: sim
       ports: 2                  # lines sim/1, sim/2
+      fxs: 1                    # phones after them: sim/3 (FXS ports)
+      phone_caller_id: bell     # how the phones are shown callers: bell, v23, dtmf, off
       socket: /run/callbox/sim.sock   # the harness socket; "" for none (in-process only)
       numbers: ["100", "101"]   # each line's inbound number (any board type)
 
@@ -19,7 +21,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from appliance.boards.base import Board
-from appliance.boards.schemas import Field, at_least
+from appliance.boards.callerid.sender import SENDINGS
+from appliance.boards.const import PortKind
+from appliance.boards.schemas import Field, at_least, one_of
 from appliance.boards.sim.harness import HarnessServer
 from appliance.boards.sim.port import SimPort
 
@@ -35,13 +39,19 @@ class SimBoard(Board):
     type_key: ClassVar[str] = "sim"
     SCHEMA: ClassVar[tuple[Field, ...]] = (
         Field("ports", int, 1, lambda v: at_least(1)(v) or _at_most_64(v)),
+        Field("fxs", int, 0, lambda v: at_least(0)(v) or _at_most_64(v)),
+        Field("phone_caller_id", str, "bell", one_of(*SENDINGS)),
         Field("socket", str, "", help="the harness's unix socket ('' for none)"),
     )
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         """Make the lines; the socket opens with the board."""
         super().__init__(name, config)
-        self.ports = [SimPort(f"{name}/{n}") for n in range(1, config["ports"] + 1)]
+        lines, phones = config["ports"], config["fxs"]
+        self.ports = [SimPort(f"{name}/{n}") for n in range(1, lines + 1)]
+        shown = config["phone_caller_id"]
+        numbers = range(lines + 1, lines + phones + 1)
+        self.ports += [SimPort(f"{name}/{n}", PortKind.FXS, shown) for n in numbers]
         self.harness: HarnessServer | None = None
 
     def sim_port(self, name: str) -> SimPort:

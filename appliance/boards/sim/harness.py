@@ -10,8 +10,9 @@ Requests (`port` is "board/line" or the line number)::
     {"cmd": "silence", "port": "1"}
     {"cmd": "heard", "port": "1"}      -> {"pcm": base64 of what the box said since last asked}
     {"cmd": "actions", "port": "1"}    -> {"actions": [{"action": "answered"|"hung_up"|
-                                           "dialled"|"dtmf", ...}], what the box did since}
+                                           "dialled"|"dtmf"|"ringing", ...}], what it did}
     {"cmd": "answer", "port": "1"}     (a call the box placed)
+    {"cmd": "lift", "port": "3"}       (an FXS phone: answers its ringing, or goes off hook)
     {"cmd": "hangup", "port": "1", "cause": "normal"}
     {"cmd": "state", "port": "1"}      -> {"state": "idle"|"ringing"|"dialing"|"active"}
 
@@ -147,6 +148,8 @@ class HarnessServer:
             return {"actions": port.take_actions()}
         elif cmd == "answer":
             port.far_answer()
+        elif cmd == "lift":
+            port.far_lift()
         elif cmd == "hangup":
             port.far_hangup(str(request.get("cause", "normal")))
         elif cmd == "state":

@@ -5,6 +5,12 @@ The far side (`far_*` methods, called by the harness) rings the line with a call
 presses keys, answers or hangs up a call the box placed, and plays audio into the line.
 What the box did (answered, hung up, dialled a number, sent DTMF) is kept in `actions`
 for the harness to read; what the box said on the line is kept in `heard`.
+
+A port of kind FXS is a phone instead of a line: the box rings it (`ring`, with the
+caller ID put into `heard` as a phone would hear it: FSK after the first ring, DTMF
+before it, as the board's `phone_caller_id` says), and the far side lifts the handset
+(`far_lift`: answers a ringing phone, or takes an idle one off hook to dial, `offhook`),
+presses keys and puts it down (`far_hangup`).
 """
 
 from __future__ import annotations
@@ -16,8 +22,10 @@ from typing import Any
 
 from appliance.boards.audio import PCM16_8K, AudioStream
 from appliance.boards.base import Port
+from appliance.boards.callerid.messages import CallerId
+from appliance.boards.callerid.sender import caller_id_audio
 from appliance.boards.const import CallState, EventKind, PortKind
-from appliance.boards.exceptions import PortError
+from appliance.boards.exceptions import NotSupported, PortError
 
 FRAME_SECONDS = 0.02
 MAX_QUEUED_SECONDS = 60  # audio the far side may queue to play
@@ -73,6 +81,12 @@ class SimAudio(AudioStream):
         with self._lock:
             self._heard.append(bytes(frame))
 
+    def hear(self, pcm: bytes) -> None:
+        """Keep audio the line itself gave the far side (a phone's caller ID), in frames."""
+        size = self.format.frame_bytes
+        for i in range(0, len(pcm), size):
+            self.write_frame(pcm[i : i + size].ljust(size, b"\0"))
+
     def take_heard(self) -> bytes:
         """Return (and forget) what the box sent since the last call."""
         with self._lock:
@@ -84,9 +98,10 @@ class SimAudio(AudioStream):
 class SimPort(Port):
     """One loopback line."""
 
-    def __init__(self, name: str) -> None:
-        """A line with sim audio, idle."""
-        super().__init__(name, PortKind.FXO, SimAudio(f"sim {name}"))
+    def __init__(self, name: str, kind: PortKind = PortKind.FXO, caller_id: str = "bell") -> None:
+        """A line (or, kind FXS, a phone shown callers as caller_id says) with sim audio."""
+        super().__init__(name, kind, SimAudio(f"sim {name}"))
+        self.caller_id = caller_id
         self.sim_audio: SimAudio = self.audio  # type: ignore[assignment]
         self.actions: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_ACTIONS)
         self.dialled = ""
@@ -96,6 +111,7 @@ class SimPort(Port):
 
     def answer(self) -> None:
         """Take the ringing call."""
+        self._not_fxs("answer", "a phone answers by lifting its handset")
         self._move((CallState.RINGING,), CallState.ACTIVE, "answer")
         self._did("answered")
 
@@ -109,6 +125,7 @@ class SimPort(Port):
 
     def dial(self, number: str) -> None:
         """Place a call: the far side sees the number and answers or hangs up."""
+        self._not_fxs("dial", "a phone on an FXS port dials the box, not out")
         if not number or not all(c in "0123456789*#+" for c in number):
             raise PortError(f"port {self.name}: cannot dial {number!r}")
         self._move((CallState.IDLE,), CallState.DIALING, "dial")
@@ -121,10 +138,37 @@ class SimPort(Port):
             raise PortError(f"port {self.name}: no call to send DTMF on")
         self._did("dtmf", digits=digits)
 
+    def ring(self, caller_id: str = "", name: str = "") -> None:
+        """Ring the phone (FXS) and send it the caller ID (`caller_id`: bell, v23, dtmf, off)."""
+        if self.kind is not PortKind.FXS:
+            super().ring(caller_id, name)
+        self._move((CallState.IDLE,), CallState.RINGING, "ring")
+        cid = CallerId(caller_id, name, number_absent="" if caller_id else "unavailable")
+        self.sim_audio.hear(caller_id_audio(cid, self.caller_id, time.strftime("%m%d%H%M")))
+        self._did("ringing", caller_id=caller_id, name=name)
+
+    def _not_fxs(self, what: str, why: str) -> None:
+        """Raise NotSupported on an FXS port."""
+        if self.kind is PortKind.FXS:
+            raise NotSupported(f"port {self.name} is fxs: cannot {what} ({why})")
+
     # --- the far side (the harness) ------------------------------------------------------
+
+    def far_lift(self) -> None:
+        """Lift the phone (FXS): answer it while it rings, else go off hook to dial."""
+        if self.kind is not PortKind.FXS:
+            raise PortError(f"port {self.name} is a line, not a phone: ring or answer it")
+        with self._state_lock:
+            was = self.state
+            if was not in (CallState.IDLE, CallState.RINGING):
+                raise PortError(f"port {self.name} is {was}: the phone is already off hook")
+            self.state = CallState.ACTIVE if was is CallState.RINGING else CallState.DIALING
+        self.emit(EventKind.ANSWERED if was is CallState.RINGING else EventKind.OFFHOOK)
 
     def far_ring(self, number: str, name: str = "") -> None:
         """Ring the line from number (the caller ID; "" rings with none, as a withheld one)."""
+        if self.kind is PortKind.FXS:
+            raise PortError(f"port {self.name} is a phone: the box rings it, the far side lifts it")
         self._move((CallState.IDLE,), CallState.RINGING, "ring")
         self.emit(EventKind.RING)
         if number:
@@ -146,7 +190,8 @@ class SimPort(Port):
 
     def far_dtmf(self, digits: str) -> None:
         """Press keys on the far side (each digit an event, as RFC 2833 would carry it)."""
-        if self.state not in (CallState.ACTIVE, CallState.RINGING):
+        dialling = self.kind is PortKind.FXS and self.state is CallState.DIALING
+        if self.state not in (CallState.ACTIVE, CallState.RINGING) and not dialling:
             raise PortError(f"port {self.name}: no call to press keys on")
         bad = [d for d in digits if d not in "0123456789*#ABCD"]
         if bad or not digits:
