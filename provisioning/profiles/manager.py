@@ -104,7 +104,7 @@ def plan(profile: LoadedProfile, settings: Settings) -> Plan:
             if change is not None:
                 result.changes.append((section, change, wanted))
     current = unit.read_unit(settings)
-    for key, wanted in unit.wanted_unit(profile.data).items():
+    for key, wanted in unit.wanted_unit(profile.data, profile.sha256).items():
         if current.get(key) != wanted:
             change = Change("unit", key, key not in current, {key: (current.get(key), wanted)})
             result.changes.append((None, change, {}))
@@ -157,7 +157,8 @@ def apply(result: Plan, settings: Settings) -> str:
             log.warning("the engine refused the configuration from before the profile: %s", again)
         raise
     if any(section is None for section, _, _ in result.changes):
-        unit.write_unit(settings, result.profile.data, result.profile.source)
+        profile = result.profile
+        unit.write_unit(settings, profile.data, profile.source, profile.sha256)
     return note
 
 

@@ -37,9 +37,15 @@ def read_unit(settings: Settings) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
-def wanted_unit(data: dict[str, Any]) -> dict[str, Any]:
-    """Return the record a profile asks for (the logo as its type and SHA-256)."""
+def wanted_unit(data: dict[str, Any], sha256: str = "") -> dict[str, Any]:
+    """Return the record a profile asks for (the logo as its type and SHA-256).
+
+    sha256 (the profile text's) is recorded as profile_sha256: the unit's reports name
+    the profile it runs.
+    """
     unit: dict[str, Any] = {key: data[key] for key in ("unit", "network", "backup") if key in data}
+    if sha256:
+        unit["profile_sha256"] = sha256
     branding = dict(data.get("branding") or {})
     logo = branding.pop("logo", None)
     if logo:
@@ -52,10 +58,10 @@ def wanted_unit(data: dict[str, Any]) -> dict[str, Any]:
     return unit
 
 
-def write_unit(settings: Settings, data: dict[str, Any], source: str) -> None:
+def write_unit(settings: Settings, data: dict[str, Any], source: str, sha256: str = "") -> None:
     """Write the unit's record and the logo from a profile; keep what it does not name."""
     applied_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    record = {**read_unit(settings), **wanted_unit(data), "profile": source,
+    record = {**read_unit(settings), **wanted_unit(data, sha256), "profile": source,
               "applied_at": applied_at}  # fmt: skip
     logo = (data.get("branding") or {}).get("logo")
     if logo:
