@@ -1,7 +1,7 @@
-"""The unit's own record: identity, network, backup target and branding, in <var>/unit.json.
+"""The unit's own record: identity, network and branding, in <var>/unit.json.
 
 These are not store tables: the OS layer (the Ansible roles, the image's first
-boot) reads identity, network and backup target from this file, and the web UI
+boot) reads identity and network from this file, and the web UI
 reads the branding (name, colours, the logo written beside it as
 <var>/branding/logo.<ext>).  It is written atomically, like every state file.
 """
@@ -43,7 +43,8 @@ def wanted_unit(data: dict[str, Any], sha256: str = "") -> dict[str, Any]:
     sha256 (the profile text's) is recorded as profile_sha256: the unit's reports name
     the profile it runs.
     """
-    unit: dict[str, Any] = {key: data[key] for key in ("unit", "network", "backup") if key in data}
+    # The backup section is the store's backup target and schedule (backup_section.py).
+    unit: dict[str, Any] = {key: data[key] for key in ("unit", "network") if key in data}
     if sha256:
         unit["profile_sha256"] = sha256
     branding = dict(data.get("branding") or {})
