@@ -29,13 +29,20 @@ def reseller(app: Flask, client: FlaskClient) -> FlaskClient:
 
 def register(client: FlaskClient, serial: str, label: str = "", token: str = "") -> str:
     """Register a unit through the form; return the token the page shows."""
+    return registered_page(client, serial, label, token)[1]
+
+
+def registered_page(
+    client: FlaskClient, serial: str, label: str = "", token: str = ""
+) -> tuple[str, str]:
+    """Register a unit through the form; return the page shown and the token on it."""
     csrf = csrf_from(client.get("/reseller/units/new").get_data(as_text=True))
     form = {"serial": serial, "label": label, "token": token, "csrf_token": csrf}
     page = client.post("/reseller/units/new", data=form)
     assert page.status_code == 200, page.get_data(as_text=True)
     found = re.search(r"report_token: ([A-Za-z0-9_-]+)", page.get_data(as_text=True))
     assert found is not None
-    return found.group(1)
+    return page.get_data(as_text=True), found.group(1)
 
 
 def test_a_registered_unit_reports_and_shows_on_the_list(reseller: FlaskClient) -> None:
@@ -288,7 +295,10 @@ CHINESE_DATA = ["CB-0001", "Shop one", "1.2.0", "acme", "host-cb-0001", "/etc/ca
 def test_the_reseller_pages_in_chinese(app: Flask, client: FlaskClient) -> None:
     make_user("acme", "reseller", language="zh_CN")
     assert login(client, "acme", PASSWORD).status_code == 302
-    token = register(client, "CB-0001", "Shop one")
+    shown, token = registered_page(client, "CB-0001", "Shop one")
+    settings_shown = ("provisioning: report_url: http://localhost/reseller/api/report "
+                      f"report_token: {token}")  # fmt: skip
+    assert_translated(shown, allowed=[*CHINESE_DATA, settings_shown, "root"])
     alert = {"key": "disk.recordings", "kind": "disk_low", "severity": "warning"}
     post_report(client, token, report("CB-0001", health={"alerts": [alert], "services": {}}))
     unit = ResellerUnit.get(ResellerUnit.serial == "CB-0001")
