@@ -247,6 +247,11 @@ class ProvisioningSettings:
     fetch_timeout_seconds: float = 10.0
     phone_networks: list[str] = field(default_factory=list)  # CIDRs served without a password
     phone_server: str = ""  # the SIP address phones register to; default: sip.domain
+    report_url: str = ""  # unit reports: POST them here (HTTPS); "": no reports are sent
+    report_token: str = ""  # the unit's token, as the reseller registered it (a secret)
+    report_interval_minutes: int = 5
+    report_ca_file: str = ""  # a PEM CA bundle for the reseller's server; "": the system's
+    report_timeout_seconds: float = 10.0  # one attempt; a down server never holds the job longer
 
 
 @dataclass
@@ -474,12 +479,14 @@ def _derive(settings: Settings) -> None:
 
 
 def _check_positive(settings: Settings) -> None:
-    """Refuse a PBX time that is zero or negative (a park that rings back at once, or never)."""
+    """Refuse a time that is zero or negative (a park that rings back at once, or never)."""
     pbx = settings.pbx
     for key, value in (
         ("pbx.park_seconds", pbx.park_seconds),
         ("pbx.park_ring_seconds", pbx.park_ring_seconds),
         ("pbx.busy_callback_minutes", pbx.busy_callback_minutes),
+        ("provisioning.report_interval_minutes", settings.provisioning.report_interval_minutes),
+        ("provisioning.report_timeout_seconds", settings.provisioning.report_timeout_seconds),
     ):
         if value <= 0:
             raise ConfigError(f"setting '{key}' must be more than 0, got {value}")

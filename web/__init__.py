@@ -79,6 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     from web.qa.routes import bp as qa_bp
     from web.recordings.routes import bp as recordings_bp
     from web.reports.schedule_routes import bp as reports_bp  # the report pages and schedules'
+    from web.reseller.api import bp as reseller_api_bp
+    from web.reseller.confine import confine_resellers
+    from web.reseller.routes import bp as reseller_bp
     from web.setup.routes import bp as setup_bp
     from web.voicemail.routes import bp as voicemail_bp
     from web.wallboard.routes import bp as wallboard_bp
@@ -97,6 +100,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(qa_bp)
     app.register_blueprint(phones_bp)
     app.register_blueprint(branding_bp)
+    app.register_blueprint(reseller_bp)
+    app.register_blueprint(reseller_api_bp)
+    app.before_request(confine_resellers)  # after auth's: it needs the session's user
     app.add_url_rule("/", "index", _index)
 
 

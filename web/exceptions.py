@@ -19,7 +19,7 @@ from web.i18n import lazy_gettext as _l
 log = logging.getLogger(__name__)
 
 # Paths whose clients are programs: they get JSON errors whatever they accept.
-JSON_PREFIXES = ("/api/", "/recordings/", "/healthz")
+JSON_PREFIXES = ("/api/", "/recordings/", "/healthz", "/reseller/api/")
 
 
 class WebError(Exception):

@@ -10,7 +10,15 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import backups, heartbeat, reports, retention, rollups, scheduled_dials
+from appliance.jobs import (
+    backups,
+    heartbeat,
+    reports,
+    retention,
+    rollups,
+    scheduled_dials,
+    unit_report,
+)
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -28,6 +36,11 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
         ("scheduled-dials", scheduled_dials.dial_due, scheduled_dials.INTERVAL_SECONDS, now),
         ("backups", backups.run_due_backups, backups.INTERVAL_SECONDS, None),
     ]  # fmt: skip
+    if settings.provisioning.report_url:  # the first report a minute after start
+        every = unit_report.interval_seconds(settings)
+        jobs.append(
+            ("unit-report", unit_report.UnitReporter().run, every, now + timedelta(minutes=1))
+        )
     for job_id, function, seconds, first in jobs:
         extra = {"next_run_time": first} if first is not None else {}
         scheduler.add_job(function, "interval", seconds=seconds, args=[settings], id=job_id,

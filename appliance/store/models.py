@@ -57,7 +57,7 @@ class User(BaseModel):
 
     username = CharField(unique=True)
     password_hash = CharField()
-    role = CharField(default="admin")  # admin | supervisor | agent
+    role = CharField(default="admin")  # admin | supervisor | agent | reseller
     language = CharField(default="en")
     created_at = DateTimeField(default=utcnow)
     extension = CharField(default="")  # the agent phone this user works at (agent console)
@@ -768,6 +768,36 @@ class BackupRun(BaseModel):
     message = TextField(default="")
 
 
+class ResellerUnit(BaseModel):
+    """A box a reseller watches: its serial, the hash of the token its reports carry.
+
+    The latest report is kept on the row (with the fields the list sorts and filters
+    by); older ones are `UnitReport` rows, a short history (web/reseller/services.py).
+    """
+
+    reseller = ForeignKeyField(User, backref="units", on_delete="CASCADE")
+    serial = CharField(max_length=64)
+    label = CharField(default="")  # the reseller's name for it (a customer, a site)
+    token_hash = CharField(unique=True)  # SHA-256 of the unit's report token
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(null=True)  # when the latest report arrived
+    version = CharField(default="")  # callbox version of the latest report
+    health = CharField(default="")  # ok | warning | critical, of the latest report
+    calls_today = IntegerField(default=0)
+    report = JSONField(null=True)  # the latest report as sent
+
+    class Meta:
+        indexes = ((("reseller", "serial"), True),)
+
+
+class UnitReport(BaseModel):
+    """One report a unit sent (the newest few per unit are kept)."""
+
+    unit = ForeignKeyField(ResellerUnit, backref="reports", on_delete="CASCADE")
+    received_at = DateTimeField(default=utcnow, index=True)
+    report = JSONField()
+
+
 ALL_MODELS: list[type[BaseModel]] = [
     User,
     ApiToken,
@@ -819,4 +849,6 @@ ALL_MODELS: list[type[BaseModel]] = [
     BackupSchedule,
     BackupRun,
     SpeedDial,
+    ResellerUnit,
+    UnitReport,
 ]

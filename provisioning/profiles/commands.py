@@ -1,4 +1,4 @@
-"""`callbox provision ...`: validate, apply (with a diff), sign, verify, zero-touch.
+"""`callbox provision ...`: validate, apply (with a diff), sign, verify, zero-touch, report.
 
 A profile error prints every problem, one line each with the file and line, and
 exits with status 2, like every user error of the `callbox` command.
@@ -105,6 +105,29 @@ def zero_touch_cmd() -> None:
                    "no provisioning.profile_url): nothing to do")  # fmt: skip
         return
     click.echo(f"zero-touch: applied {result.profile.source} ({len(result.changes)} change(s))")
+
+
+@provision.command("report")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for playbooks).")
+@profile_errors
+def report_cmd(as_json: bool) -> None:
+    """Print this unit's report: the one sent to provisioning.report_url."""
+    from provisioning.unit_report.builder import build_report
+
+    settings = load()
+    database = _store(settings)
+    with database.connection_context():
+        report = build_report(settings)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    alerts = report["health"]["alerts"]
+    down = [name for name, ok in report["health"]["services"].items() if not ok]
+    click.echo(f"unit {report['serial']} ({report['hostname']}), callbox {report['version']}")
+    click.echo(f"alerts: {len(alerts)}; services down: {', '.join(down) or 'none'}")
+    free = report["disk"]["free_bytes"]
+    click.echo(f"calls today: {report['calls_today']}; agents logged in: "
+               f"{report['agents_logged_in']}; disk free: {free} bytes")  # fmt: skip
 
 
 @provision.command("keygen")

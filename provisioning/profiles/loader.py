@@ -8,6 +8,7 @@ last one, are refused here: in a profile they are always a mistake.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ class LoadedProfile:
     data: dict[str, Any]
     lines: dict[Path_, int]
     source: str
+    sha256: str = ""  # of the profile's text: the unit's record and its reports name it
 
     def line_of(self, path: Path_) -> int:
         """Return the line of path, or of its nearest enclosing value."""
@@ -67,7 +69,7 @@ def load_text(text: str, source: str) -> LoadedProfile:
         loader.dispose()
     if not isinstance(data, dict):
         raise ProfileError("the profile must be a mapping (unit:, agents:, ...)", source, 1)
-    return LoadedProfile(data, lines, source)
+    return LoadedProfile(data, lines, source, hashlib.sha256(text.encode()).hexdigest())
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> None:

@@ -20,14 +20,17 @@ from appliance.config import Settings
 from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
 from appliance.store.database import db
 from appliance.store.models import Agent
-from provisioning.profiles import unit, validate
+from provisioning.profiles import locale, unit, validate
+from provisioning.profiles.backup_section import Backup
 from provisioning.profiles.exceptions import ProfileError
 from provisioning.profiles.loader import LoadedProfile, load_text
 from provisioning.profiles.sections import SECTIONS, Section
 from provisioning.profiles.validate import normalise_mac
 
 log = logging.getLogger(__name__)
+STORE_SECTIONS: list[Section] = [*SECTIONS, Backup()]
 RELOAD_TIMEOUT = 15.0
+RESTART_NOTE = "the time zone and language take effect when callbox restarts"
 SHORT = 60  # longer values are shown as "(changed)" in the diff
 
 
@@ -98,7 +101,7 @@ def plan(profile: LoadedProfile, settings: Settings) -> Plan:
     """Return the changes that would make the bound store and the unit match profile."""
     _phone_conflicts(profile)
     result = Plan(profile)
-    for section in SECTIONS:
+    for section in STORE_SECTIONS:
         for key, wanted in section.wanted(profile.data).items():
             change = _compare(section, key, wanted)
             if change is not None:
@@ -108,7 +111,21 @@ def plan(profile: LoadedProfile, settings: Settings) -> Plan:
         if current.get(key) != wanted:
             change = Change("unit", key, key not in current, {key: (current.get(key), wanted)})
             result.changes.append((None, change, {}))
+    _plan_locale(profile, result)
     return result
+
+
+def _plan_locale(profile: LoadedProfile, result: Plan) -> None:
+    """Add the locale's change to result, refusing one that cannot be written."""
+    written = locale.current_locale()
+    wanted = locale.wanted_locale(profile.data)
+    changed = {k: (written.get(k), v) for k, v in wanted.items() if written.get(k) != v}
+    if not changed:
+        return
+    problem = locale.writable()
+    if problem:
+        raise profile.error(("locale",), f"cannot be applied: {problem}")
+    result.changes.append((None, Change("locale", "box", not written, changed), {}))
 
 
 def _phone_conflicts(profile: LoadedProfile) -> None:
@@ -156,8 +173,11 @@ def apply(result: Plan, settings: Settings) -> str:
         except ProfileError as again:
             log.warning("the engine refused the configuration from before the profile: %s", again)
         raise
-    if any(section is None for section, _, _ in result.changes):
-        unit.write_unit(settings, result.profile.data, result.profile.source)
+    profile = result.profile  # the record names the profile applied last, and its hash
+    unit.write_unit(settings, profile.data, profile.source, profile.sha256)
+    if any(change.label == "locale" for section, change, _ in result.changes if section is None):
+        locale.write_locale(locale.wanted_locale(profile.data))
+        note = f"{note}; {RESTART_NOTE}" if note else RESTART_NOTE
     return note
 
 

@@ -20,6 +20,9 @@ COLOUR = r"^#[0-9a-fA-F]{6}$"
 HOSTNAME = r"^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"
 ARGON2 = r"^\$argon2(id|i|d)\$"
 LOGO = r"^data:image/(png|svg\+xml|jpeg);base64,[A-Za-z0-9+/=\s]+$"
+DISK_LABEL = r"^[A-Za-z0-9_.-]{1,16}$"
+CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+LANGUAGES = ("en", "zh_CN")  # the web UI's (web/i18n.py); prompts follow (zh_CN: zh)
 MAX_LOGO_CHARS = 400_000  # about 300 KB of image
 
 
@@ -47,11 +50,12 @@ def _int(minimum: int, maximum: int) -> dict[str, Any]:
     return {"type": "integer", "minimum": minimum, "maximum": maximum}
 
 
-PHONE = _obj(
+# A phone of null (or none at all) takes the agent's desk phone off (manager: the diff shows it).
+PHONE = {**_obj(
     {"mac": _text(MAC), "vendor": {"enum": ["yealink", "grandstream", "fanvil", "snom", "poly"]},
      "model": _text(max_length=64)},
     ("mac", "vendor"),
-)  # fmt: skip
+), "type": ["object", "null"]}  # fmt: skip
 AGENT = _obj(
     {"extension": _text(EXTENSION), "name": _text(max_length=64),
      "sip_password": _text(r"^\S{8,64}$"), "auto_ready": {"type": "boolean"},
@@ -81,6 +85,15 @@ HOURS = _obj(
                 "additionalProperties": _list(_text(r"^\d\d:\d\d-\d\d:\d\d$"))},
      "holidays": {"type": "array"}, "workdays": {"type": "array"}},
     ("name", "timezone"),
+)  # fmt: skip
+BACKUP = _obj(
+    {"target": {"enum": ["local", "usb", "sftp"]}, "path": _text(),
+     "label": _text(DISK_LABEL), "host": _text(max_length=253), "port": _int(1, 65535),
+     "user": _text(max_length=64), "host_key": _text(max_length=4000),
+     "key_file": _text(), "keep": _int(2, 365),
+     "frequency": {"enum": ["daily", "weekly", "monthly"]}, "at": _text(CLOCK),
+     "weekday": _int(0, 6), "day_of_month": _int(1, 28), "recordings": {"type": "boolean"}},
+    ("target",),
 )  # fmt: skip
 FLOW = _obj({"name": _text(NAME), "graph": {"type": "object"}}, ("name", "graph"))
 NUMBER = _obj(
@@ -113,9 +126,9 @@ SCHEMA: dict[str, Any] = {
             "business_hours": _list(HOURS),
             "ivr_flows": _list(FLOW),
             "numbers": _list(NUMBER),
-            "backup": _obj({"target": {"enum": ["local", "usb", "sftp"]}, "path": _text(),
-                            "host": _text(max_length=253), "user": _text(max_length=64),
-                            "keep": _int(1, 365)}, ("target",)),
+            "backup": BACKUP,
+            "locale": _obj({"timezone": _text(max_length=64),
+                            "language": {"enum": list(LANGUAGES)}}),
         },
         ("version", "unit"),
     ),

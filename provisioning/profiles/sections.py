@@ -100,18 +100,21 @@ class Hours(ModelSection):
 
 
 class Agents(ModelSection):
-    """Agents, with their desk phone; a new agent without a SIP password gets a random one."""
+    """Agents, with their desk phone; a new agent without a SIP password gets a random one.
+
+    An agent whose entry has no phone (or `phone: null`) has none: a phone the box
+    had is taken off (its MAC no longer gets a config file), and the diff shows it.
+    """
 
     label, section, key, model = "agent", "agents", "extension", Agent
     secrets = frozenset({"sip_password"})
 
     def fields(self, item: dict[str, Any]) -> Fields:
-        """Flatten the phone into the phone_* columns."""
+        """Flatten the phone into the phone_* columns (all empty without a phone)."""
         fields = {k: v for k, v in item.items() if k not in ("extension", "phone")}
-        phone = item.get("phone")
-        if phone:
-            fields.update(phone_mac=normalise_mac(phone["mac"]), phone_vendor=phone["vendor"],
-                          phone_model=phone.get("model", ""))  # fmt: skip
+        phone = item.get("phone") or {"mac": "", "vendor": ""}
+        fields.update(phone_mac=normalise_mac(phone["mac"]), phone_vendor=phone["vendor"],
+                      phone_model=phone.get("model", ""))  # fmt: skip
         return fields
 
     def write(self, key: str, fields: Fields, exists: bool) -> None:
@@ -204,7 +207,11 @@ class Numbers(Section):
 
 
 class Admin(Section):
-    """The bootstrap admin: a web user with the admin role and the profile's password hash."""
+    """The bootstrap admin: a web user with the admin role and the profile's password hash.
+
+    With a `locale` section, the admin's language is the box's (a user's own language
+    comes before the box's default in the web UI).
+    """
 
     label, section, key = "admin", "admin", "username"
     secrets = frozenset({"password_hash"})
@@ -214,12 +221,16 @@ class Admin(Section):
         admin = data.get("admin")
         if not admin:
             return {}
-        return {admin["username"]: {"role": "admin", "password_hash": admin["password_hash"]}}
+        fields = {"role": "admin", "password_hash": admin["password_hash"]}
+        language = (data.get("locale") or {}).get("language")
+        return {admin["username"]: {**fields, "language": language} if language else fields}
 
     def current(self, key: str) -> Fields | None:
-        """Return the user's role and hash."""
+        """Return the user's role, hash and language."""
         user = User.get_or_none(User.username == key)
-        return None if user is None else {"role": user.role, "password_hash": user.password_hash}
+        if user is None:
+            return None
+        return {"role": user.role, "password_hash": user.password_hash, "language": user.language}
 
     def write(self, key: str, fields: Fields, exists: bool) -> None:
         """Create or update the user."""
@@ -235,3 +246,4 @@ class Admin(Section):
 
 # In the order they are written: what a later section names exists by then.
 SECTIONS: list[Section] = [Admin(), Trunks(), Hours(), Agents(), Queues(), Flows(), Numbers()]
+# The backup section (provisioning/profiles/backup_section.py) is added by the manager.

@@ -1,7 +1,7 @@
-"""The unit's own record: identity, network, backup target and branding, in <var>/unit.json.
+"""The unit's own record: identity, network and branding, in <var>/unit.json.
 
 These are not store tables: the OS layer (the Ansible roles, the image's first
-boot) reads identity, network and backup target from this file, and the web UI
+boot) reads identity and network from this file, and the web UI
 reads the branding (name, colours, the logo written beside it as
 <var>/branding/logo.<ext>).  It is written atomically, like every state file.
 """
@@ -37,9 +37,16 @@ def read_unit(settings: Settings) -> dict[str, Any]:
     return document if isinstance(document, dict) else {}
 
 
-def wanted_unit(data: dict[str, Any]) -> dict[str, Any]:
-    """Return the record a profile asks for (the logo as its type and SHA-256)."""
-    unit: dict[str, Any] = {key: data[key] for key in ("unit", "network", "backup") if key in data}
+def wanted_unit(data: dict[str, Any], sha256: str = "") -> dict[str, Any]:
+    """Return the record a profile asks for (the logo as its type and SHA-256).
+
+    sha256 (the profile text's) is recorded as profile_sha256: the unit's reports name
+    the profile it runs.
+    """
+    # The backup section is the store's backup target and schedule (backup_section.py).
+    unit: dict[str, Any] = {key: data[key] for key in ("unit", "network") if key in data}
+    if sha256:
+        unit["profile_sha256"] = sha256
     branding = dict(data.get("branding") or {})
     logo = branding.pop("logo", None)
     if logo:
@@ -52,10 +59,10 @@ def wanted_unit(data: dict[str, Any]) -> dict[str, Any]:
     return unit
 
 
-def write_unit(settings: Settings, data: dict[str, Any], source: str) -> None:
+def write_unit(settings: Settings, data: dict[str, Any], source: str, sha256: str = "") -> None:
     """Write the unit's record and the logo from a profile; keep what it does not name."""
     applied_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    record = {**read_unit(settings), **wanted_unit(data), "profile": source,
+    record = {**read_unit(settings), **wanted_unit(data, sha256), "profile": source,
               "applied_at": applied_at}  # fmt: skip
     logo = (data.get("branding") or {}).get("logo")
     if logo:

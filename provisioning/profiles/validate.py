@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import zoneinfo
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,6 +96,8 @@ def _cross_problems(profile: LoadedProfile) -> Iterator[ProfileError]:
     yield from _admin(profile)
     yield from _logo(profile)
     yield from _network(profile)
+    yield from _backup(profile)
+    yield from _locale(profile)
     yield from _hours(profile)
     yield from _flows(profile)
     yield from _macs(profile)
@@ -163,6 +166,36 @@ def _network(profile: LoadedProfile) -> Iterator[ProfileError]:
         for key in ("address", "gateway"):
             if key not in network:
                 yield profile.error(("network",), f"a static network needs '{key}'")
+
+
+BACKUP_NEEDS = {"local": ("path",), "usb": ("label",), "sftp": ("host", "user", "path", "host_key")}
+
+
+def _backup(profile: LoadedProfile) -> Iterator[ProfileError]:
+    """Yield what the backup target lacks for its kind, a relative folder, a bad host key."""
+    backup = profile.data.get("backup") or {}
+    kind = backup.get("target", "")
+    for key in BACKUP_NEEDS.get(kind, ()):
+        if not backup.get(key):
+            yield profile.error(("backup",), f"a {kind} backup target needs '{key}'")
+    if kind == "local" and backup.get("path") and not backup["path"].startswith("/"):
+        yield profile.error(("backup", "path"), "must be an absolute path on the box")
+    if kind == "sftp" and backup.get("host_key"):
+        from appliance.backup.targets.base import TargetUnavailable
+        from appliance.backup.targets.sftp import parse_host_key  # paramiko: only when needed
+
+        try:
+            parse_host_key(backup["host_key"])
+        except TargetUnavailable as exc:
+            yield profile.error(("backup", "host_key"), f"is not an SSH public host key ({exc})")
+
+
+def _locale(profile: LoadedProfile) -> Iterator[ProfileError]:
+    """Yield a time zone the box does not know."""
+    timezone = (profile.data.get("locale") or {}).get("timezone")
+    if timezone is not None and timezone not in zoneinfo.available_timezones():
+        yield profile.error(("locale", "timezone"), f"{timezone!r} is not a known time zone "
+                            "(a name like Asia/Shanghai)")  # fmt: skip
 
 
 def _hours(profile: LoadedProfile) -> Iterator[ProfileError]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -112,3 +114,19 @@ def test_the_first_boot_hook_applies_a_signed_profile(box: Box, tmp_path: Path) 
         applied = box.run([str(HOOK)])
     assert applied.returncode == 0, applied.stderr
     assert "zero-touch: applied" in applied.stdout and "unit provisioned" in applied.stdout
+
+
+def test_report_prints_the_units_report_for_the_playbook(box: Box) -> None:
+    """`provision report --json`: the report the job sends, valid, naming the applied profile."""
+    from provisioning.unit_report.schema import problem
+
+    assert box.callbox("provision", "apply", "--yes", str(EXAMPLE)).returncode == 0
+    shown = box.callbox("provision", "report", "--json")
+    assert shown.returncode == 0, shown.stderr
+    report = json.loads(shown.stdout)
+    assert problem(report) is None
+    assert (report["serial"], report["hostname"]) == ("CB-2026-000123", "acme-callbox-01")
+    assert report["unit"]["profile_sha256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+    assert report["unit"]["name"] == "ACME Telecom" and report["agents_logged_in"] == 0
+    human = box.callbox("provision", "report")
+    assert human.returncode == 0 and "unit CB-2026-000123 (acme-callbox-01)" in human.stdout

@@ -74,7 +74,7 @@ def session_or_token_required(view: F) -> F:
     return cast(F, wrapped)
 
 
-ROLES = ("admin", "supervisor", "agent")
+ROLES = ("admin", "supervisor", "agent", "reseller")  # reseller: web/reseller/confine.py
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

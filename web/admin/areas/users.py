@@ -29,7 +29,8 @@ def _password(value: str) -> str:
 
 def _roles() -> list[tuple[str, str]]:
     """Return the roles with their names."""
-    names = {"admin": _("Administrator"), "supervisor": _("Supervisor"), "agent": _("Agent")}
+    names = {"admin": _("Administrator"), "supervisor": _("Supervisor"), "agent": _("Agent"),
+             "reseller": _("Reseller")}  # fmt: skip
     return [(role, names[role]) for role in ROLES]
 
 
