@@ -10,7 +10,15 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
-from appliance.jobs import backups, heartbeat, reports, retention, rollups, scheduled_dials
+from appliance.jobs import (
+    backups,
+    campaign_schedule,
+    heartbeat,
+    reports,
+    retention,
+    rollups,
+    scheduled_dials,
+)
 
 log = logging.getLogger("callbox.scheduler")
 
@@ -27,6 +35,8 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
         ("rollups", rollups.refresh_rollups, rollups.INTERVAL_SECONDS, None),
         ("scheduled-dials", scheduled_dials.dial_due, scheduled_dials.INTERVAL_SECONDS, now),
         ("backups", backups.run_due_backups, backups.INTERVAL_SECONDS, None),
+        ("campaign-schedule", campaign_schedule.apply_schedules,
+         campaign_schedule.INTERVAL_SECONDS, now),
     ]  # fmt: skip
     for job_id, function, seconds, first in jobs:
         extra = {"next_run_time": first} if first is not None else {}
