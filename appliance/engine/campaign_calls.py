@@ -102,7 +102,7 @@ class Live:
     """A campaign's live figures, read on the engine thread for one tick."""
 
     ready_agents: tuple[str, ...] = ()
-    busy_agents: int = 0
+    busy_agents: int = 0  # answered calls: with an agent, being given one, or in a flow
     in_flight: int = 0  # placed, not yet answered
     contacts: frozenset[int] = field(default_factory=frozenset)  # contacts with a call now
     free_channels: int = 0
@@ -124,7 +124,7 @@ class CampaignCalls:
         mine = [c for c in self.calls.values() if c.dial.campaign_id == campaign_id]
         pool = agents or self.members(queue_name)
         ready = tuple(ext for ext in pool if self._free(ext))
-        busy = sum(1 for c in mine if c.agent)
+        busy = sum(1 for c in mine if c.answered_at is not None and c.outcome is None)
         ringing = sum(1 for c in mine if c.answered_at is None)
         contacts = frozenset(c.dial.contact_id for c in mine)
         return Live(ready, busy, ringing, contacts, self.free_channels(), len(mine))

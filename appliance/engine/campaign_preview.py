@@ -127,7 +127,7 @@ class PreviewCommands:
     def _start(self, dial: Dial, attempt: int, queue: str) -> str:
         """Ring the agent's phone for the contact and follow the call (engine thread)."""
         board = self.runner.board
-        started = board.clicks.start(dial.agent, dial.number, "campaign")
+        started = board.clicks.start(dial.agent, dial.number, "campaign", dial.caller_id)
         placed = Placed(attempt, str(started["call_id"]), (dial.agent,), queue)
         board.campaigns.watch_preview(dial, placed, dial.agent)
         return placed.call_id

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.dialer.campaign import CampaignState, Dial
 from appliance.dialer.const import CampaignStatus, Mode, Outcome
+from appliance.dialer.retry import STANDARD
 from appliance.dialer.selection import next_calls
 from appliance.dialer.stats import PacingStats
 from appliance.engine.campaign_calls import Ended, Live, Placed
@@ -59,6 +60,11 @@ class CampaignRunner:
 
     def _run(self) -> None:
         """Tick until the engine stops; a failing tick is logged and the next one tried."""
+        try:
+            with self.lock:
+                close_interrupted(time.time())
+        except Exception:
+            log.exception("closing the attempts of an earlier engine failed")
         while not self.stopping.wait(TICK_SECONDS):
             try:
                 with self.lock:
@@ -99,9 +105,12 @@ class CampaignRunner:
         if spec.mode is Mode.AGENTLESS and spec.flow not in self._flows():
             log.error("campaign %s: flow %r is not active; nothing dialled", row.name, spec.flow)
             return
+        free = live.free_channels
+        if spec.max_channels:  # the campaign's own ceiling, whatever its mode
+            free = min(free, max(0, spec.max_channels - live.calls))
         state = CampaignState(
             spec, campaigns.due_contacts(row, now), campaigns.StoreDnc(), self.stats_of(row),
-            live.ready_agents, live.busy_agents, (), live.in_flight, live.free_channels,
+            live.ready_agents, live.busy_agents, (), live.in_flight, free,
             live.contacts | ended,
         )  # fmt: skip
         for dial in next_calls(state, now):
@@ -167,3 +176,22 @@ def _left_to_try(row: Campaign) -> bool:
         (ScheduledCallback.campaign == row) & ScheduledCallback.done_at.is_null()
     )
     return open_contacts.exists() or waiting.exists()
+
+
+def close_interrupted(now: float) -> int:
+    """End the attempts an earlier engine left open (it stopped or died mid-call); return how many.
+
+    Their calls are gone with that engine (closed `interrupted` by the recovery), so
+    each counts as `failed` and its contact is retried as the campaign's policy says.
+    """
+    closed = 0
+    for attempt in DialAttempt.select().where(DialAttempt.ended_at.is_null()):
+        try:
+            policy = campaigns.campaign_for(attempt.campaign).retry
+        except ValueError:  # its settings no longer read: the standard policy
+            policy = STANDARD
+        campaigns.attempt_ended(attempt, Outcome.FAILED, now, policy)
+        closed += 1
+    if closed:
+        log.warning("%d campaign attempt(s) cut by an engine stop closed as failed", closed)
+    return closed

@@ -235,3 +235,26 @@ def test_commands_refuse_clearly_and_keep_the_status_rule(box: Box) -> None:
     with pytest.raises(ControlError) as refused:
         box.control.call("campaign.start", campaign=row.name)
     assert refused.value.error_id == "bad-move" and "stopped" in str(refused.value)
+
+
+def test_a_preview_record_is_dialled_from_the_agents_phone(box: Box) -> None:
+    row = campaign("预览外呼", "preview", [ANSWERS], queue="sales", caller_id="075586000000")
+    box.control.call("campaign.start", campaign=row.name)
+    with carrier(box, 1, ring_ms=300) as (far, trace), box.agent("1004", talk_ms=1000) as phone:
+        held = box.control.call("campaign.preview_next", agent="1004")
+        placed = box.control.call("campaign.preview_dial", agent="1004",
+                                  contact=held["contact"]["id"])  # fmt: skip
+        phone.read_until("incoming", 10)  # the agent's own phone rings first
+        phone.read_until("disconnected", 15)
+        wait_for(lambda: far.poll() is not None, 10, "the carrier's call to end")
+    made = wait_for(lambda: attempts(row)[0].outcome and attempts(row), 10, "the outcome")
+    assert [(a.id, a.call_id, a.agent, a.outcome) for a in made] == [
+        (placed["attempt"], placed["call_id"], "1004", "connected")
+    ]
+    assert "P-Asserted-Identity: <sip:075586000000@" in trace.read_text()
+    event = next(e for e in box.events(placed["call_id"]) if e["kind"] == "campaign.connected")
+    assert event["data"]["agent"] == "1004" and event["data"]["attempt"] == placed["attempt"]
+    box.control.call("campaign.disposition", agent="1004", attempt=placed["attempt"],
+                     disposition="已回访")  # fmt: skip
+    assert contacts(row) == {e164(ANSWERS): (1, "connected", True)}
+    wait_for(lambda: Campaign.get_by_id(row.id).status == "finished", 5, "the end")
