@@ -81,7 +81,7 @@ class CampaignRunner:
     def tick(self, now: float) -> None:
         """Write the calls that ended, then place each running campaign's next calls."""
         rows = list(Campaign.select().where(Campaign.status == CampaignStatus.RUNNING.value))
-        live = self.on_engine(functools.partial(self._live_all, rows))
+        live = self.on_engine(functools.partial(self.live_all, rows))
         ended_contacts = self.record_ends()
         for row in rows:
             try:
@@ -89,7 +89,7 @@ class CampaignRunner:
             except ValueError as exc:  # its settings no longer read (a schedule deleted…)
                 log.error("campaign %s not dialled: %s", row.name, exc)
 
-    def _live_all(self, rows: Iterable[Campaign]) -> dict[int, Live]:
+    def live_all(self, rows: Iterable[Campaign]) -> dict[int, Live]:
         """Return every campaign's live figures (engine thread)."""
         return {r.id: self.board.campaigns.live(r.id, tuple(r.agents), r.queue) for r in rows}
 
