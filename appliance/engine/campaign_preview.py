@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from appliance.dialer.campaign import CampaignState, Dial
 from appliance.dialer.const import CampaignStatus, Mode
 from appliance.dialer.selection import next_calls
-from appliance.engine.campaign_calls import Placed
+from appliance.engine.campaign_records import Placed
 from appliance.engine.control import CommandError
 from appliance.store import campaigns
 from appliance.store.models import Campaign, CampaignContact

@@ -29,7 +29,7 @@ from appliance.dialer.const import CampaignStatus, Mode, Outcome
 from appliance.dialer.retry import STANDARD
 from appliance.dialer.selection import next_calls
 from appliance.dialer.stats import PacingStats
-from appliance.engine.campaign_calls import Ended, Live, Placed
+from appliance.engine.campaign_records import Ended, Live, Placed
 from appliance.engine.session import new_call_id
 from appliance.store import campaigns
 from appliance.store.models import Campaign, CampaignContact, DialAttempt, ScheduledCallback

@@ -9,7 +9,7 @@ from store_support import settings, store
 
 from appliance.dialer.campaign import Dial
 from appliance.dialer.const import Mode
-from appliance.engine.campaign_calls import outcome_of
+from appliance.engine.campaign_records import outcome_of
 from appliance.engine.campaign_runner import close_interrupted
 from appliance.store.campaigns import attempt_started, create_campaign, import_contacts
 from appliance.store.models import CampaignContact, DialAttempt
