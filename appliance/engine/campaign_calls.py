@@ -243,6 +243,8 @@ class CampaignCalls:
             return
         graph, version = found
         session.route = Route(call.dial.number, "ivr", call.placed.flow, graph, version)
+        data = {"flow": call.placed.flow, "version": version}
+        self.board.emit(session, "campaign.flow", data)  # the CDR's answer (callflow/cdr.py)
         self.board.ivr.start_route(session)
 
     # --- the end ---------------------------------------------------------------------------

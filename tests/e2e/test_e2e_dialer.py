@@ -196,6 +196,9 @@ def test_an_agentless_survey_campaign_stores_the_answers(box: Box, prompts: Path
         (made[0].call_id, "满意度", "rate", 4)
     ]
     assert contacts(row) == {e164(KEYS): (1, "connected", True)}
+    cdr = wait_for(lambda: [c for c in box.cdrs() if c["call_id"] == made[0].call_id], 10, "CDR")[0]
+    assert (cdr["direction"], cdr["outcome"]) == ("outbound", "answered")
+    assert cdr["talk_seconds"] > rate  # from entering the flow to the box's goodbye
 
 
 def test_commands_refuse_clearly_and_keep_the_status_rule(box: Box) -> None:
