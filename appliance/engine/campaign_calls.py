@@ -189,11 +189,20 @@ class CampaignCalls:
         )
 
     def _pick(self, call: CampaignCall) -> str | None:
-        """Return the free agent who has waited longest (the one named, for a callback)."""
+        """Return the free agent who has waited longest (the one named, for a callback).
+
+        An agent a callback in flight is kept for is left to it: their contact may
+        answer a moment later and must find them free.
+        """
         pool = (call.dial.agent,) if call.dial.agent else call.placed.agents
         pool = pool or self.members(call.placed.queue)
-        free = [self.board.acd.agents[ext] for ext in pool if self._free(ext)]
+        kept = set() if call.dial.agent else self._kept_for_callbacks()
+        free = [self.board.acd.agents[ext] for ext in pool if ext not in kept and self._free(ext)]
         return min(free, key=lambda a: a.idle_since).extension if free else None
+
+    def _kept_for_callbacks(self) -> set[str]:
+        """Return the agents named by callbacks still waiting for theirs."""
+        return {c.dial.agent for c in self.calls.values() if c.dial.agent and not c.agent}
 
     def _ring(self, session: CallSession, extension: str) -> None:
         """Reserve an agent and ring their phone for the contact."""

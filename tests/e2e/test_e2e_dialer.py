@@ -23,7 +23,7 @@ from dtmf_pcap import ENGINE_EVENT_TYPE, retyped_digit
 from appliance import demo
 from appliance.engine.control import ControlError
 from appliance.prompts.manager import prompt_path
-from appliance.store.campaigns import create_campaign, import_contacts
+from appliance.store.campaigns import create_campaign, import_contacts, schedule_callback
 from appliance.store.models import (
     Campaign,
     CampaignContact,
@@ -261,3 +261,20 @@ def test_a_preview_record_is_dialled_from_the_agents_phone(box: Box) -> None:
                      disposition="已回访")  # fmt: skip
     assert contacts(row) == {e164(ANSWERS): (1, "connected", True)}
     wait_for(lambda: Campaign.get_by_id(row.id).status == "finished", 5, "the end")
+
+
+def test_a_due_callback_is_dialled_first_and_goes_to_its_agent(box: Box) -> None:
+    row = campaign("回拨", "progressive", [ANSWERS, "13900139001"], queue="support")
+    kept = CampaignContact.get(CampaignContact.number == e164(ANSWERS))
+    schedule_callback(kept, time.time() - 1, agent="1002", note="约好下午")
+    with carrier(box, 2, ring_ms=300) as (far, _):
+        with box.agent("1002", talk_ms=1000), box.agent("1001", talk_ms=1000):
+            box.control.call("campaign.start", campaign=row.name)
+            wait_for(lambda: Campaign.get_by_id(row.id).status == "finished", 20, "the end")
+        wait_for(lambda: far.poll() is not None, 10, "the carrier's last call")
+    made = attempts(row)
+    assert [(a.number, a.agent, a.outcome) for a in made] == [
+        (e164(ANSWERS), "1002", "connected"),  # the callback first, for its agent
+        (e164("13900139001"), "1001", "connected"),  # the other ready agent
+    ]
+    assert ScheduledCallback.get(ScheduledCallback.contact == kept).done_at is not None
