@@ -182,8 +182,8 @@ class CampaignCalls:
             return
         else:
             session.state = "queued"
-            if session.music is None:
-                self.board.desk.start_music(session)
+        if session.music is None:  # while an agent rings or one is awaited
+            self.board.desk.start_music(session)
         session.timers.append(
             self.board.reactor.call_later(CHECK_SECONDS, lambda: self._seek_agent(session, call))
         )
