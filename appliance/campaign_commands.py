@@ -1,4 +1,4 @@
-"""`callbox campaign create | import | list | start | pause | stop | dnc`: campaigns on the store.
+"""`callbox campaign create | import | list | start | pause | stop | times | dnc`: campaigns.
 
 Start, pause and stop set the status the engine's dialer acts on; they need no engine
 running.  Every refusal is one line naming the fault (exit status 2).
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -17,15 +19,11 @@ from appliance.config import Settings, load
 from appliance.dialer.const import CampaignStatus, Mode
 from appliance.dialer.exceptions import CampaignError
 from appliance.dialer.importing import Mapping
+from appliance.dialer.moves import check_move
 from appliance.dialer.windows import parse_window
 
 F = TypeVar("F", bound=Callable[..., Any])
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MOVES = {  # status -> the statuses it may be reached from
-    CampaignStatus.RUNNING: {CampaignStatus.DRAFT, CampaignStatus.PAUSED},
-    CampaignStatus.PAUSED: {CampaignStatus.RUNNING},
-    CampaignStatus.STOPPED: {CampaignStatus.DRAFT, CampaignStatus.RUNNING, CampaignStatus.PAUSED},
-}
 
 
 def refusals(func: F) -> F:
@@ -141,8 +139,7 @@ def _move(name: str, status: CampaignStatus) -> None:
 
     _open()
     row = _campaign(name)
-    if CampaignStatus(row.status) not in MOVES[status]:
-        raise CampaignError(f"campaign {name!r} is {row.status}; it cannot be made {status}")
+    check_move(name, row.status, status)  # a ValueError: one line, exit status 2
     if status is CampaignStatus.RUNNING:
         campaigns.campaign_for(row)  # its settings still read (a holiday schedule deleted…)
     campaigns.set_status(row, status)
@@ -171,6 +168,46 @@ def pause(name: str) -> None:
 def stop(name: str) -> None:
     """Stop campaign NAME for good."""
     _move(name, CampaignStatus.STOPPED)
+
+
+@campaign.command("times")
+@click.argument("name")
+@click.option("--start-at", default="", help="When the scheduler starts it: YYYY-MM-DD HH:MM.")
+@click.option("--stop-at", default="", help="When the scheduler pauses it: YYYY-MM-DD HH:MM.")
+@click.option("--clear", is_flag=True, help="Forget both times first.")
+@refusals
+def times(name: str, start_at: str, stop_at: str, clear: bool) -> None:
+    """Set when campaign NAME is started and paused by the scheduler (the box's time zone)."""
+    settings = _open()
+    zone = ZoneInfo(settings.timezone)
+    row = _campaign(name)
+    if clear:
+        row.start_at = row.stop_at = None
+    if start_at:
+        row.start_at = _moment(start_at, zone)
+    if stop_at:
+        row.stop_at = _moment(stop_at, zone)
+    if row.start_at is not None and row.stop_at is not None and row.stop_at <= row.start_at:
+        raise CampaignError("the stop time must come after the start time")
+    row.save()
+    click.echo(f"campaign {name}: start {_shown(row.start_at, zone)}, "
+               f"stop {_shown(row.stop_at, zone)} ({settings.timezone})")  # fmt: skip
+
+
+def _moment(text: str, zone: ZoneInfo) -> float:
+    """Return the UNIX time of "YYYY-MM-DD HH:MM" on a zone's clock; refuse anything else."""
+    try:
+        local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise CampaignError(f"{text!r} is not a time: use YYYY-MM-DD HH:MM") from None
+    return local.replace(tzinfo=zone).timestamp()
+
+
+def _shown(moment: float | None, zone: ZoneInfo) -> str:
+    """Return a stored time as the command shows it ("-" for none)."""
+    if moment is None:
+        return "-"
+    return datetime.fromtimestamp(moment, zone).strftime("%Y-%m-%d %H:%M")
 
 
 @campaign.command("dnc")

@@ -15,7 +15,9 @@ agent} (a phone's call out), ``dial.ringing`` {agent} / ``dial.answered`` (click
 extension to extension: ``internal.ringing`` {agent} / ``internal.answered`` {agent} (the
 callee; a call it forwards out on a trunk is answered by ``outbound.answered``);
 ``survey.started`` {node, agent, queue} (the
-agent hung up and the caller stays for a survey: talk ends there).
+agent hung up and the caller stays for a survey: talk ends there); campaigns:
+``campaign.flow`` {flow, version} (an agentless campaign's contact entered its flow: the
+call is answered from there; a contact answered but dropped has no such event and no agent).
 
 For the report figures: ``call.held`` / ``call.resumed`` (hold time, left out of talk
 time), ``transfer.completed`` (the caller went on to another person) and
@@ -125,7 +127,7 @@ def _connected(by_kind: dict[str, Event]) -> Event | None:
     if "callback.dialing" in by_kind:  # a callback: the agent answers first, then the customer
         return by_kind.get("agent.answered") and by_kind.get("callback.answered")
     answers = ("agent.answered", "internal.answered", "external.answered", "outbound.answered")
-    for kind in (*answers, "dial.answered"):
+    for kind in (*answers, "dial.answered", "campaign.flow"):
         if kind in by_kind:
             return by_kind[kind]
     return None

@@ -11,6 +11,7 @@ its caller and the dialer its agent.  Runs on the engine thread.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from typing import TYPE_CHECKING, Any
@@ -53,10 +54,13 @@ class ClickToDial:
         self._plans: dict[str, OutboundCall] = {}  # call id -> the call out decided at the click
         self._left: dict[str, tuple[OutboundCall, list[TrunkPeer]]] = {}  # trunks not tried yet
 
-    def start(self, extension: str, number: str, via: str = "click-to-dial") -> dict[str, Any]:
+    def start(
+        self, extension: str, number: str, via: str = "click-to-dial", caller_id: str = ""
+    ) -> dict[str, Any]:
         """Ring the agent's phone for a call to number; raise CommandError if it cannot be.
 
-        via names what started the call in its `call.started` event.
+        via names what started the call in its `call.started` event; caller_id, when
+        given, is presented instead of the route's (a campaign's own number).
         """
         number = dialable(number)
         self._forget_ended()
@@ -73,6 +77,8 @@ class ClickToDial:
         plan = None if internal else self.board.dial_out.plan(extension, number)
         if isinstance(plan, Refused):
             raise CommandError("not-allowed", plan.reason)
+        if plan is not None and caller_id:
+            plan = dataclasses.replace(plan, caller_id=caller_id)
         session = self._session(extension, number, internal, via)
         if plan is not None:
             self._plans[session.call_id] = plan

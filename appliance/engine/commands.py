@@ -16,6 +16,7 @@ from appliance.callflow.const import AgentState
 from appliance.engine.broadcast_commands import BroadcastCommands
 from appliance.engine.call_commands import CallCommands
 from appliance.engine.callback import request_callback
+from appliance.engine.campaign_commands import CampaignCommands
 from appliance.engine.control import CommandError
 from appliance.engine.directory import load_directory
 from appliance.engine.flow_commands import FlowCommands
@@ -65,6 +66,7 @@ class Commands:
             **VoicemailCommands(engine.writer, engine.board.prompts).table,
             **BroadcastCommands(self._publish).table,
             **HealthCommands(engine).table,
+            **CampaignCommands(engine.dialer).table,
         }
 
     def dispatch(self, cmd: str, args: dict[str, Any]) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 from appliance.callflow.const import AgentState
 from appliance.config import Settings
+from appliance.engine.campaign_runner import CampaignRunner
 from appliance.engine.commands import Commands
 from appliance.engine.control import ControlServer
 from appliance.engine.directory import load_directory
@@ -51,6 +52,7 @@ class Engine:
         self.writer = EventWriter(self.database, self._publish)
         self.reactor = Reactor(settings)
         self.board = Switchboard(settings, self.reactor, self.writer)
+        self.dialer = CampaignRunner(self.board, self.stopping)  # campaigns' calls
         self.commands = Commands(self)
         self.contacts: dict[str, str] = {}
         self.mailer: Mailer | None = None  # voicemail by e-mail, when smtp.enabled
@@ -104,6 +106,7 @@ class Engine:
         self.board.lines.start(self.settings.boards)
         self.board.qualifier = TrunkQualifier(self.board, self.stopping)
         self.board.qualifier.start()
+        self.dialer.start()
         self.control = ControlServer(self.settings.engine.control_socket, self._dispatch)
         self.control.start()
         threading.Thread(target=self._poll_registrations, name="registrations", daemon=True).start()

@@ -23,6 +23,8 @@ from appliance.config import Settings
 from appliance.engine import call_waiting, dial_out, extension_calls
 from appliance.engine.board_lines import LineDesk
 from appliance.engine.busy_callbacks import BusyCallbackDesk
+from appliance.engine.campaign_calls import ROLE as CAMPAIGN_ROLE
+from appliance.engine.campaign_calls import CampaignCalls
 from appliance.engine.click_dial import CLICK_ROLES, ClickToDial
 from appliance.engine.dial_out import DialOut
 from appliance.engine.directory import Directory, Route
@@ -106,6 +108,7 @@ class Switchboard:
         self.qualifier: TrunkQualifier | None = None  # IP peers' OPTIONS (set by the manager)
         self.lines = LineDesk(self)  # board lines (started by the manager)
         self.gateway_lines = GatewayLines(self)  # gateways' FXO lines (sipgw), over SIP
+        self.campaigns = CampaignCalls(self)  # the calls campaigns place (campaign_calls.py)
 
     # --- set-up -------------------------------------------------------------------------
 
@@ -456,6 +459,8 @@ class Switchboard:
             return
         if leg.role == "caller" and session.state == "new":
             self.ivr.start_route(session)
+        elif leg.role == CAMPAIGN_ROLE and leg is session.caller:
+            self.campaigns.media_ready(session, leg)
         elif leg is session.agent_leg or leg.role in BRIDGED_ON_MEDIA or self._out_answered(leg):
             self.desk.bridge(session)
         elif session.role_of(leg):
@@ -476,6 +481,8 @@ class Switchboard:
             self.clicks.confirmed(session, leg)
         elif leg.role == "agent":
             self.desk.agent_answered(session, leg)
+        elif leg.role == CAMPAIGN_ROLE:
+            self.campaigns.answered(session, leg)
         elif session.role_of(leg) in ("consult", "third", "supervisor"):
             self.ops.leg_answered(session, leg)
         elif leg.role in OUTBOUND_ROLES:
@@ -484,6 +491,8 @@ class Switchboard:
             self.dial_out.confirmed(session, leg)
         elif leg.role == extension_calls.ROLE:
             self.extensions.confirmed(session, leg)
+        if session.call_id in self.campaigns.calls:  # an agent (or a preview's contact) answered
+            self.campaigns.agent_answered(session)
 
     def leg_transfer(self, leg: Leg, prm: pj.OnCallTransferRequestParam) -> None:
         """Take a phone's transfer request (REFER): parking is the one transfer taken."""
@@ -495,7 +504,7 @@ class Switchboard:
             self.features.digit(leg, digit)
             return
         session = self.sessions.get(leg.call_id)
-        if session is None or leg.role != "caller":
+        if session is None or leg.role not in ("caller", CAMPAIGN_ROLE):
             return
         self.emit(
             session,
@@ -522,6 +531,8 @@ class Switchboard:
         part = session.role_of(leg)
         if leg.role in CLICK_ROLES:  # click-to-dial: the agent's own phone and who they called
             self.clicks.ended(session, leg, code, reason)
+        elif leg.role == CAMPAIGN_ROLE:  # the contact a campaign called
+            self.campaigns.ended(session, leg, code, reason)
         elif leg.role in OUTBOUND_ROLES:  # an outside number a queue sent to, a callback's customer
             self.desk.trunk.ended(session, leg, code, reason)
         elif leg.role == dial_out.ROLE:  # a call out: a trunk tried, or the far end
@@ -569,6 +580,7 @@ class Switchboard:
         )
         self.writer.cdr(derive_cdr(session.call_id, session.events))
         self.disengage(session.call_id)
+        self.campaigns.finished(session)
         for leg in (session.caller, *session.released, session.agent_leg):
             if leg is not None:
                 self.writer.leg(self._leg_row(session, leg))

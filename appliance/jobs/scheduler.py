@@ -12,6 +12,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from appliance import config
 from appliance.jobs import (
     backups,
+    campaign_schedule,
     heartbeat,
     reports,
     retention,
@@ -35,6 +36,8 @@ def build_scheduler(settings: config.Settings) -> BlockingScheduler:
         ("rollups", rollups.refresh_rollups, rollups.INTERVAL_SECONDS, None),
         ("scheduled-dials", scheduled_dials.dial_due, scheduled_dials.INTERVAL_SECONDS, now),
         ("backups", backups.run_due_backups, backups.INTERVAL_SECONDS, None),
+        ("campaign-schedule", campaign_schedule.apply_schedules,
+         campaign_schedule.INTERVAL_SECONDS, now),
     ]  # fmt: skip
     if settings.provisioning.report_url:  # the first report a minute after start
         every = unit_report.interval_seconds(settings)

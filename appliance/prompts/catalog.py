@@ -125,6 +125,11 @@ PROMPTS: dict[str, dict[str, str]] = {
     "vm-saved": {"en": "Message saved.", "zh": "留言已保存。"},
     "vm-no-more-messages": {"en": "There are no more messages.", "zh": "没有更多留言了。"},
     "vm-goodbye": {"en": "Goodbye.", "zh": "再见。"},
+    # Campaigns (docs/dialer.md): an answered call no agent was free for hears this.
+    "campaign-dropped": {
+        "en": "Sorry, all our agents are busy. We will call you again later. Goodbye.",
+        "zh": "抱歉，座席正忙，我们稍后会再次致电。再见。",
+    },
 }
 
 # Numbers for announcements: num-0 … num-19, the tens, num-hundred (see callflow/say.py).

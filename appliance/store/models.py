@@ -644,6 +644,8 @@ class Campaign(BaseModel):
     max_channels = IntegerField(default=0)  # calls at once at most; 0: the trunk's limit
     created_at = DateTimeField(default=utcnow)
     started_at = DateTimeField(null=True)
+    start_at = FloatField(null=True)  # UNIX time the scheduler starts it; null: by hand
+    stop_at = FloatField(null=True)  # UNIX time the scheduler pauses it; null: by hand
     dispositions = JSONField(default=list)  # the agents' choices (m0041); []: the default set
 
 

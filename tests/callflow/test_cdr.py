@@ -123,3 +123,16 @@ def test_wrap_up_belongs_to_the_call_the_agent_was_last_on() -> None:
         state(130.0, "1002", "ready"),
     ]
     assert wrap_up_by_call(events) == {"c1": 15.0, "c2": 30.0}
+
+
+def test_an_agentless_campaign_call_is_answered_from_its_flow_and_a_drop_is_not() -> None:
+    out = ev("call.started", 100.0, **{"from": "", "to": "+8613800138001",
+                                        "direction": "outbound", "via": "campaign"})  # fmt: skip
+    survey = derive_cdr("c9", [out, ev("campaign.answered", 104.0),
+                               ev("campaign.flow", 104.1, flow="满意度", version=1),
+                               ev("call.ended", 120.1, by="system")])  # fmt: skip
+    assert (survey["outcome"], survey["talk_seconds"], survey["agent"]) == ("answered", 16.0, None)
+    dropped = derive_cdr("c10", [out, ev("campaign.answered", 104.0),
+                                 ev("campaign.dropped", 106.0),
+                                 ev("call.ended", 111.0, by="system")])  # fmt: skip
+    assert (dropped["outcome"], dropped["talk_seconds"]) == ("failed", 0.0)

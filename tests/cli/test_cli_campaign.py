@@ -33,6 +33,18 @@ def test_a_campaign_from_creation_to_stop(callbox: Runner, tmp_path: Path) -> No
     assert callbox("campaign", "pause", "回访").returncode == 0
     listed = callbox("campaign", "list").stdout.strip()
     assert listed == "回访\tpredictive\tpaused\t0/4 done\t0 attempts"
+    timed = callbox("campaign", "times", "回访", "--start-at", "2030-01-02 09:00",
+                    "--stop-at", "2030-01-02 18:30")  # fmt: skip
+    assert (
+        timed.stdout.strip() == "campaign 回访: start 2030-01-02 09:00, stop 2030-01-02 18:30 (UTC)"
+    )
+    backwards = callbox("campaign", "times", "回访", "--stop-at", "2030-01-02 08:00")
+    assert backwards.returncode == 2
+    assert backwards.stderr.strip() == "callbox: the stop time must come after the start time"
+    not_a_time = callbox("campaign", "times", "回访", "--start-at", "tomorrow")
+    assert not_a_time.stderr.strip() == "callbox: 'tomorrow' is not a time: use YYYY-MM-DD HH:MM"
+    cleared = callbox("campaign", "times", "回访", "--clear", "--stop-at", "2030-01-03 18:00")
+    assert cleared.stdout.strip() == "campaign 回访: start -, stop 2030-01-03 18:00 (UTC)"
     assert callbox("campaign", "stop", "回访").returncode == 0
     again = callbox("campaign", "start", "回访")
     assert again.returncode == 2

@@ -362,9 +362,13 @@ class Box:
     def sipp_uas(
         self, scenario: str, port: int, calls: int, extra: list[str], timeout: str = "30s"
     ) -> Iterator[tuple[subprocess.Popen[str], Path]]:
-        """Run a SIPp UAS (a carrier) on 127.0.0.1:port; yield it and its message trace."""
-        trace = self.var / f"far-end-{scenario}-{port}-{time.monotonic_ns()}.log"
-        args = ["sipp", "-sf", str(SCENARIOS / f"{scenario}.xml"), "-i", "127.0.0.1",
+        """Run a SIPp UAS (a carrier) on 127.0.0.1:port; yield it and its message trace.
+
+        scenario is a file of tests/scenarios by name, or a path ending in .xml.
+        """
+        path = scenario if scenario.endswith(".xml") else str(SCENARIOS / f"{scenario}.xml")
+        trace = self.var / f"far-end-{Path(path).stem}-{port}-{time.monotonic_ns()}.log"
+        args = ["sipp", "-sf", path, "-i", "127.0.0.1",
                 "-p", str(port), "-mp", str(self.next_rtp()), "-m", str(calls), "-nostdin",
                 "-timeout", timeout, "-timeout_error",
                 "-trace_msg", "-message_file", str(trace), *extra]  # fmt: skip

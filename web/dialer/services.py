@@ -11,8 +11,8 @@ from typing import Any, cast
 from peewee import fn
 from playhouse.shortcuts import model_to_dict
 
-from appliance.campaign_commands import MOVES  # the status rule the CLI applies too
 from appliance.dialer.const import CampaignStatus, Outcome
+from appliance.dialer.moves import MOVES  # the status rule the CLI and the engine apply too
 from appliance.engine.control import ControlError
 from appliance.store import campaigns as store
 from appliance.store.database import db
