@@ -81,6 +81,9 @@ def test_services_notify_restart_and_are_rate_limited(rendered: Path) -> None:
         "bin/callbox sip-edge"
     )
     assert unit(rendered / "callbox-engine.service")["Service"]["User"] == "callbox"
+    # /etc is read-only to the services but for the setup wizard's conf.d
+    assert services["web"]["ProtectSystem"] == "full"
+    assert services["web"]["ReadWritePaths"] == "/etc/callbox/conf.d"
 
 
 def test_first_boot_runs_once(rendered: Path) -> None:
