@@ -11,6 +11,7 @@ import pytest
 from helpers_ansible import REPO_ROOT, render, write
 
 from appliance.config import load
+from appliance.sipedge import render as kamailio_config
 
 SERVICES = ("kamailio", "engine", "web", "scheduler", "watchdog")
 
@@ -141,13 +142,16 @@ def test_a_malformed_network_is_refused_by_the_check(variants: dict[str, Path]) 
 def test_settings_listen_on_the_lan_and_use_the_given_address(variants: dict[str, Path]) -> None:
     out = variants["addressed"]
     settings = load(config_file=out / "callbox.yml", env={})
-    assert settings.sip.listen == settings.web.listen == "0.0.0.0"
-    assert settings.engine.listen == settings.engine.public_address == "192.168.5.5"
+    assert settings.web.listen == "0.0.0.0"
+    assert settings.sip.listen == settings.engine.listen == "192.168.5.5"  # Kamailio: no wildcard
+    assert settings.engine.public_address == "192.168.5.5"
     assert settings.sip.domain == "192.168.5.5"
     assert settings.paths.var == "/var/lib/callbox"
     assert settings.timezone == "Asia/Shanghai" and settings.web.workers == 3
+    assert "192.168.5.5:5060" in kamailio_config.render(settings)  # Kamailio takes them
 
 
 def test_without_an_address_the_engine_stays_on_loopback(rendered: Path) -> None:
     settings = load(config_file=rendered / "callbox.yml", env={})
-    assert settings.engine.listen == "127.0.0.1"  # gather_facts off: no address known
+    assert settings.engine.listen == settings.sip.listen == "127.0.0.1"  # no address known
+    assert "127.0.0.1:5060" in kamailio_config.render(settings)
