@@ -14,7 +14,7 @@ from web.context import STORE_KEY
 from web.health import services
 
 SERVICES = ["web", "engine", "kamailio", "scheduler", "watchdog", "store"]
-CONDITIONS = ["agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "trunks"]  # after
+CONDITIONS = ["agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "sipgw", "trunks"]  # after
 
 
 @pytest.fixture(autouse=True)
