@@ -14,7 +14,8 @@ from web.context import STORE_KEY
 from web.health import services
 
 SERVICES = ["web", "engine", "kamailio", "scheduler", "watchdog", "store"]
-CONDITIONS = ["agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "sipgw", "trunks"]  # after
+# the condition checks, after the services
+CONDITIONS = ["agents", "boards", "calls", "cpu", "disk", "memory", "outbound", "sipgw", "trunks"]
 
 
 @pytest.fixture(autouse=True)
