@@ -51,8 +51,8 @@ done
 [[ -z "$size" || "$size" =~ ^[0-9]+[KMGT]?$ ]] || die "--size $size: give a number with K, M, G or T"
 if [[ -n "$reseller_key" ]]; then
     [[ -f "$reseller_key" ]] || die "--reseller-key $reseller_key: no such file"
-    grep -q 'PUBLIC KEY' "$reseller_key" || [[ $(wc -c < "$reseller_key") -le 200 ]] \
-        || die "--reseller-key $reseller_key does not look like a public key"
+    grep -q 'BEGIN PUBLIC KEY' "$reseller_key" \
+        || die "--reseller-key $reseller_key is not a PEM public key (callbox provision keygen)"
 fi
 command -v mke2fs >/dev/null || "$repo/tools/install-debs.sh" e2fsprogs
 out=$(mkdir -p "$(dirname "$out")" && cd "$(dirname "$out")" && pwd)/$(basename "$out")
@@ -60,7 +60,10 @@ started=$SECONDS
 
 # The cache key: every file the image is made from, and the options.
 wheel=$(PYTHON=python3 "$repo/tools/pjsua2/build.sh")
-"$repo/tools/web-assets.sh"
+if ! git -C "$repo" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    say "$repo is not a git working tree: its files cannot be listed for the cache key; building"
+    use_cache=0
+fi
 key=$(
     cd "$repo"
     {
