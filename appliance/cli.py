@@ -1,5 +1,5 @@
 """The `callbox` command: init, migrate, run, doctor, prompt, forecast, rollups, setup-token,
-secrets, version; backup, hooks, health, factory-reset and upgrade from their packages.
+secrets, version; backup, hooks, health, factory-reset, upgrade and sip-edge from their packages.
 
 Every mistake a user can make (a malformed config, a port in use, a corrupt or newer
 database, a missing Debian package) ends as one line on stderr saying what is wrong
@@ -395,6 +395,7 @@ def _add_groups() -> None:
     from appliance.campaign_commands import campaign
     from appliance.health.commands import health
     from appliance.hooks.commands import factory_reset, hooks, wipe_data
+    from appliance.sipedge.commands import sip_edge
     from appliance.upgrade.commands import bundle_group, upgrade
     from provisioning.profiles.commands import provision
 
@@ -403,7 +404,7 @@ def _add_groups() -> None:
             if command.callback is not None:
                 command.callback = user_errors(command.callback)
         cli.add_command(group)
-    for command in (health, factory_reset, wipe_data, upgrade):
+    for command in (health, factory_reset, wipe_data, upgrade, sip_edge):
         assert command.callback is not None
         command.callback = user_errors(command.callback)
         cli.add_command(command)

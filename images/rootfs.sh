@@ -25,6 +25,8 @@ packages=(
     # what the playbook's roles install (Makefile's DEBS_RUN + firewall and logs)
     kamailio kamailio-sqlite-modules espeak-ng sox libsox-fmt-mp3 sqlite3
     nftables logrotate curl
+    # the pjsua2 wheel's libraries
+    libspeex1 libspeexdsp1 libgsm1 libopus0 libssl3 libuuid1 libstdc++6
 )
 
 say() { echo "rootfs: $*" >&2; }

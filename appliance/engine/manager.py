@@ -22,6 +22,7 @@ from appliance.engine.recovery import recover
 from appliance.engine.switchboard import Switchboard
 from appliance.engine.trunk_qualify import TrunkQualifier
 from appliance.health import alerts
+from appliance.health.notify import keep_alive_seconds, sd_notify
 from appliance.sipedge import registrations
 from appliance.store.manager import open_store
 from appliance.store.writer import EventWriter
@@ -117,10 +118,26 @@ class Engine:
             e.trunk_port,
             e.control_socket,
         )
+        self._notify_ready()
         try:
             self.reactor.run(self.stopping.is_set)
         finally:
             self._shutdown()
+
+    def _notify_ready(self) -> None:
+        """Tell systemd the engine is up; keep it told from the engine thread if it asks."""
+        sd_notify("READY=1")
+        period = keep_alive_seconds()
+        if period is not None:
+            self._keep_alive(period)
+
+    def _keep_alive(self, period: float) -> None:
+        """Send WATCHDOG=1 now and again in period seconds, on the engine thread.
+
+        Sent by a reactor timer, so systemd restarts an engine whose SIP loop is stuck.
+        """
+        sd_notify("WATCHDOG=1")
+        self.reactor.call_later(period, functools.partial(self._keep_alive, period))
 
     def _shutdown(self) -> None:
         """Hang up calls, let BYEs go out, write what is queued, free pjsua2."""

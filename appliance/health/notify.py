@@ -2,6 +2,9 @@
 
 systemd: a datagram "READY=1" at start and "WATCHDOG=1" every round to the socket in
 $NOTIFY_SOCKET (a path, or "@name" in the abstract namespace), as sd_notify does.
+The engine and the scheduler send the same two messages (systemd units of
+Type=notify with WatchdogSec, ansible/roles/systemd/); `keep_alive_seconds` tells them how
+often, from $WATCHDOG_USEC as sd_watchdog_enabled does.
 Hardware: when watchdog.hardware_device is set, the device is opened once and written
 every healthy round; a clean stop writes "V" (the magic close) so the timer stops
 instead of rebooting the box.
@@ -30,6 +33,19 @@ def sd_notify(message: str, environ: dict[str, str] | None = None) -> bool:
             log.warning("systemd notify %r failed: %s", message, exc)
             return False
     return True
+
+
+def keep_alive_seconds(environ: dict[str, str] | None = None) -> float | None:
+    """Return how often to send WATCHDOG=1 (half of WatchdogSec), or None if not asked."""
+    env = os.environ if environ is None else environ
+    pid = env.get("WATCHDOG_PID", "")
+    if pid and pid != str(os.getpid()):
+        return None  # the variable was meant for another process (a parent)
+    try:
+        usec = int(env.get("WATCHDOG_USEC", ""))
+    except ValueError:
+        return None
+    return usec / 2_000_000 if usec > 0 else None
 
 
 class HardwareWatchdog:

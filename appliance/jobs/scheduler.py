@@ -7,9 +7,11 @@ import signal
 from datetime import datetime, timedelta
 from types import FrameType
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from appliance import config
+from appliance.health.notify import sd_notify
 from appliance.jobs import backups, heartbeat, reports, retention, rollups, scheduled_dials
 
 log = logging.getLogger("callbox.scheduler")
@@ -47,6 +49,11 @@ def main() -> int:
         if scheduler.running:  # a second signal while stopping is not an error
             scheduler.shutdown(wait=False)
 
+    def _started(event: SchedulerEvent) -> None:
+        """Tell systemd the scheduler runs (heartbeat's WATCHDOG=1 keeps it told)."""
+        sd_notify("READY=1")
+
+    scheduler.add_listener(_started, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
