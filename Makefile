@@ -11,7 +11,9 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 DEBS_RUN   := kamailio kamailio-sqlite-modules espeak-ng sox libsox-fmt-mp3 sqlite3 python3-venv
 DEBS_BUILD := swig libspeex-dev libspeexdsp-dev libgsm1-dev libssl-dev libopus-dev \
               uuid-dev build-essential dpkg-dev
-DEBS_TEST  := sip-tester chromium openssh-server dosfstools \
+# ansible-core, nftables, vagrant: tests/ansible (syntax check, nft -c, vagrant validate);
+# mmdebstrap, qemu-system-x86, e2fsprogs: make image-test (build the image, boot it)
+DEBS_TEST  := sip-tester chromium openssh-server dosfstools ansible-core nftables vagrant \
               mmdebstrap qemu-system-x86 e2fsprogs
 
 # Two workers (pytest-xdist): every test takes its own free ports and folders, and the

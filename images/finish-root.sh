@@ -40,7 +40,10 @@ rm -f "$root/var/lib/dbus/machine-id"
 if [[ -d "$root/etc/ssh" ]]; then
     rm -f "$root"/etc/ssh/ssh_host_*
     mkdir -p "$root/etc/systemd/system/ssh.service.d"
-    printf '# Host keys are made on the first boot: the image carries none (images/finish-root.sh).\n[Service]\nExecStartPre=/usr/bin/ssh-keygen -A\n' \
+    # Debian's unit checks the configuration (sshd -t) first, which fails without keys:
+    # the keys are made before that check.
+    printf '%s\n' '# Host keys are made on the first boot: the image carries none (images/finish-root.sh).' \
+        '[Service]' 'ExecStartPre=' 'ExecStartPre=/usr/bin/ssh-keygen -A' 'ExecStartPre=/usr/sbin/sshd -t' \
         > "$root/etc/systemd/system/ssh.service.d/callbox-host-keys.conf"
 fi
 

@@ -14,7 +14,7 @@ seconds=${5:?}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 deb() { dpkg-query --admindir="$root/var/lib/dpkg" -W -f '${Version}' "$1" 2>/dev/null || echo ""; }
-commit=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo "")
+commit=$(git -C "$repo" rev-parse --verify -q HEAD 2>/dev/null || echo "")
 if [[ -n "$commit" ]] && [[ -n "$(git -C "$repo" status --porcelain 2>/dev/null)" ]]; then
     commit="$commit+changes"
 fi

@@ -92,7 +92,8 @@ class ImageVM:
         net = ",".join(["user", "id=net0", "restrict=on", *(f.rule() for f in self.forwards)])
         args = [
             binary, *accel, "-smp", "2", "-m", str(self.memory_mb),
-            "-display", "none", "-monitor", "none", "-serial", f"file:{self.console}",
+            "-display", "none", "-vga", "none", "-monitor", "none",
+            "-serial", f"file:{self.console}",
             "-no-reboot", "-kernel", str(self.image_dir / "vmlinuz"),
             "-initrd", str(self.image_dir / "initrd.img"),
             "-append", "root=/dev/vda console=ttyS0 panic=-1",
