@@ -3,16 +3,20 @@
 # and initrd to boot it directly (QEMU -kernel/-initrd, or a boot loader you bring).
 #
 #   images/build.sh [--out DIR] [--size SIZE] [--reseller-key PUB] [--no-cache]
+#                   [-- ANSIBLE_PLAYBOOK_OPTIONS...]
 #
 #   --out DIR           where disk.img, vmlinuz, initrd.img and manifest.json go
 #                       (default images/out; replaced when the build succeeds)
 #   --size SIZE         the file system's size, as mke2fs takes it (default: what the root
-#                       holds plus half again and 512M, at least 2G); grow it on the disk
-#                       with resize2fs after writing it to a larger partition
+#                       holds plus a quarter and 2G: the box wants 1G free); grow it on the
+#                       disk with resize2fs after writing it to a larger partition
 #   --reseller-key PUB  bake this ed25519 public key in as /etc/callbox/reseller.pub: the
 #                       box then applies zero-touch profiles signed with its private key
 #                       (docs/provisioning.md)
 #   --no-cache          build even if a finished image of the same inputs is cached
+#   -- OPTIONS...       passed to the playbook (images/provision-root.sh), e.g.
+#                       -- -e '{"callbox_trunk_networks": ["203.0.113.0/24"]}' for the
+#                       carriers the firewall lets in (ansible/README.md lists the variables)
 #
 # Steps: images/rootfs.sh (mmdebstrap, its tarball cached) → images/provision-root.sh
 # (the Ansible playbook inside the root, twice) → finish the root for a disk (fstab,
@@ -32,6 +36,7 @@ out=$here/out
 size=""
 reseller_key=""
 use_cache=1
+playbook_options=()
 
 say() { echo "image-build: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -42,6 +47,7 @@ while (($#)); do
         --size) size=${2:?--size needs a size (e.g. 4G)}; shift 2 ;;
         --reseller-key) reseller_key=${2:?--reseller-key needs a file}; shift 2 ;;
         --no-cache) use_cache=0; shift ;;
+        --) shift; playbook_options=("$@"); break ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (--help lists them)" ;;
     esac
@@ -71,6 +77,7 @@ key=$(
             | xargs -0 -r sha256sum 2>/dev/null || true
         sha256sum "$wheel"
         echo "size=$size"
+        printf 'playbook option %s\n' "${playbook_options[@]}"
         [[ -z "$reseller_key" ]] || sha256sum < "$reseller_key"
     } | sha256sum | cut -c1-16
 )
@@ -85,7 +92,7 @@ else
     "$here/rootfs.sh" "$root"
     say "root file system unpacked in $((SECONDS - step)) s"
     step=$SECONDS
-    "$here/provision-root.sh" "$root"
+    "$here/provision-root.sh" "$root" "${playbook_options[@]}"
     say "provisioned in $((SECONDS - step)) s"
     "$here/finish-root.sh" "$root" "$reseller_key"
 
@@ -102,8 +109,9 @@ else
 
     if [[ -z "$size" ]]; then
         used=$(du -s --block-size=1M "$root" | cut -f1)
-        mb=$((used + used / 2 + 512))
-        ((mb >= 2048)) || mb=2048
+        # The box alerts (and /healthz says degraded) below 1 GB free
+        # (watchdog.disk_min_free_mb): leave 2 GB beyond what the root holds.
+        mb=$((used + used / 4 + 2048))
         size=${mb}M
     fi
     step=$SECONDS

@@ -64,7 +64,10 @@ def test_healthz_answers_through_the_forwarded_port(box: BootedBox) -> None:
     last: object = None
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=10, context=context) as response:
+            with (
+                box.vm.in_namespace(),
+                urllib.request.urlopen(url, timeout=10, context=context) as response,
+            ):
                 body = json.loads(response.read())
                 last = (response.status, body)
                 if body.get("status") == "ok":
@@ -74,8 +77,8 @@ def test_healthz_answers_through_the_forwarded_port(box: BootedBox) -> None:
         time.sleep(2)
     assert isinstance(last, tuple), f"{url}: {last}"
     status, body = last
-    assert status == 200, body
-    assert body["status"] == "ok", body
+    assert status == 200, json.dumps(body)
+    assert body["status"] == "ok", json.dumps(body)
 
 
 def test_kamailio_answers_options_through_the_forwarded_port(box: BootedBox) -> None:
@@ -85,7 +88,8 @@ def test_kamailio_answers_options_through_the_forwarded_port(box: BootedBox) -> 
     deadline = time.monotonic() + SERVICE_WAIT
     code = None
     while code != 200 and time.monotonic() < deadline:
-        code = options(box.sip_port, guest)
+        with box.vm.in_namespace():
+            code = options(box.sip_port, guest)
         if code != 200:
             time.sleep(1)
     assert code == 200, f"OPTIONS sip:{guest} answered {code}"
@@ -101,7 +105,9 @@ def test_ivr_number_answers_a_call_on_the_trunk_port(box: BootedBox, tmp_path: P
         "-m", "1", "-l", "1", "-nostdin", "-timeout", "30s", "-timeout_error",
         "-trace_err", "-error_file", str(errors),
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        box.vm.namespaced(command), capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     detail = errors.read_text(errors="replace") if errors.exists() else result.stdout[-2000:]
     assert result.returncode == 0, f"SIPp exit {result.returncode}: {detail}{box.vm.tail()}"
 

@@ -1,23 +1,31 @@
 """The appliance image booted in QEMU (tests/images/): serial console in a file, loopback ports.
 
 QEMU runs with software emulation (TCG) unless CALLBOX_IMAGE_KVM=1, the disk in snapshot
-mode (the built image is never written), and user networking with `restrict=on`: the guest
-reaches nothing outside, and the host reaches the guest only through the forwarded ports,
-which listen on 127.0.0.1.  The box prints its boot report on its console
+mode (the built image is never written), and user networking inside a network namespace of
+its own that has nothing but a loopback interface: whatever the guest sends out has nowhere
+to go, and the tests reach the box only through the ports QEMU forwards from that
+namespace's 127.0.0.1 (`in_namespace` for sockets made here, `namespaced` for commands).
+QEMU's `restrict=on` would isolate the guest too, but it also drops the guest's UDP answers
+to forwarded ports (SIP).  The box prints its boot report on its console
 (images/files/callbox-boot-report); `wait_for_report` reads it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPORT = re.compile(r"callbox-boot: (.*?)\s*$")
+CLONE_NEWNET = 0x40000000
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,7 @@ class ImageVM:
         self.process: subprocess.Popen[bytes] | None = None
         self.qemu_log = work / "qemu.log"
         self.started = 0.0
+        self.namespace = f"callbox-image-{secrets.token_hex(4)}"
 
     def command(self) -> list[str]:
         """Return QEMU's command line."""
@@ -89,7 +98,7 @@ class ImageVM:
             raise RuntimeError("qemu-system-x86_64 is missing: apt-get install qemu-system-x86")
         accel = ["-machine", "q35,accel=kvm", "-cpu", "host"] if self.kvm else [
             "-machine", "q35,accel=tcg", "-cpu", "max"]  # fmt: skip
-        net = ",".join(["user", "id=net0", "restrict=on", *(f.rule() for f in self.forwards)])
+        net = ",".join(["user", "id=net0", *(f.rule() for f in self.forwards)])
         args = [
             binary, *accel, "-smp", "2", "-m", str(self.memory_mb),
             "-display", "none", "-vga", "none", "-monitor", "none",
@@ -110,13 +119,35 @@ class ImageVM:
         return args
 
     def start(self) -> None:
-        """Start QEMU in the background."""
+        """Make the namespace (loopback only) and start QEMU in it, in the background."""
         self.console.write_bytes(b"")
+        subprocess.run(["ip", "netns", "add", self.namespace], check=True, timeout=30)
+        subprocess.run(
+            ["ip", "-n", self.namespace, "link", "set", "lo", "up"], check=True, timeout=30
+        )
         with self.qemu_log.open("wb") as log:
             self.process = subprocess.Popen(
-                self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-            )
+                self.namespaced(self.command()),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         self.started = time.monotonic()
+
+    def namespaced(self, command: list[str]) -> list[str]:
+        """Return command run inside the VM's network namespace (ip netns exec execs it)."""
+        return ["ip", "netns", "exec", self.namespace, *command]
+
+    @contextlib.contextmanager
+    def in_namespace(self) -> Iterator[None]:
+        """Within the block, sockets this thread makes belong to the VM's namespace."""
+        libc = ctypes.CDLL(None, use_errno=True)
+        with open("/proc/thread-self/ns/net") as home, open(f"/run/netns/{self.namespace}") as ns:
+            if libc.setns(ns.fileno(), CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), "setns into the VM's namespace failed")
+            try:
+                yield
+            finally:
+                if libc.setns(home.fileno(), CLONE_NEWNET) != 0:
+                    raise OSError(ctypes.get_errno(), "setns back to the test's namespace failed")
 
     def console_text(self) -> str:
         """Return the console output so far (control sequences and all)."""
@@ -150,8 +181,8 @@ class ImageVM:
         return time.monotonic() - self.started
 
     def stop(self) -> None:
-        """Kill QEMU (the disk is a snapshot: nothing to shut down cleanly) and reap it."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.kill()
-        self.process.wait(timeout=30)
+        """Kill QEMU (the disk is a snapshot: nothing to shut down cleanly), drop the namespace."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        subprocess.run(["ip", "netns", "delete", self.namespace], timeout=30, check=False)
