@@ -53,13 +53,13 @@ while (($#)); do
     esac
 done
 
-[[ $(id -u) == 0 ]] || die "run as root (the root file system's files keep their owners)"
 [[ -z "$size" || "$size" =~ ^[0-9]+[KMGT]?$ ]] || die "--size $size: give a number with K, M, G or T"
 if [[ -n "$reseller_key" ]]; then
     [[ -f "$reseller_key" ]] || die "--reseller-key $reseller_key: no such file"
     grep -q 'BEGIN PUBLIC KEY' "$reseller_key" \
         || die "--reseller-key $reseller_key is not a PEM public key (callbox provision keygen)"
 fi
+[[ $(id -u) == 0 ]] || die "run as root (the root file system's files keep their owners)"
 command -v mke2fs >/dev/null || "$repo/tools/install-debs.sh" e2fsprogs
 out=$(mkdir -p "$(dirname "$out")" && cd "$(dirname "$out")" && pwd)/$(basename "$out")
 started=$SECONDS
