@@ -99,4 +99,6 @@ if ! grep -Eq 'changed=0 .*failed=0' <<<"$recap"; then
     say "the second run changed something: the playbook is not idempotent"
     exit 1
 fi
+# Every unit booted from the image makes its own ssh host keys (ansible/roles/base).
+rm -f "$root"/etc/ssh/ssh_host_*
 say "done: callbox is installed in $root"
