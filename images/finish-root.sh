@@ -9,7 +9,7 @@
 # - callbox-address.service: the address the box gets (DHCP) written into callbox's
 #   settings at every boot, before callbox starts (images/files/callbox-address);
 # - per-box identities removed, made on each box's first boot instead: the machine id
-#   (systemd) and the SSH host keys (ssh-keygen -A before sshd starts);
+#   (systemd) and the SSH host keys (the playbook's ssh.service drop-in, ansible/roles/base);
 # - apt's downloaded packages and lists removed (the image does not need them);
 # - the reseller's public key, if given, as /etc/callbox/reseller.pub.
 # Runs as root; changes nothing outside ROOT.
@@ -37,15 +37,9 @@ done
 # An empty machine-id: systemd makes a new one on the first boot (and runs first-boot units).
 : > "$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id"
-if [[ -d "$root/etc/ssh" ]]; then
-    rm -f "$root"/etc/ssh/ssh_host_*
-    mkdir -p "$root/etc/systemd/system/ssh.service.d"
-    # Debian's unit checks the configuration (sshd -t) first, which fails without keys:
-    # the keys are made before that check.
-    printf '%s\n' '# Host keys are made on the first boot: the image carries none (images/finish-root.sh).' \
-        '[Service]' 'ExecStartPre=' 'ExecStartPre=/usr/bin/ssh-keygen -A' 'ExecStartPre=/usr/sbin/sshd -t' \
-        > "$root/etc/systemd/system/ssh.service.d/callbox-host-keys.conf"
-fi
+# The playbook's ssh.service drop-in makes host keys on the first boot (ansible/roles/base);
+# none may travel in the image.
+rm -f "$root"/etc/ssh/ssh_host_*
 
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
 
