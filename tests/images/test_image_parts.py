@@ -18,7 +18,7 @@ ADDRESS_SCRIPT = IMAGES / "files" / "callbox-address"
 
 def run_address(config: Path) -> subprocess.CompletedProcess[str]:
     """Run callbox-address against config (as the box's unit would, with its CALLBOX_CONFIG)."""
-    env = dict(os.environ, CALLBOX_CONFIG=str(config), CALLBOX_ADDRESS_WAIT="0")
+    env = dict(os.environ, CALLBOX_CONFIG=str(config), CALLBOX_IMAGE_ADDRESS_WAIT="0")
     return subprocess.run(
         [str(ADDRESS_SCRIPT)], env=env, capture_output=True, text=True, timeout=30, check=True
     )
@@ -113,3 +113,13 @@ def test_build_refuses_a_key_that_is_not_a_public_key(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert "is not a PEM public key" in result.stderr
+
+
+def test_the_image_variables_are_not_settings(tmp_path: Path) -> None:
+    """CALLBOX_IMAGE_* (make image-test's knobs) are not read as unknown settings."""
+    env = {
+        "CALLBOX_IMAGE_KVM": "1",
+        "CALLBOX_IMAGE_DIR": str(tmp_path),
+        "CALLBOX_WEB__PORT": "8443",
+    }
+    assert load(config_file=tmp_path / "missing.yml", env=env).web.port == 8443
