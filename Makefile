@@ -1,6 +1,7 @@
 # callbox — the two commands:
 #   make run    bring the whole box up on this machine (demo data, loopback)
-#   make test   install what the tests need and run them all (pytest, ruff, mypy)
+#   make test   install what the tests need and run them all (pytest, ruff, mypy), then
+#               build the appliance image and boot it in QEMU (make image-test)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,14 +11,16 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 DEBS_RUN   := kamailio kamailio-sqlite-modules espeak-ng sox libsox-fmt-mp3 sqlite3 python3-venv
 DEBS_BUILD := swig libspeex-dev libspeexdsp-dev libgsm1-dev libssl-dev libopus-dev \
               uuid-dev build-essential dpkg-dev
-# ansible-core, nftables, vagrant: tests/ansible (syntax check, nft -c, vagrant validate)
-DEBS_TEST  := sip-tester chromium openssh-server dosfstools ansible-core nftables vagrant
+# ansible-core, nftables, vagrant: tests/ansible (syntax check, nft -c, vagrant validate);
+# mmdebstrap, qemu-system-x86, e2fsprogs: make image-test (build the image, boot it)
+DEBS_TEST  := sip-tester chromium openssh-server dosfstools ansible-core nftables vagrant \
+              mmdebstrap qemu-system-x86 e2fsprogs
 
 # Two workers (pytest-xdist): every test takes its own free ports and folders, and the
 # e2e calls mostly wait on timers, so two run side by side on CI's 2 cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint typecheck unit bench pjsua2 deps deps-test venv web-assets clean
+.PHONY: run test image-test lint typecheck unit bench pjsua2 deps deps-test venv web-assets clean
 
 run: deps venv web-assets
 	CALLBOX_DEMO=$${CALLBOX_DEMO:-true} $(VENV)/bin/callbox run  # a developer's box: plain HTTP
@@ -27,6 +30,13 @@ test: deps deps-test venv web-assets
 	$(VENV)/bin/ruff format --check appliance web provisioning tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory image-test
+
+# The appliance image (images/build.sh, cached under /var/cache/callbox/images) booted in
+# QEMU with software emulation: systemd, every callbox unit, /healthz, SIP, an IVR call
+# (tests/images/).  CALLBOX_IMAGE_KVM=1 uses KVM instead.  Runs as root.
+image-test: deps deps-test venv web-assets
+	images/image-test.sh
 
 bench: deps deps-test venv
 	$(PY) bench/sip_load.py

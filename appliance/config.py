@@ -24,13 +24,15 @@ ENV_PREFIX = "CALLBOX_"
 # Variables under these prefixes belong to others (Flask's from_prefixed_env) or are secrets.
 RESTART_METHODS = ("auto", "supervisor", "systemd")
 # CALLBOX_HOOK_* are the variables a lifecycle hook is given (docs/hooks.md), CALLBOX_PYTHON the
-# interpreter a release's bin/callbox runs on (docs/upgrade.md).
+# interpreter a release's bin/callbox runs on (docs/upgrade.md), CALLBOX_IMAGE_* the image
+# build's and boot test's knobs (images/README.md).
 FOREIGN_ENV = (
     "CALLBOX_CONFIG",
     "CALLBOX_FLASK_",
     "CALLBOX_BACKUP_PASSPHRASE",
     "CALLBOX_HOOK_",
     "CALLBOX_PYTHON",
+    "CALLBOX_IMAGE_",
 )
 
 
