@@ -5,8 +5,9 @@
 #
 # The image is built with a test reseller key baked in (kept under
 # /var/cache/callbox/images/test-reseller/, made once), so the boot test can hand the box a
-# signed unit profile on a USB stick, as a reseller would, and with the test's carrier
-# address (10.0.2.2, QEMU's host) among the trunk networks the firewall lets in.  Every step is cached: the
+# signed unit profile on a USB stick, as a reseller would; otherwise it is the default
+# image (the test's carrier, 10.0.2.2 on QEMU's user network, is on the LAN networks the
+# firewall opens the trunk port to by default).  Every step is cached: the
 # Debian root (images/rootfs.sh), the pjsua2 wheel and the finished image (images/build.sh,
 # keyed by the working tree), so a second run with no change only boots.  Prints how long
 # the build and the boot test took.  Runs as root (mmdebstrap, chroot).
@@ -26,9 +27,7 @@ if [[ ! -f "$keys/reseller.key" ]]; then
 fi
 
 started=$SECONDS
-# The test's carrier sends from 10.0.2.2 (QEMU's user network): the firewall lets it in.
-images/build.sh --out "$out" --reseller-key "$keys/reseller.pub" \
-    -- -e '{"callbox_trunk_networks": ["10.0.2.2/32"]}'
+images/build.sh --out "$out" --reseller-key "$keys/reseller.pub"
 built=$SECONDS
 status=0
 CALLBOX_IMAGE_DIR=$out CALLBOX_IMAGE_RESELLER_KEY=$keys/reseller.key \

@@ -118,7 +118,13 @@ def test_the_default_ruleset_opens_sip_rtp_and_web_to_the_lan_only(rendered: Pat
     assert "ip6 saddr { fc00::/7 } tcp dport 8080 accept" in text
     opened = [line for line in text.splitlines() if "dport" in line and "saddr" not in line]
     assert opened == ['\t\tudp dport { 67, 68, 546 } accept comment "DHCP replies"']
-    assert "5070" not in text  # no trunk networks: the trunk port stays shut
+    # the trunk port: to the LAN only (a carrier's gateway there), no outside network given
+    trunk = [line.strip() for line in text.splitlines() if "dport 5070" in line]
+    why = 'comment "SIP trunks on the LAN (a carrier\'s gateway)"'
+    assert trunk == [
+        f"ip saddr {lan} udp dport 5070 accept {why}",
+        f"ip6 saddr {{ fc00::/7 }} udp dport 5070 accept {why}",
+    ]
 
 
 def test_trunk_networks_and_ports_come_from_the_variables(variants: dict[str, Path]) -> None:
