@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 from appliance.config import Settings
 from appliance.dialer.const import CampaignStatus
 from appliance.dialer.moves import check_move
-from appliance.store import migrations
-from appliance.store.database import connect
+from appliance.jobs.store_access import migrated_store
 from appliance.store.models import Campaign
 
 log = logging.getLogger(__name__)
@@ -27,16 +25,9 @@ INTERVAL_SECONDS = 10
 
 def apply_schedules(settings: Settings, now: float | None = None) -> dict[str, str]:
     """Move every campaign whose start or stop time has passed; return {name: new status}."""
-    if not Path(settings.paths.database).exists():
-        return {}
     now = time.time() if now is None else now
-    database = connect(Path(settings.paths.database))
-    try:
-        if migrations.pending(database):
-            return {}  # an older store: the web has not migrated it yet
-        return due_moves(now)
-    finally:
-        database.close()
+    with migrated_store(settings) as ready:
+        return due_moves(now) if ready else {}
 
 
 def due_moves(now: float) -> dict[str, str]:

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from appliance.config import Settings
+from appliance.jobs.store_access import migrated_store
 from appliance.qa import retention
-from appliance.store import migrations
-from appliance.store.database import connect
 from appliance.store.exceptions import DatabaseTooNew
 from appliance.store.models import Cdr, QaEvaluation, Queue
 
@@ -39,22 +38,15 @@ class PurgeReport:
 
 def run(settings: Settings) -> PurgeReport | None:
     """Open the store and purge; skip (None) while there is no migrated store yet."""
-    if not Path(settings.paths.database).exists():
-        log.info("retention: no store yet, nothing to do")
-        return None
-    # connect(), not open_store(): the supervisor checked the file when the box started,
-    # and a whole-file quick_check every hour would cost a large store real I/O.
-    database = connect(Path(settings.paths.database))
     try:
-        if migrations.pending(database):
-            log.warning("retention: the store has pending migrations; skipped")
-            return None
-        return purge(Path(settings.paths.recordings), time.time())
+        with migrated_store(settings) as ready:
+            if not ready:
+                log.info("retention: no migrated store yet; skipped")
+                return None
+            return purge(Path(settings.paths.recordings), time.time())
     except DatabaseTooNew as exc:
         log.warning("retention: %s; skipped", exc)
         return None
-    finally:
-        database.close()
 
 
 def purge(recordings_dir: Path, now: float) -> PurgeReport:

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 from appliance.config import Settings
 from appliance.engine.control import ControlClient, ControlError, EngineUnavailable
-from appliance.store import migrations
-from appliance.store.database import connect
+from appliance.jobs.store_access import migrated_store
 from appliance.store.models import ScheduledDial
 
 log = logging.getLogger(__name__)
@@ -34,13 +32,10 @@ PENDING, DIALLING, DIALLED, FAILED, MISSED, CANCELLED = (
 
 def dial_due(settings: Settings, now: float | None = None) -> dict[int, str]:
     """Dial every booking that is due; return {booking id: its new status}."""
-    if not Path(settings.paths.database).exists():
-        return {}
     now = time.time() if now is None else now
-    database = connect(Path(settings.paths.database))
-    try:
-        if migrations.pending(database):
-            return {}  # an older store: the web has not migrated it yet
+    with migrated_store(settings) as ready:
+        if not ready:
+            return {}
         recover_claims()  # one run at a time (max_instances=1): a claim seen now is stale
         due = (
             ScheduledDial.select()
@@ -48,8 +43,6 @@ def dial_due(settings: Settings, now: float | None = None) -> dict[int, str]:
             .order_by(ScheduledDial.due_at)
         )
         return {booking.id: _dial(booking, settings, now) for booking in list(due)}
-    finally:
-        database.close()
 
 
 def _dial(booking: ScheduledDial, settings: Settings, now: float) -> str:
