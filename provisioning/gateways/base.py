@@ -8,9 +8,10 @@ text.  Values are escaped for the format (XML) or refused when they could break 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
+
+from provisioning.phones.base import file_for, mac_in
 
 MAC = r"(?P<mac>[0-9a-f]{12})"
 
@@ -48,15 +49,11 @@ class GatewayVendor:
 
     def mac_of(self, filename: str) -> str | None:
         """Return the MAC a requested file name is for (lowercase), None if not this vendor's."""
-        for pattern in self.files:
-            found = re.fullmatch(pattern, filename, flags=re.IGNORECASE)
-            if found:
-                return found.group("mac").lower()
-        return None
+        return mac_in(self.files, filename)
 
     def file_name(self, mac: str) -> str:
         """Return the file name a unit with mac fetches."""
-        return re.sub(r"\(\?P<mac>[^)]*\)", mac, self.files[0]).replace("\\", "")
+        return file_for(self.files[0], mac)
 
     def render(self, config: GatewayConfig) -> str:
         """Return the text of the unit's configuration file."""

@@ -10,10 +10,10 @@ their P-values differ between firmware versions and are not written here.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import ClassVar
 
 from provisioning.gateways.base import MAC, GatewayConfig, GatewayVendor, PortAccount
+from provisioning.phones.grandstream import provision_xml
 
 # Per port (1-based): P-values of account active, SIP server, user ID, auth ID, password,
 # display name.  Ports beyond the table are not written (the unit keeps its own).
@@ -45,13 +45,7 @@ class Grandstream(GatewayVendor):
         values: dict[str, str] = {}
         for port in config.ports[: len(self.table)]:
             values.update(self._port(config, port))
-        root = ET.Element("gs_provision", version="1")
-        ET.SubElement(root, "mac").text = config.mac
-        settings = ET.SubElement(root, "config", version="1")
-        for name, value in values.items():
-            ET.SubElement(settings, name).text = value
-        ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+        return provision_xml(config.mac, values)
 
     def _port(self, config: GatewayConfig, port: PortAccount) -> dict[str, str]:
         """Return one port's P-values."""

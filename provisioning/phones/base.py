@@ -15,6 +15,23 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 
+def mac_in(patterns: tuple[str, ...], filename: str) -> str | None:
+    """Return the MAC (lowercase) a file name asks for, by the first pattern it matches.
+
+    Each pattern is a regular expression with a group `mac` (phones' and gateways' files).
+    """
+    for pattern in patterns:
+        found = re.fullmatch(pattern, filename, flags=re.IGNORECASE)
+        if found:
+            return found.group("mac").lower()
+    return None
+
+
+def file_for(pattern: str, mac: str) -> str:
+    """Return the file name a device with mac fetches, from one of its file patterns."""
+    return re.sub(r"\(\?P<mac>[^)]*\)", mac, pattern).replace("\\", "")
+
+
 @dataclass(frozen=True)
 class BlfKey:
     """A colleague's line key: their extension and name (busy lamp field)."""
@@ -51,15 +68,11 @@ class PhoneVendor:
 
     def mac_of(self, filename: str) -> str | None:
         """Return the MAC a requested file name is for (lowercase), None if not this vendor's."""
-        for pattern in self.files:
-            found = re.fullmatch(pattern, filename, flags=re.IGNORECASE)
-            if found:
-                return found.group("mac").lower()
-        return None
+        return mac_in(self.files, filename)
 
     def file_names(self, mac: str) -> list[str]:
         """Return the file names this vendor's phone with mac fetches (for the admin page)."""
-        return [re.sub(r"\(\?P<mac>[^)]*\)", mac, p).replace("\\", "") for p in self.files]
+        return [file_for(pattern, mac) for pattern in self.files]
 
     def render(self, filename: str, config: PhoneConfig) -> str:
         """Return the text of the file filename for the phone config describes."""

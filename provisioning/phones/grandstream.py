@@ -39,13 +39,21 @@ class Grandstream(PhoneVendor):
             values[f"P{301 + 3 * index}"] = "0"  # account 1
             values[f"P{302 + 3 * index}"] = key.name
             values[f"P{303 + 3 * index}"] = key.extension
-        root = ET.Element("gs_provision", version="1")
-        ET.SubElement(root, "mac").text = config.mac
-        settings = ET.SubElement(root, "config", version="1")
-        for name, value in values.items():
-            ET.SubElement(settings, name).text = value
-        ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+        return provision_xml(config.mac, values)
 
 
 VENDOR = Grandstream()
+
+
+def provision_xml(mac: str, values: dict[str, str]) -> str:
+    """Return Grandstream's `gs_provision` XML setting P-values for the device with mac.
+
+    The same format serves their phones and their HT8xx/GXW gateways.
+    """
+    root = ET.Element("gs_provision", version="1")
+    ET.SubElement(root, "mac").text = mac
+    settings = ET.SubElement(root, "config", version="1")
+    for name, value in values.items():
+        ET.SubElement(settings, name).text = value
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
