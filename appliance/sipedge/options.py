@@ -14,11 +14,14 @@ def ping(host: str, port: int, timeout: float = 1.0, source: str = "") -> bool:
     return probe(host, port, timeout, source) == OK
 
 
-def probe(host: str, port: int, timeout: float = 1.0, source: str = "") -> int | None:
+def probe(
+    host: str, port: int, timeout: float = 1.0, source: str = "", target: str = ""
+) -> int | None:
     """Return the final status code host:port answers an OPTIONS with; None if none came.
 
     Any final answer (200, or a carrier's 403/405) proves the far end is up; None means
-    silence or an ICMP refusal within timeout seconds.
+    silence or an ICMP refusal within timeout seconds.  target is the request's
+    `sip:` address when it is not host:port itself (a box behind a forwarded port).
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
@@ -27,16 +30,15 @@ def probe(host: str, port: int, timeout: float = 1.0, source: str = "") -> int |
             sock.connect((host, port))
             call_id = secrets.token_hex(8) + "@callbox"
             local_host, local_port = sock.getsockname()[:2]
-            sock.send(_request(host, port, local_host, local_port, call_id))
+            where = target or _host_port(host, port)
+            sock.send(_request(where, _host_port(local_host, local_port), call_id))
             return _await_final(sock, call_id, timeout)
     except OSError:
         return None
 
 
-def _request(host: str, port: int, local_host: str, local_port: int, call_id: str) -> bytes:
-    """Return a minimal OPTIONS request that passes Kamailio's sanity checks."""
-    target = _host_port(host, port)
-    local = _host_port(local_host, local_port)
+def _request(target: str, local: str, call_id: str) -> bytes:
+    """Return a minimal OPTIONS request for sip:target that passes Kamailio's sanity checks."""
     lines = [
         f"OPTIONS sip:{target} SIP/2.0",
         f"Via: SIP/2.0/UDP {local};branch=z9hG4bK{secrets.token_hex(8)};rport",

@@ -9,8 +9,6 @@ the box once for the module.
 from __future__ import annotations
 
 import json
-import secrets
-import socket
 import ssl
 import subprocess
 import time
@@ -21,6 +19,8 @@ from pathlib import Path
 import pytest
 from boxharness import free_port
 from helpers_image import BOOT_TIMEOUT, IVR_NUMBER, BootedBox
+
+from appliance.sipedge.options import probe
 
 pytestmark = [pytest.mark.image, pytest.mark.timeout(BOOT_TIMEOUT + 300)]
 
@@ -89,7 +89,7 @@ def test_kamailio_answers_options_through_the_forwarded_port(box: BootedBox) -> 
     code = None
     while code != 200 and time.monotonic() < deadline:
         with box.vm.in_namespace():
-            code = options(box.sip_port, guest)
+            code = probe("127.0.0.1", box.sip_port, 5.0, "127.0.0.1", target=guest)
         if code != 200:
             time.sleep(1)
     assert code == 200, f"OPTIONS sip:{guest} answered {code}"
@@ -110,37 +110,3 @@ def test_ivr_number_answers_a_call_on_the_trunk_port(box: BootedBox, tmp_path: P
     )
     detail = errors.read_text(errors="replace") if errors.exists() else result.stdout[-2000:]
     assert result.returncode == 0, f"SIPp exit {result.returncode}: {detail}{box.vm.tail()}"
-
-
-def options(port: int, target: str, timeout: float = 5.0) -> int | None:
-    """Send one OPTIONS for sip:target to 127.0.0.1:port; return the final code or None."""
-    call_id = secrets.token_hex(8) + "@image-test"
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.connect(("127.0.0.1", port))
-        local = "{}:{}".format(*sock.getsockname())
-        lines = [
-            f"OPTIONS sip:{target} SIP/2.0",
-            f"Via: SIP/2.0/UDP {local};branch=z9hG4bK{secrets.token_hex(8)};rport",
-            "Max-Forwards: 70",
-            f"From: <sip:image-test@{local}>;tag={secrets.token_hex(4)}",
-            f"To: <sip:{target}>",
-            f"Call-ID: {call_id}",
-            "CSeq: 1 OPTIONS",
-            "User-Agent: callbox-image-test",
-            "Content-Length: 0",
-        ]
-        sock.send(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            sock.settimeout(left)
-            try:
-                data = sock.recv(65535)
-            except (TimeoutError, ConnectionRefusedError):
-                return None
-            first = data.split(b"\r\n", 1)[0].split(b" ")
-            if call_id.encode() in data and len(first) > 1 and first[1].isdigit():
-                code = int(first[1])
-                if code >= 200:
-                    return code
-    return None
