@@ -215,6 +215,19 @@ def test_amd_hangs_up_on_a_machine_and_gives_a_person_to_the_agent(box: Box) -> 
             assert kinds.index("campaign.amd") < kinds.index("campaign.connected")
 
 
+def test_amd_hangs_up_on_a_machine_before_an_agentless_flow(box: Box) -> None:
+    box.control.call("flow.publish", name="通知", graph=SURVEY)
+    row = campaign("通知", "agentless", [MACHINE], flow="通知", amd=True,
+                   retry_policy={"rules": {}})  # fmt: skip
+    with carrier(box, 1, ring_ms=200) as (far, _):
+        box.control.call("campaign.start", campaign=row.name)
+        wait_for(lambda: far.poll() is not None, 15, "the carrier's call to end")
+    wait_for(lambda: Campaign.get_by_id(row.id).status == "finished", 10, "the end")
+    assert contacts(row) == {e164(MACHINE): (1, "machine", True)}  # no rule: not retried
+    kinds = [e["kind"] for e in box.events(attempts(row)[0].call_id)]
+    assert "campaign.amd" in kinds and "campaign.flow" not in kinds  # nothing played to it
+
+
 def test_an_agentless_survey_campaign_stores_the_answers(box: Box, prompts: Path) -> None:
     box.control.call("flow.publish", name="满意度", graph=SURVEY)
     row = campaign("满意度调查", "agentless", [KEYS], flow="满意度")
