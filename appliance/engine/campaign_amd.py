@@ -11,6 +11,7 @@ time is over by the wall clock (a stream that stalls still ends in a verdict).
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ import pjsua2 as pj
 from appliance.dialer.amd import AmdDetector, AmdResult, AmdSettings
 from appliance.engine.frame_port import FRAME_BYTES, FRAME_SECONDS, CallLater, Cancellable
 
+log = logging.getLogger(__name__)
 GRACE_SECONDS = 1.0  # how far past the analysis time the wall clock may run
 
 
@@ -48,7 +50,11 @@ class AmdListener:
         self._timer = None
         if self.port is None:
             return
-        result = self.detector.feed(self.port.read(50 * FRAME_BYTES))
+        try:
+            result = self.detector.feed(self.port.read(50 * FRAME_BYTES))
+        except pj.Error:  # the port is unusable: judge what was heard (notsure, at worst)
+            log.exception("AMD port %s could not be read", self.port.getPortId())
+            result = self.detector.finish()
         if result is None and time.monotonic() >= self._deadline:
             result = self.detector.finish()
         if result is None:
