@@ -76,6 +76,7 @@ def campaign() -> None:
 @click.option("--days", default="mon,tue,wed,thu,fri", show_default=True)
 @click.option("--holidays-from", default="", help="Business hours whose holidays are closed.")
 @click.option("--drop-cap", type=float, default=0.03, show_default=True)
+@click.option("--amd", is_flag=True, help="Detect answering machines and hang up on them.")
 @refusals
 def create(name: str, mode: str, hours: str, days: str, **options: Any) -> None:
     """Create campaign NAME (a draft until started)."""

@@ -25,9 +25,11 @@ from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
+from appliance.dialer.amd import AmdResult, Verdict
 from appliance.dialer.campaign import Dial
 from appliance.dialer.const import Mode, Outcome
 from appliance.engine.callback import PendingLeg
+from appliance.engine.campaign_amd import AmdListener
 from appliance.engine.campaign_records import CampaignCall, Ended, Live, Placed, outcome_of
 from appliance.engine.directory import Route
 from appliance.engine.legs import Leg
@@ -134,6 +136,15 @@ class CampaignCalls:
         call.answered_at = time.time()
         session.state = "answered"
         self.board.emit(session, "campaign.answered", {"number": call.dial.number}, leg.leg_id)
+        if call.placed.amd:
+            call.screening = True
+            self._screen(session, call)
+        else:
+            self._go_on(session, call)
+
+    def _go_on(self, session: CallSession, call: CampaignCall) -> None:
+        """Give an answered contact to an agent, or to the flow (agentless)."""
+        call.offered_at = time.time()
         if call.dial.mode is Mode.AGENTLESS:
             self._start_flow(session, call)
         else:
@@ -142,7 +153,9 @@ class CampaignCalls:
     def media_ready(self, session: CallSession, leg: Leg) -> None:
         """The contact's audio flows: start a flow waiting for it, or join the agent."""
         call = self.calls.get(session.call_id)
-        if call is not None and call.dial.mode is Mode.AGENTLESS and session.state == "answered":
+        if call is not None and call.screening:
+            self._screen(session, call)
+        elif call is not None and call.dial.mode is Mode.AGENTLESS and session.state == "answered":
             self._start_flow(session, call)
         elif session.state in ("queued", "ringing"):
             self.board.desk.start_music(session)
@@ -152,6 +165,8 @@ class CampaignCalls:
     def ended(self, session: CallSession, leg: Leg, code: int, reason: str) -> None:
         """The contact's leg ended: before answer, the dial's outcome; after, the call ends."""
         call = self.calls.get(session.call_id)
+        if call is not None and call.listener is not None:
+            call.listener.close()
         if leg.answered_at is not None:
             self.board.end_call(session, "caller", "the contact hung up")
             return
@@ -177,7 +192,7 @@ class CampaignCalls:
         agent = self._pick(call)
         if agent is not None:
             self._ring(session, agent)
-        elif time.time() - (call.answered_at or 0.0) >= DROP_WAIT_SECONDS:
+        elif time.time() - (call.offered_at or call.answered_at or 0.0) >= DROP_WAIT_SECONDS:
             self._drop(session, call)
             return
         else:
@@ -238,6 +253,31 @@ class CampaignCalls:
         hang_up = lambda: self.board.end_call(session, "system", "dropped: no agent free")  # noqa: E731
         self.board.ivr.play(session, DROP_PROMPT, call.placed.language, 0.3, hang_up)
 
+    # --- answering-machine detection ---------------------------------------------------------
+
+    def _screen(self, session: CallSession, call: CampaignCall) -> None:
+        """Listen to the contact once their audio flows (appliance/engine/campaign_amd.py)."""
+        audio = session.caller.audio
+        if audio is None or call.listener is not None:
+            return
+        done = lambda result: self._screened(session, call, result)  # noqa: E731
+        name = f"amd-{session.call_id}"
+        call.listener = AmdListener(name, audio, self.board.reactor.call_later, done)
+
+    def _screened(self, session: CallSession, call: CampaignCall, result: AmdResult) -> None:
+        """A machine is hung up on (outcome `machine`); a person goes on as without AMD."""
+        call.listener, call.screening = None, False
+        if session.state != "answered":
+            return  # ended meanwhile
+        data = {"call": session.call_id, "verdict": str(result.verdict),
+                "reason": result.reason, "seconds": result.seconds}  # fmt: skip
+        self.board.emit(session, "campaign.amd", data)
+        if result.verdict is Verdict.MACHINE:
+            call.outcome = Outcome.MACHINE
+            self.board.end_call(session, "system", f"answering machine ({result.reason})")
+        else:
+            self._go_on(session, call)
+
     # --- agentless -------------------------------------------------------------------------
 
     def _start_flow(self, session: CallSession, call: CampaignCall) -> None:
@@ -263,6 +303,8 @@ class CampaignCalls:
         call = self.calls.pop(session.call_id, None)
         if call is None:
             return
+        if call.listener is not None:
+            call.listener.close()
         now = time.time()
         outcome = call.outcome or self._outcome(session, call)
         handled = now - call.connected_at if call.connected_at and call.agent else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from appliance.dialer.campaign import Dial
 from appliance.dialer.const import Outcome
@@ -30,6 +31,7 @@ class Placed:
     queue: str = ""
     flow: str = ""
     language: str = "en"
+    amd: bool = False  # listen for an answering machine before the agent or flow
 
 
 @dataclass
@@ -45,6 +47,9 @@ class CampaignCall:
     outcome: Outcome | None = None
     announced: bool = False  # campaign.connected was published
     preview: bool = False  # dialled from the agent's phone (click-to-dial)
+    screening: bool = False  # answered, AMD listening: no agent or flow yet
+    listener: Any = None  # the AmdListener while it listens
+    offered_at: float | None = None  # when agents were first sought (after AMD, if on)
 
 
 @dataclass(frozen=True)

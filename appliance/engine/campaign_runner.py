@@ -125,7 +125,7 @@ class CampaignRunner:
         call_id = new_call_id()
         attempt = campaigns.attempt_started(dial, now, call_id)
         placed = Placed(attempt.id, call_id, tuple(row.agents), row.queue, row.flow,
-                        self.board.settings.language)  # fmt: skip
+                        self.board.settings.language, bool(row.amd))  # fmt: skip
         self.on_engine(functools.partial(self.board.campaigns.place, dial, placed))
 
     def record_ends(self) -> set[int]:

@@ -647,6 +647,7 @@ class Campaign(BaseModel):
     start_at = FloatField(null=True)  # UNIX time the scheduler starts it; null: by hand
     stop_at = FloatField(null=True)  # UNIX time the scheduler pauses it; null: by hand
     dispositions = JSONField(default=list)  # the agents' choices (m0041); []: the default set
+    amd = BooleanField(default=False)  # answering-machine detection on answer (m0040)
 
 
 class ContactList(BaseModel):

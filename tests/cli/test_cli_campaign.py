@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -10,12 +11,14 @@ Runner = Callable[..., subprocess.CompletedProcess[str]]
 GBK_LIST = Path(__file__).resolve().parents[1] / "dialer" / "files" / "contacts_gbk.csv"
 
 
-def test_a_campaign_from_creation_to_stop(callbox: Runner, tmp_path: Path) -> None:
+def test_a_campaign_from_creation_to_stop(callbox: Runner, tmp_path: Path, var_dir: Path) -> None:
     """The whole life on the store, through the real command line, and its refusals."""
     assert callbox("init").returncode == 0
     made = callbox("campaign", "create", "回访", "--mode", "predictive", "--queue", "sales",
-                   "--hours", "09:00-12:00,13:30-20:00")  # fmt: skip
+                   "--hours", "09:00-12:00,13:30-20:00", "--amd")  # fmt: skip
     assert made.returncode == 0, made.stderr
+    with sqlite3.connect(var_dir / "callbox.db") as conn:
+        assert conn.execute("SELECT amd FROM campaign WHERE name = '回访'").fetchall() == [(1,)]
     imported = callbox("campaign", "import", "回访", str(GBK_LIST))
     assert imported.returncode == 0, imported.stderr
     lines = imported.stdout.splitlines()

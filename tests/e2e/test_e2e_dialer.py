@@ -1,7 +1,8 @@
 """Campaigns that really dial: the engine's dialer against a SIPp carrier, with real agents.
 
 The carrier (`carrier_by_number.xml`) answers by the dialled number's last digit:
-1 answers, 2 is busy (486), 3 is unreachable (480), 4 answers and keys 4.  Agents are
+1 answers, 2 is busy (486), 3 is unreachable (480), 4 answers and keys 4, 5 answers
+with a machine's greeting, 6 with a person's "Hello?" (espeak-ng speech as RTP).  Agents are
 pjsua2 phones that answer and hang up after a moment.  The campaign and its list are
 written to the box's store as the CLI writes them; the engine's control commands start
 them and report their figures.
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from boxharness import SCENARIOS, Box, free_port, wait_for
 from dtmf_pcap import ENGINE_EVENT_TYPE, retyped_digit
+from speech_pcap import spoken_pcap
 
 from appliance import demo
 from appliance.engine.control import ControlError
@@ -36,6 +38,9 @@ pytestmark = pytest.mark.e2e
 
 ALWAYS = {day: ["00:00-24:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 ANSWERS, BUSY, GONE, KEYS = "13800138001", "13800138002", "13800138003", "13800138004"
+MACHINE, PERSON = "13800138005", "13800138006"
+GREETING = ("Hello, you have reached the office of John Smith. I cannot take your call "
+            "right now, please leave a message after the tone.")  # fmt: skip
 SURVEY = {
     "start": "rate",
     "language": "en",
@@ -68,7 +73,12 @@ def carrier(box: Box, calls: int, **sets: int) -> Iterator[tuple[Any, Path]]:
     extra = [arg for name, value in sets.items() for arg in ("-set", name, str(value))]
     scenario = box.var / "carrier_by_number.xml"
     template = (SCENARIOS / "carrier_by_number.xml").read_text()
-    scenario.write_text(template.replace("DIGIT_PCAP", str(retyped_digit(box.var, "4"))))
+    pcaps = {"DIGIT_PCAP": retyped_digit(box.var, "4"),
+             "GREETING_PCAP": spoken_pcap(box.var, "greeting", GREETING, 0.3, 2),
+             "HELLO_PCAP": spoken_pcap(box.var, "hello", "Hello?", 0.3, 4)}  # fmt: skip
+    for placeholder, pcap in pcaps.items():
+        template = template.replace(placeholder, str(pcap))
+    scenario.write_text(template)
     with box.sipp_uas(str(scenario), port, calls, extra, "60s") as running:
         yield running
 
@@ -177,6 +187,45 @@ def test_an_answer_with_no_agent_free_hears_the_message_and_is_dropped(
     figures = status(box, row)
     assert figures["drop_rate"] == 1.0 and figures["capped"] is True
     box.control.call("campaign.stop", campaign=row.name)
+
+
+def test_amd_hangs_up_on_a_machine_and_gives_a_person_to_the_agent(box: Box) -> None:
+    policy = {"rules": {"machine": [1, 2]}}
+    row = campaign("留言检测", "progressive", [MACHINE, PERSON], queue="support", amd=True,
+                   retry_policy=policy)  # fmt: skip
+    with carrier(box, 3, ring_ms=300) as (far, _), box.agent("1001", talk_ms=1000):
+        box.control.call("campaign.start", campaign=row.name)
+        wait_for(lambda: Campaign.get_by_id(row.id).status == "finished", 20, "the end")
+        wait_for(lambda: far.poll() is not None, 10, "the carrier's last call")
+    assert contacts(row) == {
+        e164(MACHINE): (2, "machine", True),  # retried once per the policy, then given up
+        e164(PERSON): (1, "connected", True),
+    }
+    for attempt in attempts(row):
+        events = box.events(attempt.call_id)
+        (amd,) = [e["data"] for e in events if e["kind"] == "campaign.amd"]
+        assert amd["call"] == attempt.call_id and 0.5 < amd["seconds"] < 3.5
+        kinds = [e["kind"] for e in events]
+        if attempt.outcome == "machine":
+            assert amd["verdict"] == "machine" and "agent.ringing" not in kinds
+            assert amd["reason"] in {"max_words", "long_greeting"}  # it heard the greeting
+        else:
+            assert (amd["verdict"], amd["reason"]) == ("human", "after_greeting_silence")
+            assert attempt.agent == "1001"
+            assert kinds.index("campaign.amd") < kinds.index("campaign.connected")
+
+
+def test_amd_hangs_up_on_a_machine_before_an_agentless_flow(box: Box) -> None:
+    box.control.call("flow.publish", name="通知", graph=SURVEY)
+    row = campaign("通知", "agentless", [MACHINE], flow="通知", amd=True,
+                   retry_policy={"rules": {}})  # fmt: skip
+    with carrier(box, 1, ring_ms=200) as (far, _):
+        box.control.call("campaign.start", campaign=row.name)
+        wait_for(lambda: far.poll() is not None, 15, "the carrier's call to end")
+    wait_for(lambda: Campaign.get_by_id(row.id).status == "finished", 10, "the end")
+    assert contacts(row) == {e164(MACHINE): (1, "machine", True)}  # no rule: not retried
+    kinds = [e["kind"] for e in box.events(attempts(row)[0].call_id)]
+    assert "campaign.amd" in kinds and "campaign.flow" not in kinds  # nothing played to it
 
 
 def test_an_agentless_survey_campaign_stores_the_answers(box: Box, prompts: Path) -> None:

@@ -273,3 +273,15 @@ def test_unknown_objects_are_404(supervisor: FlaskClient) -> None:
         assert supervisor.get(path).status_code == 404, path
     assert post(supervisor, "/campaigns/dnc/999/delete", {}).status_code == 404
     assert post(supervisor, "/campaigns/999/start", {}).status_code == 404
+
+
+def test_answering_machine_detection_is_off_unless_ticked(supervisor: FlaskClient) -> None:
+    row = _create(supervisor)
+    assert row.amd is False
+    form = supervisor.get(f"/campaigns/{row.id}/edit").get_data(as_text=True)
+    assert '<input type="checkbox" name="amd" >' in form
+    edited = post(supervisor, f"/campaigns/{row.id}/edit", {**CAMPAIGN_FORM, "amd": "on"})
+    assert edited.status_code == 302
+    assert Campaign.get_by_id(row.id).amd is True
+    form = supervisor.get(f"/campaigns/{row.id}/edit").get_data(as_text=True)
+    assert '<input type="checkbox" name="amd" checked>' in form

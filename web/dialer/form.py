@@ -145,6 +145,12 @@ def fields() -> list[Field]:
             maximum=1000,
         ),
         Field(
+            "amd",
+            _l("Detect answering machines"),
+            kind="bool",
+            help=_l("Listen to the first seconds of each answer; hang up on a machine."),
+        ),
+        Field(
             "dispositions",
             _l("Dispositions (one code per line; empty: the default set)"),
             kind="textarea",
@@ -206,6 +212,7 @@ def initial(row: Campaign | None) -> dict[str, str]:
         "drop_cap": f"{row.drop_cap * 100:g}",
         "max_channels": str(row.max_channels),
         "dispositions": "\n".join(row.dispositions),
+        "amd": "on" if row.amd else "",
         "until_connected": "on" if policy.until_connected else "",
         "max_attempts": str(policy.max_attempts),
         "default_delay": f"{policy.default_delay_seconds // 60}",
@@ -244,6 +251,7 @@ def _columns(result: FormResult) -> dict[str, Any]:
         "default_zone",
         "drop_cap",
         "max_channels",
+        "amd",
         "dispositions",
     )
     settings = {k: v[k] for k in plain}
