@@ -33,6 +33,7 @@ FOREIGN_ENV = (
     "CALLBOX_HOOK_",
     "CALLBOX_PYTHON",
     "CALLBOX_IMAGE_",
+    "CALLBOX_BUILD_CACHE",  # where tools/pjsua2/build.sh and images/ keep their builds
 )
 
 

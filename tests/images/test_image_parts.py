@@ -116,9 +116,11 @@ def test_build_refuses_a_key_that_is_not_a_public_key(tmp_path: Path) -> None:
 
 
 def test_the_image_variables_are_not_settings(tmp_path: Path) -> None:
-    """CALLBOX_IMAGE_* (make image-test's knobs) are not read as unknown settings."""
+    """CALLBOX_IMAGE_* (make image-test's knobs) and CALLBOX_BUILD_CACHE (the build cache
+    of tools/pjsua2 and images/) are not read as unknown settings."""
     env = {
         "CALLBOX_IMAGE_KVM": "1",
+        "CALLBOX_BUILD_CACHE": str(tmp_path),
         "CALLBOX_IMAGE_DIR": str(tmp_path),
         "CALLBOX_WEB__PORT": "8443",
     }
