@@ -81,6 +81,11 @@ def test_healthz_answers_through_the_forwarded_port(box: BootedBox) -> None:
     assert body["status"] == "ok", json.dumps(body)
 
 
+def test_validate_playbook_passes_on_the_booted_box(box: BootedBox) -> None:
+    """ansible/validate.yml, run by the box on itself at boot (the boot report), passes."""
+    assert box.report.validate[:1] == ["ok"], "\n".join(box.report.validate) + box.vm.tail()
+
+
 def test_kamailio_answers_options_through_the_forwarded_port(box: BootedBox) -> None:
     """An OPTIONS to the SIP edge itself (its address in the Request-URI) gets 200."""
     assert box.report.addresses, box.vm.tail()

@@ -70,7 +70,9 @@ def test_the_boot_report_is_read_from_console_lines() -> None:
         "[  133.10] callbox-boot-report[322]: callbox-boot: unit Id=callbox-web.service "
         "ActiveState=active SubState=running Type=notify Result=success UnitFileState=enabled",
         "[  136.10] callbox-boot-report[356]: callbox-boot: address enp0s2 10.0.2.15/24",
-        "[  136.17] callbox-boot-report[322]: callbox-boot: end",
+        "[  150.02] callbox-boot-report[322]: callbox-boot: validate failed",
+        "[  150.03] callbox-boot-report[322]: callbox-boot: validate| fatal: [localhost]: FAILED!",
+        "[  150.17] callbox-boot-report[322]: callbox-boot: end",
     ]
     lines = [m.group(1) for m in map(REPORT.search, console) if m]
     report = BootReport.parse(lines)
@@ -78,6 +80,7 @@ def test_the_boot_report_is_read_from_console_lines() -> None:
     assert report.failed == ["ssh.service"]
     assert report.units["callbox-web.service"]["SubState"] == "running"
     assert report.addresses == ["10.0.2.15"]
+    assert report.validate == ["failed", "fatal: [localhost]: FAILED!"]
 
 
 @pytest.mark.parametrize(

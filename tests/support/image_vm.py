@@ -49,6 +49,7 @@ class BootReport:
     failed: list[str] = field(default_factory=list)
     units: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> systemctl show
     addresses: list[str] = field(default_factory=list)  # the box's IPv4 addresses
+    validate: list[str] = field(default_factory=list)  # "ok" or "failed" and its last lines
 
     @classmethod
     def parse(cls, lines: list[str]) -> BootReport:
@@ -65,6 +66,8 @@ class BootReport:
                 report.units[props.get("Id", "?")] = props
             elif word == "address":
                 report.addresses.append(rest.split()[-1].split("/")[0])
+            elif word in ("validate", "validate|"):
+                report.validate.append(rest)
         return report
 
 
