@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from board_support import gsm_config, next_event, wait_for
 from modem_sim import E1752, EC25, SIM800, SIM7600, ModemSimulator
-from tones import amplitude
+from tones import pcm_level
 
 from appliance.boards.const import CallState, EventKind
 from appliance.boards.drivers.gsm import GsmBoard
@@ -74,11 +74,6 @@ def tone(hz: int, frames: int) -> list[bytes]:
     return [pcm[i : i + FRAME] for i in range(0, len(pcm), FRAME)]
 
 
-def level(pcm: bytes, hz: int) -> float:
-    """Return the amplitude of hz in 16-bit PCM."""
-    return amplitude(array.array("h", pcm), 8000, hz)
-
-
 def answer_call(modem: ModemSimulator, port: GsmPort) -> None:
     """Ring the line, answer it, and wait for the PCM path to come up."""
     modem.incoming_call("13800138000")
@@ -100,14 +95,14 @@ def test_answer_turns_pcm_on_frames_flow_both_ways_hangup_turns_it_off(
     frames = frames_for(line, 1.0)
     assert len(frames) >= 35 and {len(f) for f in frames} == {FRAME}, len(frames)
     heard = b"".join(frames)
-    assert level(heard, 600) > 6000 and level(heard, 1000) < 300
+    assert pcm_level(heard, 600) > 6000 and pcm_level(heard, 1000) < 300
     pcm_modem.take_heard()
     for frame in tone(1000, 25):
         line.audio.write_frame(frame)
         time.sleep(0.02)
     wait_for(lambda: len(pcm_modem.state.heard) >= 25 * FRAME, 2)
     spoken = pcm_modem.take_heard()
-    assert level(spoken, 1000) > 6000 and level(spoken, 600) < 300
+    assert pcm_level(spoken, 1000) > 6000 and pcm_level(spoken, 600) < 300
     stats = pcm_audio(line).stats()
     assert stats.frames_out >= 25 and stats.frames_in >= 35 and stats.dropped_out == 0
     line.hangup()
@@ -188,7 +183,7 @@ def test_odd_sized_module_writes_make_whole_frames(
     frames = frames_for(line, 1.0)
     assert len(frames) >= 30 and {len(f) for f in frames} == {FRAME}
     heard = b"".join(frames[2:])
-    assert level(heard, 600) > 6000 and level(heard, 1000) < 300
+    assert pcm_level(heard, 600) > 6000 and pcm_level(heard, 1000) < 300
     with pytest.raises(ValueError, match="320 bytes, got 319"):
         line.audio.write_frame(bytes(319))
 

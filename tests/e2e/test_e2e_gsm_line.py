@@ -11,7 +11,6 @@ board.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import json
 import shlex
@@ -26,7 +25,7 @@ from typing import Any
 import pytest
 from boxharness import Box, running_box, wait_for
 from modem_sim import EC25, SIM7600, ModemSimulator
-from tones import amplitude, heard
+from tones import heard, pcm_level, pcm_loudness
 
 from appliance.boards.sim.harness import HarnessClient
 from appliance.engine.control import ControlError
@@ -49,11 +48,6 @@ def gsm_board(name: str, sim: ModemSimulator | None, device: str, var: Path) -> 
     return {"name": name, "type": "gsm", "device": device, "numbers": ["100"],
             "audio_device": sim.audio_path if sim else "", "command_timeout": 0.5,
             "answer_timeout": 2.0, "sms_file": str(var / f"{name}-sms.jsonl")}  # fmt: skip
-
-
-def level(pcm: bytes, hz: int) -> float:
-    """Return the amplitude of hz in 8 kHz 16-bit PCM."""
-    return amplitude(array.array("h", pcm), 8000, hz)
 
 
 def board_states(box: Box) -> dict[str, Any]:
@@ -89,10 +83,11 @@ def test_a_gsm_call_reaches_an_agent_through_the_ivr_and_audio_flows_both_ways(
                 end = time.time()
                 modem.remote_hangup()
                 agent.read_until("disconnected", 10)
-            assert loudness(greeting) > 300, loudness(greeting)  # the IVR's prompt on the line
+            # the IVR's prompt on the line
+            assert pcm_loudness(greeting) > 300, pcm_loudness(greeting)
             assert len(line_heard) > 1.5 * 16000, len(line_heard)  # a steady 20 ms clock
-            assert level(line_heard, AGENT_HZ) > 3000, level(line_heard, AGENT_HZ)
-            assert level(line_heard, LINE_HZ) < 300, level(line_heard, LINE_HZ)
+            assert pcm_level(line_heard, AGENT_HZ) > 3000, pcm_level(line_heard, AGENT_HZ)
+            assert pcm_level(line_heard, LINE_HZ) < 300, pcm_level(line_heard, LINE_HZ)
             at = float(recording["at"])
             to_agent = heard(Path(recording["path"]), start - at, end - at, LINE_HZ, True)
             assert to_agent > 3000, to_agent
@@ -110,12 +105,6 @@ def test_a_gsm_call_reaches_an_agent_through_the_ivr_and_audio_flows_both_ways(
                 "bridge.joined", "call.ended"]  # fmt: skip
     assert [k for k in kinds if k in expected] == expected, kinds
     assert events[0]["data"]["source"] == "mobile/1"
-
-
-def loudness(pcm: bytes) -> float:
-    """Return the RMS of 16-bit PCM."""
-    samples = array.array("h", pcm)
-    return (sum(x * x for x in samples) / max(len(samples), 1)) ** 0.5
 
 
 def alert_keys(box: Box, actions: Actions) -> set[str]:

@@ -8,7 +8,6 @@ answer and hangup; a line with no inbound number is refused.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import json
 import tempfile
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 from boxharness import Box, running_box, wait_for
-from tones import amplitude, heard
+from tones import heard, pcm_level, pcm_loudness
 
 from appliance import demo
 from appliance.boards.sim.harness import HarnessClient
@@ -54,17 +53,6 @@ def actions(sim: HarnessClient, port: str, seen: list[dict[str, Any]]) -> list[s
     return [a["action"] for a in seen]
 
 
-def loudness(pcm: bytes) -> float:
-    """Return the RMS of 16-bit PCM."""
-    samples = array.array("h", pcm)
-    return (sum(x * x for x in samples) / max(len(samples), 1)) ** 0.5
-
-
-def level(pcm: bytes, hz: int) -> float:
-    """Return the amplitude of hz in 8 kHz 16-bit PCM."""
-    return amplitude(array.array("h", pcm), 8000, hz)
-
-
 def test_a_line_call_reaches_an_agent_through_the_ivr_and_audio_flows_both_ways(
     tmp_path: Path, prompts: Path
 ) -> None:
@@ -89,10 +77,11 @@ def test_a_line_call_reaches_an_agent_through_the_ivr_and_audio_flows_both_ways(
             end = time.time()
             sim.call("hangup", port="1")
             agent.read_until("disconnected", 10)
-        assert loudness(greeting) > 300, loudness(greeting)  # the IVR's prompt reached the line
+        # the IVR's prompt reached the line
+        assert pcm_loudness(greeting) > 300, pcm_loudness(greeting)
         assert len(line_heard) > 2.0 * 16000, len(line_heard)  # a steady 20 ms clock
-        assert level(line_heard, AGENT_HZ) > 3000, level(line_heard, AGENT_HZ)
-        assert level(line_heard, LINE_HZ) < 300, level(line_heard, LINE_HZ)
+        assert pcm_level(line_heard, AGENT_HZ) > 3000, pcm_level(line_heard, AGENT_HZ)
+        assert pcm_level(line_heard, LINE_HZ) < 300, pcm_level(line_heard, LINE_HZ)
         at = float(recording["at"])
         to_agent = heard(Path(recording["path"]), start - at, end - at, LINE_HZ, True)
         assert to_agent > 3000, to_agent
@@ -189,7 +178,7 @@ def test_an_outbound_route_on_a_line_trunk_dials_through_the_line(
             line_heard = sim.heard("2")
             phone.read_until("disconnected", 10)
             wait_for(lambda: "hung_up" in actions(sim, "2", seen), 5, "the line hung up")
-        assert level(line_heard, AGENT_HZ) > 3000, level(line_heard, AGENT_HZ)
+        assert pcm_level(line_heard, AGENT_HZ) > 3000, pcm_level(line_heard, AGENT_HZ)
         cdr = box.wait_cdr()
         assert (cdr["direction"], cdr["outcome"], cdr["agent"]) == ("outbound", "answered", "1001")
         kinds = box.kinds(cdr["call_id"])

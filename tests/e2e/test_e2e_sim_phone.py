@@ -7,7 +7,6 @@ here), is lifted, and a tone sent each way is heard on the other side.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import json
 import tempfile
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 from boxharness import Box, running_box, wait_for
-from tones import amplitude, heard
+from tones import heard, pcm_level
 
 from appliance.boards.callerid.receiver import CallerIdReceiver
 from appliance.boards.sim.harness import HarnessClient
@@ -51,11 +50,6 @@ def actions(sim: HarnessClient, seen: list[dict[str, Any]]) -> list[str]:
     return [a["action"] for a in seen]
 
 
-def level(pcm: bytes, hz: int) -> float:
-    """Return the amplitude of hz in 8 kHz 16-bit PCM."""
-    return amplitude(array.array("h", pcm), 8000, hz)
-
-
 def test_a_sip_phone_calls_the_analog_phone_which_shows_the_caller_and_talks(
     tmp_path: Path, prompts: Path
 ) -> None:
@@ -83,7 +77,7 @@ def test_a_sip_phone_calls_the_analog_phone_which_shows_the_caller_and_talks(
         cdr = box.wait_cdr()
     assert seen[0]["caller_id"] == "1001" and seen[0]["name"]
     assert shown == ("1001", seen[0]["name"])
-    assert level(phone_heard, AGENT_HZ) > 3000, level(phone_heard, AGENT_HZ)
+    assert pcm_level(phone_heard, AGENT_HZ) > 3000, pcm_level(phone_heard, AGENT_HZ)
     at = float(recording["at"])
     to_caller = heard(Path(recording["path"]), start - at, end - at, PHONE_HZ, True)
     assert to_caller > 3000, to_caller
@@ -127,12 +121,12 @@ def test_the_analog_phone_lifted_hears_dial_tone_and_calls_a_sip_extension(
             callee.read_until("disconnected", 10)
         cdr = box.wait_cdr()
     assert len(dial_tone) > 0.4 * 16000, len(dial_tone)
-    assert level(dial_tone, 350) > 1500 and level(dial_tone, 440) > 1500
-    assert level(phone_heard, AGENT_HZ) > 3000, level(phone_heard, AGENT_HZ)
-    assert level(ringback, 440) > 1500 and level(ringback, 480) > 1500
-    assert level(ringback, 350) < 300  # not the dial tone
-    assert level(phone_heard, 440) < 300  # dial tone and ringback stopped
-    assert level(phone_heard, 480) < 300
+    assert pcm_level(dial_tone, 350) > 1500 and pcm_level(dial_tone, 440) > 1500
+    assert pcm_level(phone_heard, AGENT_HZ) > 3000, pcm_level(phone_heard, AGENT_HZ)
+    assert pcm_level(ringback, 440) > 1500 and pcm_level(ringback, 480) > 1500
+    assert pcm_level(ringback, 350) < 300  # not the dial tone
+    assert pcm_level(phone_heard, 440) < 300  # dial tone and ringback stopped
+    assert pcm_level(phone_heard, 480) < 300
     at = float(recording["at"])
     to_callee = heard(Path(recording["path"]), start - at, end - at, PHONE_HZ, True)
     assert to_callee > 3000, to_callee
@@ -202,8 +196,8 @@ def test_a_line_call_queued_to_an_agent_whose_phone_is_analog(
             finally:
                 sim.close()
     assert shown == ("13800138000", "Zhang Wei")  # the line's caller ID, passed on
-    assert level(phone_heard, PHONE_HZ) > 3000 and level(line_heard, AGENT_HZ) > 3000
-    assert level(phone_heard, AGENT_HZ) < 300 and level(line_heard, PHONE_HZ) < 300
+    assert pcm_level(phone_heard, PHONE_HZ) > 3000 and pcm_level(line_heard, AGENT_HZ) > 3000
+    assert pcm_level(phone_heard, AGENT_HZ) < 300 and pcm_level(line_heard, PHONE_HZ) < 300
     assert (cdr["from_number"], cdr["queue"], cdr["agent"], cdr["outcome"]) == (
         "13800138000", "support", "1001", "answered")  # fmt: skip
 

@@ -59,3 +59,14 @@ def heard(path: Path, start: float, end: float, hz: float, settle: bool = False)
     ]
     assert levels, f"{path}: nothing recorded between {start:.1f} s and {end:.1f} s"
     return statistics.median(levels)
+
+
+def pcm_level(pcm: bytes, hz: float, rate: int = 8000) -> float:
+    """Return the amplitude of hz in raw 16-bit PCM (what a board line heard)."""
+    return amplitude(array.array("h", pcm), rate, hz)
+
+
+def pcm_loudness(pcm: bytes) -> float:
+    """Return the RMS of raw 16-bit PCM."""
+    data = array.array("h", pcm)
+    return (sum(x * x for x in data) / max(len(data), 1)) ** 0.5

@@ -43,12 +43,7 @@ def from_allowed_network(address: str, settings: Settings) -> bool:
 
 def gateway_credentials_match(request: Request, gw: Gateway) -> bool:
     """Return true if the request carries the gateway's board name and password (basic auth)."""
-    auth = request.authorization
-    if auth is None or auth.type != "basic" or not auth.username or not auth.password:
-        return False
-    user_ok = hmac.compare_digest(auth.username.encode(), gw.name.encode())
-    password_ok = hmac.compare_digest(auth.password.encode(), gw.password.encode())
-    return user_ok and password_ok
+    return basic_auth_is(request, gw.name, gw.password)
 
 
 def fxs_passwords(gw: Gateway) -> dict[str, str]:
@@ -62,9 +57,14 @@ def fxs_passwords(gw: Gateway) -> dict[str, str]:
 
 def credentials_match(request: Request, agent: Agent) -> bool:
     """Return true if the request carries agent's extension and SIP password (basic auth)."""
+    return basic_auth_is(request, agent.extension, agent.sip_password)
+
+
+def basic_auth_is(request: Request, user: str, password: str) -> bool:
+    """Return true if the request's basic auth is user and password (compared in constant time)."""
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or not auth.password:
         return False
-    user_ok = hmac.compare_digest(auth.username.encode(), agent.extension.encode())
-    password_ok = hmac.compare_digest(auth.password.encode(), agent.sip_password.encode())
+    user_ok = hmac.compare_digest(auth.username.encode(), user.encode())
+    password_ok = hmac.compare_digest(auth.password.encode(), password.encode())
     return user_ok and password_ok
